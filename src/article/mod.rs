@@ -1,0 +1,168 @@
+//! What an article is: the strong types every other module works with.
+
+mod frontmatter;
+mod parse;
+pub mod text;
+mod yaml;
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub use parse::{ParseError, Parsed, parse_article};
+
+/// Files larger than this are reported as problems instead of being read. Real articles are a few
+/// kilobytes; the cap keeps one stray export or log file from costing memory and time.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Stable identity of an article: `source.key/externalId/lang` when the aggregator gave them, else
+/// the file's path. Translations of one story differ only in the language part.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ArticleId(pub String);
+
+impl ArticleId {
+    /// A short, stable handle for typing on the command line (like a git short hash).
+    pub fn short(&self) -> String {
+        // FNV-1a: stable across runs and platforms, unlike std's randomly seeded hasher.
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in self.0.bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{:08x}", hash >> 32)
+    }
+}
+
+impl fmt::Display for ArticleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Sentiment {
+    Positive,
+    Neutral,
+    Negative,
+    Unknown,
+}
+
+impl Sentiment {
+    pub const ALL: [Sentiment; 4] = [
+        Sentiment::Positive,
+        Sentiment::Neutral,
+        Sentiment::Negative,
+        Sentiment::Unknown,
+    ];
+
+    /// Lenient: any case, full names or the three-letter forms the query language uses.
+    pub fn parse(value: &str) -> Option<Sentiment> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "positive" | "pos" | "+" => Some(Sentiment::Positive),
+            "neutral" | "neu" | "=" => Some(Sentiment::Neutral),
+            "negative" | "neg" | "-" => Some(Sentiment::Negative),
+            "unknown" | "none" | "?" => Some(Sentiment::Unknown),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Sentiment::Positive => "positive",
+            Sentiment::Neutral => "neutral",
+            Sentiment::Negative => "negative",
+            Sentiment::Unknown => "unknown",
+        }
+    }
+
+    /// A glyph that carries the meaning without colour (NO_COLOR, colour-blind users).
+    pub fn glyph(self) -> char {
+        match self {
+            Sentiment::Positive => '+',
+            Sentiment::Neutral => '=',
+            Sentiment::Negative => '-',
+            Sentiment::Unknown => '?',
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    /// Shown to the user.
+    pub name: String,
+    /// Stable, lower-case; used in ids and filters.
+    pub key: String,
+    /// The intake kind: RSS, API, …
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AiInfo {
+    pub rewritten: bool,
+    pub version: Option<i64>,
+    /// The `externalId` of the original when this article is a translation.
+    pub translated_from: Option<String>,
+}
+
+/// The metadata of one article: everything lists, filters and facets need, kept in memory for the
+/// whole library. Bulky, rarely used fields live in [`ArticleDetails`], loaded on demand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    pub id: ArticleId,
+    /// The file it was read from, as found under its root (or `builtin:NAME` for samples).
+    pub path: String,
+    pub title: String,
+    pub description: String,
+    #[serde(with = "chrono::serde::ts_milliseconds_option")]
+    pub published_at: Option<DateTime<Utc>>,
+    #[serde(with = "chrono::serde::ts_milliseconds_option")]
+    pub updated_at: Option<DateTime<Utc>>,
+    /// ISO 639-1, lower case.
+    pub lang: Option<String>,
+    pub external_id: Option<String>,
+    pub source: Source,
+    pub category: Option<String>,
+    /// Upper case, de-duplicated, in the file's order.
+    pub tags: Vec<String>,
+    pub sticky_weight: f64,
+    pub sentiment: Sentiment,
+    pub score: f64,
+    pub draft: bool,
+    pub ai: Option<AiInfo>,
+}
+
+impl Article {
+    pub fn is_pinned(&self) -> bool {
+        self.sticky_weight > 0.0
+    }
+
+    /// Which story this is, across its translations.
+    pub fn story_key(&self) -> Option<(String, String)> {
+        let external = self
+            .ai
+            .as_ref()
+            .and_then(|ai| ai.translated_from.clone())
+            .or_else(|| self.external_id.clone())?;
+        if self.source.key.is_empty() {
+            return None;
+        }
+        Some((self.source.key.clone(), external))
+    }
+}
+
+/// What only the reader needs: the body and the long links.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ArticleDetails {
+    pub body: String,
+    pub canonical_url: Option<String>,
+    pub source_url: Option<String>,
+    /// `(size, url)` pairs in the file's order: raw, full, regular, small, thumb, …
+    pub cover_image: Vec<(String, String)>,
+    #[serde(with = "chrono::serde::ts_milliseconds_option")]
+    pub ai_expanded_at: Option<DateTime<Utc>>,
+}

@@ -1,0 +1,234 @@
+//! Text repair and sanitizing: everything from a file passes through here once, at load, so no
+//! other module ever sees mojibake, control characters or invisible formatting.
+
+use std::borrow::Cow;
+
+/// Tabs become this many spaces; terminals disagree about tab stops, columns must not.
+const TAB_WIDTH: usize = 4;
+
+/// A single-line field (title, tag, source name): repaired, sanitized, whitespace collapsed.
+pub fn clean_line(raw: &str) -> String {
+    let repaired = repair_mojibake(raw);
+    let mut out = String::with_capacity(repaired.len());
+    let mut pending_space = false;
+    for c in repaired.chars() {
+        match classify(c) {
+            CharClass::Keep => {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(c);
+            }
+            CharClass::Space | CharClass::Newline | CharClass::Tab => pending_space = true,
+            CharClass::Drop => {}
+        }
+    }
+    out
+}
+
+/// A multi-line text (the body): repaired and sanitized, line breaks kept, tabs expanded.
+pub fn clean_block(raw: &str) -> String {
+    if raw
+        .bytes()
+        .all(|b| b == b'\n' || (b' '..=b'~').contains(&b))
+    {
+        return raw.to_owned();
+    }
+    let repaired = repair_mojibake(raw);
+    let mut out = String::with_capacity(repaired.len());
+    for c in repaired.chars() {
+        match classify(c) {
+            CharClass::Keep | CharClass::Space => out.push(c),
+            CharClass::Newline => out.push('\n'),
+            CharClass::Tab => out.extend(std::iter::repeat_n(' ', TAB_WIDTH)),
+            CharClass::Drop => {}
+        }
+    }
+    out
+}
+
+enum CharClass {
+    Keep,
+    Space,
+    Newline,
+    Tab,
+    Drop,
+}
+
+fn classify(c: char) -> CharClass {
+    match c {
+        '\n' | '\u{2028}' | '\u{2029}' => CharClass::Newline,
+        '\t' => CharClass::Tab,
+        ' ' | '\u{a0}' => CharClass::Space,
+        // C0 (ESC among them), DEL and C1 (CSI, OSC…): what terminal escape sequences are made of.
+        '\0'..='\u{1f}' | '\u{7f}'..='\u{9f}' => CharClass::Drop,
+        c if is_invisible_format(c) => CharClass::Drop,
+        _ => CharClass::Keep,
+    }
+}
+
+/// Unicode's format characters (general category Cf): bidi overrides and isolates, zero-width
+/// characters, soft hyphens, tag characters. They change how text looks without being seen.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{ad}'
+        | '\u{600}'..='\u{605}'
+        | '\u{61c}'
+        | '\u{6dd}'
+        | '\u{70f}'
+        | '\u{890}'..='\u{891}'
+        | '\u{8e2}'
+        | '\u{180e}'
+        | '\u{200b}'..='\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}'
+        | '\u{feff}'
+        | '\u{fff9}'..='\u{fffb}'
+        | '\u{110bd}'
+        | '\u{110cd}'
+        | '\u{13430}'..='\u{1343f}'
+        | '\u{1bca0}'..='\u{1bca3}'
+        | '\u{1d173}'..='\u{1d17a}'
+        | '\u{e0001}'
+        | '\u{e0020}'..='\u{e007f}')
+}
+
+/// Undoes one or two rounds of "UTF-8 decoded as Windows-1252" (`â€¦` → `…`, `Ã©` → `é`).
+///
+/// Only runs of characters that Windows-1252 can encode are considered, and a run is changed only
+/// where its bytes form valid multi-byte UTF-8, so correct Latin-1 text (`café`) is left alone.
+pub fn repair_mojibake(text: &str) -> Cow<'_, str> {
+    let mut current = Cow::Borrowed(text);
+    for _ in 0..2 {
+        match repair_once(&current) {
+            Some(fixed) => current = Cow::Owned(fixed),
+            None => break,
+        }
+    }
+    current
+}
+
+fn repair_once(text: &str) -> Option<String> {
+    if text.is_ascii() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut run_bytes: Vec<u8> = Vec::new();
+    let mut run_chars: Vec<char> = Vec::new();
+    let mut changed = false;
+    for c in text.chars() {
+        if let Some(byte) = cp1252_byte(c) {
+            run_bytes.push(byte);
+            run_chars.push(c);
+            continue;
+        }
+        changed |= flush_run(&mut out, &mut run_bytes, &mut run_chars);
+        out.push(c);
+    }
+    changed |= flush_run(&mut out, &mut run_bytes, &mut run_chars);
+    changed.then_some(out)
+}
+
+/// Writes a run of Windows-1252-encodable characters, decoding the parts that are valid UTF-8.
+fn flush_run(out: &mut String, bytes: &mut Vec<u8>, chars: &mut Vec<char>) -> bool {
+    let mut changed = false;
+    let mut position = 0;
+    for chunk in bytes.utf8_chunks() {
+        // Each character of the run is one byte, so byte positions are character positions.
+        let valid = chunk.valid();
+        if !valid.is_empty() {
+            changed = true;
+            out.push_str(valid);
+            position += valid.len();
+        }
+        for _ in chunk.invalid() {
+            out.push(chars[position]);
+            position += 1;
+        }
+    }
+    bytes.clear();
+    chars.clear();
+    changed
+}
+
+/// The byte Windows-1252 encodes `c` as, for the upper half only (ASCII never takes part).
+fn cp1252_byte(c: char) -> Option<u8> {
+    let code = u32::from(c);
+    if (0xa0..=0xff).contains(&code) || (0x80..=0x9f).contains(&code) {
+        // Latin-1 range, and the C1 controls that stand for the five bytes 1252 leaves undefined.
+        return u8::try_from(code).ok();
+    }
+    let byte = match c {
+        '€' => 0x80,
+        '‚' => 0x82,
+        'ƒ' => 0x83,
+        '„' => 0x84,
+        '…' => 0x85,
+        '†' => 0x86,
+        '‡' => 0x87,
+        'ˆ' => 0x88,
+        '‰' => 0x89,
+        'Š' => 0x8a,
+        '‹' => 0x8b,
+        'Œ' => 0x8c,
+        'Ž' => 0x8e,
+        '\u{2018}' => 0x91,
+        '\u{2019}' => 0x92,
+        '\u{201c}' => 0x93,
+        '\u{201d}' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        '˜' => 0x98,
+        '™' => 0x99,
+        'š' => 0x9a,
+        '›' => 0x9b,
+        'œ' => 0x9c,
+        'ž' => 0x9e,
+        'Ÿ' => 0x9f,
+        _ => return None,
+    };
+    Some(byte)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repairs_the_aggregators_ellipsis() {
+        assert_eq!(repair_mojibake("substantialâ€¦"), "substantial…");
+        assert_eq!(repair_mojibake("itâ€™s"), "it’s");
+        assert_eq!(repair_mojibake("cafÃ© rÃ©sumÃ©"), "café résumé");
+    }
+
+    #[test]
+    fn repairs_double_encoding() {
+        // "é" encoded as UTF-8, read as 1252, encoded again, read as 1252 again.
+        assert_eq!(repair_mojibake("cafÃƒÂ©"), "café");
+    }
+
+    #[test]
+    fn leaves_correct_text_alone() {
+        for text in ["café", "naïve — fine", "Привіт, світ", "£5 · 10°C", "日本語", "emoji 🚀"] {
+            assert_eq!(repair_mojibake(text), text);
+        }
+    }
+
+    #[test]
+    fn strips_escape_sequences_and_invisible_characters() {
+        let hostile = "Bitcoin\u{1b}[2J\u{1b}]0;owned\u{7}\u{9b}31m \u{202e}drow\u{200b}s";
+        let cleaned = clean_line(hostile);
+        assert!(!cleaned.chars().any(|c| c.is_control()), "{cleaned:?}");
+        assert!(!cleaned.contains('\u{202e}') && !cleaned.contains('\u{200b}'));
+        assert_eq!(cleaned, "Bitcoin[2J]0;owned31m drows");
+    }
+
+    #[test]
+    fn line_fields_collapse_whitespace_and_blocks_keep_lines() {
+        assert_eq!(clean_line("  two\n\tlines  here "), "two lines here");
+        assert_eq!(clean_block("a\tb\nc\u{1b}d"), "a    b\ncd");
+    }
+}

@@ -1,0 +1,3 @@
+//! tidings: a terminal reader for Markdown news articles with YAML frontmatter.
+
+pub mod article;
