@@ -1,3 +1,9 @@
 //! tidings: a terminal reader for Markdown news articles with YAML frontmatter.
 
+pub mod app;
 pub mod article;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod library;
+pub mod ui;

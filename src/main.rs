@@ -1,1 +1,30 @@
-fn main(){}
+//! The `tidings` binary: parse the command line, run a command, map errors to exit codes.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use tidings::cli::Cli;
+use tidings::commands;
+
+fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("tidings: internal error: {info}");
+    }));
+    let cli = Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            if error
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                // `tidings list | head`: the reader has what it wanted.
+                return ExitCode::SUCCESS;
+            }
+            let causes: Vec<String> = error.chain().map(ToString::to_string).collect();
+            eprintln!("tidings: {}", causes.join(": "));
+            ExitCode::from(2)
+        }
+    }
+}

@@ -10,7 +10,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use parse::{ParseError, Parsed, parse_article};
+pub use parse::{ParseError, Parsed, parse_article, parse_date};
 
 /// Files larger than this are reported as problems instead of being read. Real articles are a few
 /// kilobytes; the cap keeps one stray export or log file from costing memory and time.
@@ -98,6 +98,7 @@ pub struct Source {
     /// Stable, lower-case; used in ids and filters.
     pub key: String,
     /// The intake kind: RSS, API, …
+    #[serde(rename = "type")]
     pub kind: String,
 }
 

@@ -84,7 +84,9 @@ fn map_fields(path: &str, fields: &Map<String, Value>, body: &str) -> Parsed {
     let description = line(&["description", "summary"], &mut warnings).unwrap_or_default();
     let published_at = date_field(get(&["publishedAt", "published_at", "date", "pubDate"]));
     if let Err(raw) = &published_at {
-        warnings.push(format!("publishedAt {raw:?} is not a date; date shown as unknown"));
+        warnings.push(format!(
+            "publishedAt {raw:?} is not a date; date shown as unknown"
+        ));
     }
     let updated_at = date_field(get(&["updatedAt", "updated_at", "modified"]));
     if let Err(raw) = &updated_at {
@@ -111,7 +113,10 @@ fn map_fields(path: &str, fields: &Map<String, Value>, body: &str) -> Parsed {
         .unwrap_or(0.0);
     let score = get(&["score"]).and_then(number).unwrap_or(0.0);
     let draft = get(&["draft"]).and_then(boolean).unwrap_or(false);
-    let canonical_url = line(&["canonicalUrl", "canonical_url", "url", "link"], &mut warnings);
+    let canonical_url = line(
+        &["canonicalUrl", "canonical_url", "url", "link"],
+        &mut warnings,
+    );
     let cover_image = cover_image_field(get(&["coverImage", "cover_image", "image"]));
     let (ai, ai_expanded_at) = ai_field(get(&["ai"]));
 
@@ -200,16 +205,18 @@ fn date_field(value: Option<&Value>) -> Result<Option<DateTime<Utc>>, String> {
         Some(Value::Number(number)) => {
             let seconds = number.as_f64().unwrap_or(f64::NAN);
             // Large numbers are milliseconds (JavaScript's Date.now()), small ones seconds.
-            let millis = if seconds.abs() > 1e11 { seconds } else { seconds * 1000.0 };
+            let millis = if seconds.abs() > 1e11 {
+                seconds
+            } else {
+                seconds * 1000.0
+            };
             Utc.timestamp_millis_opt(millis as i64)
                 .single()
                 .map(Some)
                 .ok_or_else(|| number.to_string())
         }
         Some(Value::String(text)) if text.trim().is_empty() => Ok(None),
-        Some(Value::String(text)) => parse_date(text)
-            .map(Some)
-            .ok_or_else(|| clean_line(text)),
+        Some(Value::String(text)) => parse_date(text).map(Some).ok_or_else(|| clean_line(text)),
         Some(other) => Err(clean_line(&other.to_string())),
     }
 }
@@ -223,7 +230,11 @@ pub fn parse_date(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(date) = DateTime::parse_from_rfc2822(text) {
         return Some(date.with_timezone(&Utc));
     }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
             return Some(naive.and_utc());
         }
@@ -248,7 +259,11 @@ fn source_field(value: Option<&Value>) -> (Source, Option<String>) {
             source.kind = text("type").unwrap_or_default();
             url = text("url").filter(|url| !url.is_empty());
         }
-        Some(other) => source.name = scalar_text(other).map(|t| clean_line(&t)).unwrap_or_default(),
+        Some(other) => {
+            source.name = scalar_text(other)
+                .map(|t| clean_line(&t))
+                .unwrap_or_default()
+        }
         None => {}
     }
     if source.key.is_empty() {
@@ -344,7 +359,10 @@ mod tests {
         assert_eq!(parse_date("2026-01-14T22:57:05.000Z"), Some(expected));
         assert_eq!(parse_date("2026-01-14T23:57:05+01:00"), Some(expected));
         assert_eq!(parse_date("2026-01-14T22:57:05"), Some(expected));
-        assert_eq!(parse_date("Wed, 14 Jan 2026 22:57:05 +0000"), Some(expected));
+        assert_eq!(
+            parse_date("Wed, 14 Jan 2026 22:57:05 +0000"),
+            Some(expected)
+        );
         assert_eq!(
             parse_date("2026-01-14"),
             Some(Utc.with_ymd_and_hms(2026, 1, 14, 0, 0, 0).unwrap())
@@ -354,8 +372,16 @@ mod tests {
 
     #[test]
     fn title_falls_back_to_heading_then_file_name() {
-        assert_eq!(parse("---\nlang: en\n---\n# From the body\ntext").article.title, "From the body");
-        assert_eq!(parse("---\nlang: en\n---\nno heading").article.title, "some-file");
+        assert_eq!(
+            parse("---\nlang: en\n---\n# From the body\ntext")
+                .article
+                .title,
+            "From the body"
+        );
+        assert_eq!(
+            parse("---\nlang: en\n---\nno heading").article.title,
+            "some-file"
+        );
     }
 
     #[test]
@@ -377,20 +403,30 @@ mod tests {
 
     #[test]
     fn unknown_sentiment_is_not_a_rejection() {
-        assert_eq!(parse("---\nsentiment: BULLISH\n---\n").article.sentiment, Sentiment::Unknown);
-        assert_eq!(parse("---\ntitle: x\n---\n").article.sentiment, Sentiment::Unknown);
+        assert_eq!(
+            parse("---\nsentiment: BULLISH\n---\n").article.sentiment,
+            Sentiment::Unknown
+        );
+        assert_eq!(
+            parse("---\ntitle: x\n---\n").article.sentiment,
+            Sentiment::Unknown
+        );
     }
 
     #[test]
     fn crlf_and_bom_are_accepted() {
-        let parsed = parse_article("a.md", b"\xef\xbb\xbf---\r\ntitle: T\r\n---\r\nline\r\n").unwrap();
+        let parsed =
+            parse_article("a.md", b"\xef\xbb\xbf---\r\ntitle: T\r\n---\r\nline\r\n").unwrap();
         assert_eq!(parsed.article.title, "T");
         assert_eq!(parsed.details.body, "line\n");
     }
 
     #[test]
     fn unusable_files_say_why() {
-        assert_eq!(parse_article("a.md", b"x\0y").unwrap_err(), ParseError::Binary);
+        assert_eq!(
+            parse_article("a.md", b"x\0y").unwrap_err(),
+            ParseError::Binary
+        );
         assert_eq!(
             parse_article("a.md", b"ok \xff").unwrap_err(),
             ParseError::InvalidUtf8 { offset: 3 }

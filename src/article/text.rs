@@ -212,7 +212,14 @@ mod tests {
 
     #[test]
     fn leaves_correct_text_alone() {
-        for text in ["café", "naïve — fine", "Привіт, світ", "£5 · 10°C", "日本語", "emoji 🚀"] {
+        for text in [
+            "café",
+            "naïve — fine",
+            "Привіт, світ",
+            "£5 · 10°C",
+            "日本語",
+            "emoji 🚀",
+        ] {
             assert_eq!(repair_mojibake(text), text);
         }
     }

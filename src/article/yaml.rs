@@ -10,7 +10,7 @@ pub fn parse_mapping(yaml: &str) -> Result<Map<String, Value>, String> {
     }
     // serde_yaml refuses alias expansion past a repetition limit and nesting past a depth limit,
     // which is what keeps "billion laughs" and deep nesting from costing memory or stack.
-    let value: Value = serde_yaml::from_str(yaml).map_err(|error| one_line(&error.to_string()))?;
+    let value: Value = serde_yaml::from_str(yaml).map_err(|error| describe(&error))?;
     match value {
         Value::Object(map) => Ok(map),
         Value::Null => Ok(Map::new()),
@@ -32,6 +32,20 @@ fn kind_name(value: &Value) -> &'static str {
     }
 }
 
+/// The error with its position counted in lines of the file (the frontmatter starts on line 2).
+fn describe(error: &serde_yaml::Error) -> String {
+    let message = error.to_string();
+    let Some(location) = error.location() else {
+        return one_line(&message);
+    };
+    let reason = message.split(" at line ").next().unwrap_or(&message);
+    one_line(&format!(
+        "{reason} at line {} column {}",
+        location.line() + 1,
+        location.column()
+    ))
+}
+
 fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -50,7 +64,8 @@ mod tests {
 
     #[test]
     fn rejects_bad_yaml_and_non_mappings_with_a_message() {
-        assert!(parse_mapping("title: [unclosed\n").is_err());
+        let error = parse_mapping("title: ok\ntags: [unclosed\n").unwrap_err();
+        assert!(error.contains("line 4"), "{error}");
         assert!(parse_mapping("- a\n- b\n").unwrap_err().contains("list"));
     }
 

@@ -1,0 +1,64 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::SortMode;
+
+/// A fast terminal reader for Markdown news articles with YAML frontmatter.
+///
+/// With no command, opens the interactive reader. With no library folder given (here or in the
+/// config file), reads the built-in sample library.
+#[derive(Debug, Parser)]
+#[command(name = "tidings", version, about, long_about)]
+pub struct Cli {
+    /// A folder of articles (scanned recursively); repeat for several. Overrides the config file.
+    #[arg(short = 'L', long = "library", value_name = "PATH", global = true)]
+    pub library: Vec<PathBuf>,
+
+    /// Read the built-in sample library even if folders are configured.
+    #[arg(long, global = true, conflicts_with = "library")]
+    pub samples: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print matching headlines, one a line.
+    List {
+        /// A query: words, "phrases", tag:X, source:X, cat:X, lang:X, sentiment:pos|neg|neu|unknown,
+        /// since:7d, before:2026-01-01, is:unread|read|starred|draft|pinned; `-` negates a term.
+        #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+        query: Vec<String>,
+        /// Sort order (default from the config file, else newest).
+        #[arg(long, value_enum)]
+        sort: Option<SortMode>,
+        /// Print at most N headlines.
+        #[arg(long, short = 'n', value_name = "N")]
+        limit: Option<usize>,
+        /// Print JSON lines with every field instead.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one article, rendered for the terminal.
+    Show {
+        /// The article's id, short id (as `list` prints it) or file path.
+        id: String,
+        /// Wrap to this many columns (default: the terminal's width, at most 100).
+        #[arg(long, value_name = "COLUMNS")]
+        width: Option<u16>,
+    },
+    /// Print counts per sentiment, tag, source, category and language.
+    Stats {
+        /// Count only articles matching this query (same syntax as `list`).
+        #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+        query: Vec<String>,
+    },
+    /// List every file that could not be loaded or had problems; exit status 1 if any.
+    Check,
+    /// Refresh the cache from the library folders and say what changed.
+    Index,
+}

@@ -1,0 +1,401 @@
+//! The subcommands: each loads the library, does one thing, and prints for a terminal or a pipe.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result, bail};
+use chrono::{Local, Utc};
+use serde::Serialize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::app::{Context, Facets, Query, SearchIndex, SortMode, sorted};
+use crate::article::{AiInfo, Article, Source};
+use crate::cli::{Cli, Command};
+use crate::config::{Config, Locations};
+use crate::library::{Library, Severity, StorePaths};
+use crate::ui::{Theme, ansi, article::article_lines};
+
+/// Where the library comes from, resolved from the command line and the config file.
+pub struct Setup {
+    pub roots: Vec<PathBuf>,
+    pub locations: Locations,
+    pub config: Config,
+}
+
+impl Setup {
+    pub fn from_cli(cli: &Cli) -> Result<Setup> {
+        let locations = Locations::from_env()?;
+        let config = Config::load(&locations.config_file)?;
+        let roots = if cli.samples {
+            Vec::new()
+        } else if cli.library.is_empty() {
+            config.library.clone()
+        } else {
+            cli.library.clone()
+        };
+        Ok(Setup {
+            roots,
+            locations,
+            config,
+        })
+    }
+
+    pub fn store_paths(&self) -> StorePaths {
+        StorePaths {
+            cache: self.locations.cache_db.clone(),
+            state: self.locations.state_db.clone(),
+        }
+    }
+
+    /// Refreshes and loads the library, or the built-in samples when no folder is configured.
+    pub fn open(&self) -> Result<Library> {
+        let library = if self.roots.is_empty() {
+            Library::builtin(&self.locations.state_db)
+        } else {
+            Library::open(&self.roots, &self.store_paths())?
+        };
+        for notice in library.notices() {
+            eprintln!("tidings: {notice}");
+        }
+        Ok(library)
+    }
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let setup = Setup::from_cli(&cli)?;
+    match cli.command {
+        None => {
+            bail!("the interactive reader is not built yet; try `tidings list` or `tidings --help`")
+        }
+        Some(Command::List {
+            query,
+            sort,
+            limit,
+            json,
+        }) => list(
+            &setup,
+            &query.join(" "),
+            sort.unwrap_or(setup.config.sort),
+            limit,
+            json,
+        ),
+        Some(Command::Show { id, width }) => show(&setup, &id, width),
+        Some(Command::Stats { query }) => stats(&setup, &query.join(" ")),
+        Some(Command::Check) => check(&setup),
+        Some(Command::Index) => index(&setup),
+    }
+}
+
+/// The articles matching `query_text`, in `sort` order.
+fn search(
+    library: &Library,
+    config: &Config,
+    query_text: &str,
+    sort: SortMode,
+) -> Result<Vec<u32>> {
+    let query = Query::parse(query_text, Utc::now());
+    if let Some(error) = query.errors.first() {
+        bail!("cannot understand the query: {error}");
+    }
+    let index = SearchIndex::build(library.articles());
+    let marks = |i: usize| library.marks(i);
+    let context = Context {
+        articles: library.articles(),
+        marks: &marks,
+        show_drafts: config.show_drafts,
+    };
+    Ok(index.search(&query, &context, &sorted(library.articles(), sort)))
+}
+
+fn warn_about_problems(library: &Library) {
+    let unusable = library
+        .problems()
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    if unusable > 0 {
+        eprintln!("tidings: {unusable} file(s) could not be loaded; `tidings check` lists them");
+    }
+}
+
+fn list(
+    setup: &Setup,
+    query: &str,
+    sort: SortMode,
+    limit: Option<usize>,
+    json: bool,
+) -> Result<ExitCode> {
+    let library = setup.open()?;
+    warn_about_problems(&library);
+    let matches = search(&library, &setup.config, query, sort)?;
+    let shown = &matches[..matches.len().min(limit.unwrap_or(usize::MAX))];
+    let stdout = std::io::stdout();
+    let color = stdout.is_terminal() && Theme::from_env().color;
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for &index in shown {
+        let i = index as usize;
+        if json {
+            serde_json::to_writer(&mut out, &ArticleJson::new(&library, i))?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{}", headline(&library, i, color))?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+const SOURCE_COLUMNS: usize = 16;
+
+fn headline(library: &Library, i: usize, color: bool) -> String {
+    let article = library.article(i);
+    let date = article.published_at.map_or_else(
+        || "date unknown   ".to_owned(),
+        |at| {
+            at.with_timezone(&Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        },
+    );
+    let glyph = article.sentiment.glyph();
+    let glyph = if color {
+        let style = Theme { color: true }.sentiment(article.sentiment);
+        ansi::line_to_string(&ratatui::text::Line::styled(glyph.to_string(), style), true)
+    } else {
+        glyph.to_string()
+    };
+    let marks = library.marks(i);
+    let flags = format!(
+        "{}{}",
+        if article.is_pinned() { '^' } else { ' ' },
+        if marks.starred { '*' } else { ' ' }
+    );
+    format!(
+        "{}  {date}  {}  {glyph} {flags}{}",
+        article.id.short(),
+        pad(&article.source.name, SOURCE_COLUMNS),
+        article.title
+    )
+}
+
+/// Cuts or pads `text` to `width` terminal columns.
+fn pad(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    let cut = text.width() > width;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + usize::from(cut) > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if cut {
+        out.push('…');
+        used += 1;
+    }
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
+}
+
+/// Every field of an article, for `list --json`.
+#[derive(Serialize)]
+struct ArticleJson<'a> {
+    id: &'a str,
+    short_id: String,
+    path: &'a str,
+    title: &'a str,
+    description: &'a str,
+    published_at: Option<String>,
+    updated_at: Option<String>,
+    lang: Option<&'a str>,
+    external_id: Option<&'a str>,
+    source: &'a Source,
+    category: Option<&'a str>,
+    tags: &'a [String],
+    sticky_weight: f64,
+    sentiment: &'static str,
+    score: f64,
+    draft: bool,
+    ai: Option<&'a AiInfo>,
+    read: bool,
+    starred: bool,
+    offline: bool,
+    translations: Vec<&'a str>,
+}
+
+impl<'a> ArticleJson<'a> {
+    fn new(library: &'a Library, i: usize) -> ArticleJson<'a> {
+        let article: &'a Article = library.article(i);
+        let marks = library.marks(i);
+        let time = |at: Option<chrono::DateTime<Utc>>| {
+            at.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        };
+        ArticleJson {
+            id: &article.id.0,
+            short_id: article.id.short(),
+            path: &article.path,
+            title: &article.title,
+            description: &article.description,
+            published_at: time(article.published_at),
+            updated_at: time(article.updated_at),
+            lang: article.lang.as_deref(),
+            external_id: article.external_id.as_deref(),
+            source: &article.source,
+            category: article.category.as_deref(),
+            tags: &article.tags,
+            sticky_weight: article.sticky_weight,
+            sentiment: article.sentiment.name(),
+            score: article.score,
+            draft: article.draft,
+            ai: article.ai.as_ref(),
+            read: marks.read,
+            starred: marks.starred,
+            offline: library.is_offline(i),
+            translations: library
+                .translations(i)
+                .into_iter()
+                .map(|t| library.article(t).id.0.as_str())
+                .collect(),
+        }
+    }
+}
+
+fn show(setup: &Setup, id: &str, width: Option<u16>) -> Result<ExitCode> {
+    let library = setup.open()?;
+    let index = library.find(id)?;
+    let details = library
+        .details(index)
+        .with_context(|| format!("cannot read the text of {}", library.article(index).path))?;
+    let stdout = std::io::stdout();
+    let terminal = stdout.is_terminal();
+    let width = width.unwrap_or_else(|| {
+        if terminal {
+            crossterm::terminal::size().map_or(80, |(columns, _)| columns.min(100))
+        } else {
+            80
+        }
+    });
+    let theme = Theme::from_env();
+    let color = terminal && theme.color;
+    let lines = article_lines(
+        library.article(index),
+        &details,
+        library.marks(index),
+        width,
+        theme,
+    );
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for line in &lines {
+        writeln!(out, "{}", ansi::line_to_string(line, color))?;
+    }
+    let translations = library.translations(index);
+    if !translations.is_empty() {
+        writeln!(out)?;
+        for other in translations {
+            let article = library.article(other);
+            writeln!(
+                out,
+                "Also in {}: tidings show {}",
+                article.lang.as_deref().unwrap_or("?"),
+                article.id.short()
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn stats(setup: &Setup, query: &str) -> Result<ExitCode> {
+    let library = setup.open()?;
+    warn_about_problems(&library);
+    let matches = search(&library, &setup.config, query, SortMode::Newest)?;
+    let index = SearchIndex::build(library.articles());
+    let facets = index.facets(library.articles(), &matches);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    writeln!(out, "{} articles", facets.total)?;
+    writeln!(out, "\nSentiment")?;
+    for sentiment in crate::article::Sentiment::ALL {
+        let count = facets.sentiment_count(sentiment);
+        let share = if facets.total == 0 {
+            0.0
+        } else {
+            100.0 * count as f64 / facets.total as f64
+        };
+        writeln!(
+            out,
+            "  {} {:<9} {count:>7}  {share:5.1}%",
+            sentiment.glyph(),
+            sentiment.name()
+        )?;
+    }
+    type Name = for<'a> fn(&'a SearchIndex, usize) -> &'a str;
+    let sections: [(&str, &[usize], Name); 4] = [
+        ("Top tags", &facets.tags, SearchIndex::tag_name),
+        ("Sources", &facets.sources, SearchIndex::source_name),
+        ("Categories", &facets.categories, SearchIndex::category_name),
+        ("Languages", &facets.langs, SearchIndex::lang_name),
+    ];
+    for (heading, counts, name) in sections {
+        writeln!(out, "\n{heading}")?;
+        for (id, count) in Facets::ranked(counts).into_iter().take(20) {
+            writeln!(out, "  {} {count:>7}", pad(name(&index, id), 24))?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(setup: &Setup) -> Result<ExitCode> {
+    let library = setup.open()?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for problem in library.problems() {
+        match problem.severity {
+            Severity::Error => writeln!(out, "{}: {}", problem.path, problem.message)?,
+            Severity::Warning => writeln!(out, "{}: warning: {}", problem.path, problem.message)?,
+        }
+    }
+    out.flush()?;
+    let count = library.problems().len();
+    eprintln!(
+        "tidings: {} articles loaded; {count} problem(s)",
+        library.len()
+    );
+    Ok(if count == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn index(setup: &Setup) -> Result<ExitCode> {
+    if setup.roots.is_empty() {
+        println!(
+            "no library folder configured: the built-in samples need no index (see `tidings --help`)"
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let started = Instant::now();
+    let library = setup.open()?;
+    let report = library.report();
+    let online = library
+        .roots()
+        .iter()
+        .filter(|r| r.offline.is_none())
+        .count();
+    println!(
+        "scanned {} files in {online} folder(s) in {:.2} s: {} added, {} updated, {} removed, {} parsed, {} with problems; {} articles",
+        report.scanned,
+        started.elapsed().as_secs_f64(),
+        report.added,
+        report.updated,
+        report.removed,
+        report.parsed,
+        report.problems,
+        library.len(),
+    );
+    Ok(ExitCode::SUCCESS)
+}

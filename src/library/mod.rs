@@ -1,0 +1,560 @@
+//! The data layer: scan root folders, parse what changed, keep it in the cache, and serve the
+//! articles with the user's marks. Problems with single files are data here, never errors.
+
+pub mod cache;
+mod samples;
+mod scan;
+pub mod state;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+
+use crate::article::{Article, ArticleDetails, MAX_FILE_BYTES, ParseError, parse_article};
+use cache::{Cache, CacheError, Entry, RowEntry, Stamp};
+pub use state::{Marks, StateError, StateStore};
+
+/// Where the library keeps what it derives (cache) and what the user owns (state).
+#[derive(Debug, Clone)]
+pub struct StorePaths {
+    pub cache: PathBuf,
+    pub state: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The file could not be used; it is not in the library.
+    Error,
+    /// The article loaded, but something about it was off.
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+    pub severity: Severity,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootReport {
+    pub path: String,
+    /// `None` when the folder was there; otherwise why it was not, and its articles come from
+    /// the cache alone.
+    pub offline: Option<String>,
+}
+
+/// What a refresh did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RefreshReport {
+    pub scanned: usize,
+    pub parsed: usize,
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub problems: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+    #[error("cannot create {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FindError {
+    #[error("no article matches {0:?}")]
+    NotFound(String),
+    #[error("{count} articles match {query:?}; give more of the id")]
+    Ambiguous { query: String, count: usize },
+}
+
+enum DetailsRef {
+    Cache(i64),
+    Builtin(usize),
+}
+
+/// The loaded library: articles in memory once, bodies on demand, marks beside them.
+pub struct Library {
+    articles: Vec<Article>,
+    details: Vec<DetailsRef>,
+    root_of: Vec<usize>,
+    marks: Vec<Marks>,
+    roots: Vec<RootReport>,
+    problems: Vec<Problem>,
+    notices: Vec<String>,
+    report: RefreshReport,
+    cache: Option<Cache>,
+    builtin: Vec<ArticleDetails>,
+    state: StateStore,
+    stories: HashMap<(String, String), Vec<usize>>,
+}
+
+/// An article before de-duplication, with where its details are.
+struct Candidate {
+    article: Article,
+    details: DetailsRef,
+    root: usize,
+    warnings: Vec<String>,
+}
+
+impl Library {
+    /// Refreshes the cache from `roots` (reading only changed files), then loads from it.
+    pub fn open(roots: &[PathBuf], paths: &StorePaths) -> Result<Library, LoadError> {
+        let (mut cache, mut notices) = open_cache(&paths.cache)?;
+        let refreshed = refresh(&mut cache, roots)?;
+        notices.extend(refreshed.notices);
+        let mut library = load(cache, &refreshed.roots, &paths.state, notices)?;
+        library.report = refreshed.report;
+        library.problems.extend(refreshed.skipped);
+        library.sort_problems();
+        Ok(library)
+    }
+
+    /// Loads what the cache holds for `roots` without looking at the files: the fast start.
+    pub fn open_cached(roots: &[PathBuf], paths: &StorePaths) -> Result<Library, LoadError> {
+        let (cache, notices) = open_cache(&paths.cache)?;
+        let reports = roots
+            .iter()
+            .map(|root| root_report(root))
+            .collect::<Vec<_>>();
+        load(cache, &reports, &paths.state, notices)
+    }
+
+    /// The embedded sample library, with marks kept in the same state store as any other.
+    pub fn builtin(state_path: &Path) -> Library {
+        let (state, mut notices) = open_state(state_path);
+        let mut candidates = Vec::new();
+        let mut problems = Vec::new();
+        let mut builtin = Vec::new();
+        for (name, bytes) in samples::files() {
+            match parse_article(&name, bytes) {
+                Ok(parsed) => {
+                    candidates.push(Candidate {
+                        article: parsed.article,
+                        details: DetailsRef::Builtin(builtin.len()),
+                        root: 0,
+                        warnings: parsed.warnings,
+                    });
+                    builtin.push(parsed.details);
+                }
+                Err(error) => problems.push(Problem {
+                    path: name,
+                    message: error.to_string(),
+                    severity: Severity::Error,
+                }),
+            }
+        }
+        notices.retain(|n| !n.is_empty());
+        let roots = vec![RootReport {
+            path: "built-in samples".to_owned(),
+            offline: None,
+        }];
+        let mut library = assemble(candidates, problems, roots, state, notices);
+        library.builtin = builtin;
+        library
+    }
+
+    pub fn articles(&self) -> &[Article] {
+        &self.articles
+    }
+
+    pub fn len(&self) -> usize {
+        self.articles.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.articles.is_empty()
+    }
+
+    pub fn article(&self, index: usize) -> &Article {
+        &self.articles[index]
+    }
+
+    pub fn marks(&self, index: usize) -> Marks {
+        self.marks[index]
+    }
+
+    /// True when the article's root folder is missing: it is served from the cache alone.
+    pub fn is_offline(&self, index: usize) -> bool {
+        self.roots
+            .get(self.root_of[index])
+            .is_some_and(|root| root.offline.is_some())
+    }
+
+    pub fn roots(&self) -> &[RootReport] {
+        &self.roots
+    }
+
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// One-line messages about the stores themselves (a cache rebuilt, marks not saved, …).
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    pub fn report(&self) -> RefreshReport {
+        self.report
+    }
+
+    /// Body and links, read from the cache (or the embedded samples) on demand.
+    pub fn details(&self, index: usize) -> Result<ArticleDetails, CacheError> {
+        match (&self.details[index], &self.cache) {
+            (DetailsRef::Builtin(slot), _) => Ok(self.builtin[*slot].clone()),
+            (DetailsRef::Cache(file_id), Some(cache)) => cache.details(*file_id),
+            (DetailsRef::Cache(_), None) => unreachable!("cache-backed articles come with a cache"),
+        }
+    }
+
+    /// The other language versions of the same story, ordered by language.
+    pub fn translations(&self, index: usize) -> Vec<usize> {
+        let Some(key) = self.articles[index].story_key() else {
+            return Vec::new();
+        };
+        self.stories
+            .get(&key)
+            .map(|group| group.iter().copied().filter(|&i| i != index).collect())
+            .unwrap_or_default()
+    }
+
+    /// Finds an article by full id, short id, path, or an unambiguous prefix of an id.
+    pub fn find(&self, query: &str) -> Result<usize, FindError> {
+        let exact = self
+            .articles
+            .iter()
+            .position(|a| a.id.0 == query || a.path == query || a.id.short() == query);
+        if let Some(index) = exact {
+            return Ok(index);
+        }
+        let matches: Vec<usize> = (0..self.articles.len())
+            .filter(|&i| {
+                let article = &self.articles[i];
+                article.id.0.starts_with(query) || article.id.short().starts_with(query)
+            })
+            .collect();
+        match matches.as_slice() {
+            [] => Err(FindError::NotFound(query.to_owned())),
+            [one] => Ok(*one),
+            many => Err(FindError::Ambiguous {
+                query: query.to_owned(),
+                count: many.len(),
+            }),
+        }
+    }
+
+    pub fn set_read(&mut self, index: usize, read: bool) -> Result<(), StateError> {
+        let marks = Marks {
+            read,
+            ..self.marks[index]
+        };
+        self.set_marks(index, marks)
+    }
+
+    pub fn set_starred(&mut self, index: usize, starred: bool) -> Result<(), StateError> {
+        let marks = Marks {
+            starred,
+            ..self.marks[index]
+        };
+        self.set_marks(index, marks)
+    }
+
+    fn set_marks(&mut self, index: usize, marks: Marks) -> Result<(), StateError> {
+        self.state.set(&self.articles[index].id, marks)?;
+        self.marks[index] = marks;
+        Ok(())
+    }
+
+    fn sort_problems(&mut self) {
+        self.problems
+            .sort_by(|a, b| (a.severity, &a.path).cmp(&(b.severity, &b.path)));
+    }
+}
+
+fn open_cache(path: &Path) -> Result<(Cache, Vec<String>), LoadError> {
+    create_parent(path)?;
+    let (cache, notice) = Cache::open(path)?;
+    Ok((cache, notice.into_iter().collect()))
+}
+
+fn open_state(path: &Path) -> (StateStore, Vec<String>) {
+    if let Err(error) = create_parent(path) {
+        return (
+            StateStore::in_memory(path),
+            vec![format!("{error}; read and starred marks will not be saved")],
+        );
+    }
+    match StateStore::open(path) {
+        Ok(state) => (state, Vec::new()),
+        Err(error) => (
+            StateStore::in_memory(path),
+            vec![format!(
+                "{error}; read and starred marks will not be saved this session (the file is left as it is)"
+            )],
+        ),
+    }
+}
+
+fn create_parent(path: &Path) -> Result<(), LoadError> {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => {
+            std::fs::create_dir_all(parent).map_err(|source| LoadError::CreateDir {
+                path: parent.to_owned(),
+                source,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+fn root_key(root: &Path) -> String {
+    std::path::absolute(root)
+        .unwrap_or_else(|_| root.to_owned())
+        .display()
+        .to_string()
+}
+
+fn root_report(root: &Path) -> RootReport {
+    let path = root_key(root);
+    let offline = match std::fs::read_dir(&path) {
+        Ok(_) => None,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Some("missing".to_owned()),
+        Err(error) => Some(format!("unreadable: {error}")),
+    };
+    RootReport { path, offline }
+}
+
+struct Refreshed {
+    roots: Vec<RootReport>,
+    report: RefreshReport,
+    skipped: Vec<Problem>,
+    notices: Vec<String>,
+}
+
+/// Brings the cache in line with the folders: parses new and changed files (in parallel, streamed
+/// into one transaction per root so memory stays flat), and forgets deleted ones.
+fn refresh(cache: &mut Cache, roots: &[PathBuf]) -> Result<Refreshed, LoadError> {
+    let mut refreshed = Refreshed {
+        roots: Vec::new(),
+        report: RefreshReport::default(),
+        skipped: Vec::new(),
+        notices: Vec::new(),
+    };
+    for root in roots {
+        let report = root_report(root);
+        if let Some(reason) = &report.offline {
+            refreshed.notices.push(format!(
+                "library folder {} is {reason}; showing its articles from the cache",
+                report.path
+            ));
+            refreshed.roots.push(report);
+            continue;
+        }
+        let found = scan::scan(Path::new(&report.path));
+        let stamps = cache.stamps(&report.path)?;
+        refreshed.report.scanned += found.files.len();
+
+        let mut changed = Vec::new();
+        let mut seen = HashSet::with_capacity(found.files.len());
+        for file in &found.files {
+            let stamp = Stamp {
+                size: file.size,
+                mtime_ns: file.mtime_ns,
+            };
+            match stamps.get(&file.display) {
+                Some(old) if *old == stamp => {}
+                Some(_) => {
+                    refreshed.report.updated += 1;
+                    changed.push((file, stamp));
+                }
+                None => {
+                    refreshed.report.added += 1;
+                    changed.push((file, stamp));
+                }
+            }
+            seen.insert(file.display.as_str());
+        }
+        // A folder we could not read is not a folder whose files were deleted.
+        let unreadable: Vec<String> = found
+            .skipped
+            .iter()
+            .map(|(path, _)| format!("{path}/"))
+            .collect();
+        let removed: Vec<String> = stamps
+            .keys()
+            .filter(|path| !seen.contains(path.as_str()))
+            .filter(|path| !unreadable.iter().any(|dir| path.starts_with(dir)))
+            .cloned()
+            .collect();
+        refreshed.report.removed += removed.len();
+        refreshed.report.parsed += changed.len();
+
+        let (sender, receiver) = mpsc::sync_channel(256);
+        let mut problems = 0;
+        let written = std::thread::scope(|scope| {
+            scope.spawn(move || {
+                changed
+                    .into_par_iter()
+                    .for_each_with(sender, |sender, (file, stamp)| {
+                        let entry = read_entry(&file.path, &file.display, file.size);
+                        // The receiver only goes away when the write failed; that error wins.
+                        let _ = sender.send((file.display.clone(), stamp, entry));
+                    });
+            });
+            let entries = receiver.into_iter().inspect(|(_, _, entry)| {
+                if matches!(entry, Entry::Problem(_)) {
+                    problems += 1;
+                }
+            });
+            cache.write(&report.path, entries, &removed)
+        });
+        written?;
+        refreshed.report.problems += problems;
+        refreshed
+            .skipped
+            .extend(found.skipped.into_iter().map(|(path, message)| Problem {
+                path,
+                message,
+                severity: Severity::Warning,
+            }));
+        refreshed.roots.push(report);
+    }
+    Ok(refreshed)
+}
+
+fn read_entry(path: &Path, display: &str, size: u64) -> Entry {
+    if size > MAX_FILE_BYTES {
+        return Entry::Problem(ParseError::TooLarge { size }.to_string());
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => return Entry::Problem(format!("cannot read: {error}")),
+    };
+    match parse_article(display, &bytes) {
+        Ok(parsed) => Entry::Article {
+            article: Box::new(parsed.article),
+            details: Box::new(parsed.details),
+            warnings: parsed.warnings,
+        },
+        Err(error) => Entry::Problem(error.to_string()),
+    }
+}
+
+fn load(
+    cache: Cache,
+    roots: &[RootReport],
+    state_path: &Path,
+    mut notices: Vec<String>,
+) -> Result<Library, LoadError> {
+    let keys: Vec<String> = roots.iter().map(|root| root.path.clone()).collect();
+    let rows = cache.rows(&keys)?;
+    let mut candidates = Vec::with_capacity(rows.len());
+    let mut problems = Vec::new();
+    for row in rows {
+        let root = keys.iter().position(|key| *key == row.root).unwrap_or(0);
+        match row.entry {
+            RowEntry::Article { article, warnings } => candidates.push(Candidate {
+                article: *article,
+                details: DetailsRef::Cache(row.file_id),
+                root,
+                warnings,
+            }),
+            RowEntry::Problem(message) => problems.push(Problem {
+                path: row.path,
+                message,
+                severity: Severity::Error,
+            }),
+        }
+    }
+    let (state, state_notices) = open_state(state_path);
+    notices.extend(state_notices);
+    let mut library = assemble(candidates, problems, roots.to_vec(), state, notices);
+    library.cache = Some(cache);
+    Ok(library)
+}
+
+/// De-duplicates by id (the newer `updatedAt` wins), joins marks, groups translations.
+fn assemble(
+    candidates: Vec<Candidate>,
+    mut problems: Vec<Problem>,
+    roots: Vec<RootReport>,
+    state: StateStore,
+    notices: Vec<String>,
+) -> Library {
+    let mut winner: HashMap<&str, usize> = HashMap::with_capacity(candidates.len());
+    let mut keep = vec![true; candidates.len()];
+    for (index, candidate) in candidates.iter().enumerate() {
+        let id = candidate.article.id.0.as_str();
+        let Some(&previous) = winner.get(id) else {
+            winner.insert(id, index);
+            continue;
+        };
+        let recency = |c: &Candidate| c.article.updated_at.or(c.article.published_at);
+        let (won, lost) = if recency(candidate) > recency(&candidates[previous]) {
+            (index, previous)
+        } else {
+            (previous, index)
+        };
+        keep[lost] = false;
+        winner.insert(id, won);
+        problems.push(Problem {
+            path: candidates[lost].article.path.clone(),
+            message: format!(
+                "duplicate id {id}; the newer copy {} is shown instead",
+                candidates[won].article.path
+            ),
+            severity: Severity::Warning,
+        });
+    }
+    drop(winner);
+
+    let mut library = Library {
+        articles: Vec::with_capacity(candidates.len()),
+        details: Vec::with_capacity(candidates.len()),
+        root_of: Vec::with_capacity(candidates.len()),
+        marks: Vec::with_capacity(candidates.len()),
+        roots,
+        problems,
+        notices,
+        report: RefreshReport::default(),
+        cache: None,
+        builtin: Vec::new(),
+        state,
+        stories: HashMap::new(),
+    };
+    for (candidate, kept) in candidates.into_iter().zip(keep) {
+        library
+            .problems
+            .extend(candidate.warnings.into_iter().map(|message| Problem {
+                path: candidate.article.path.clone(),
+                message,
+                severity: Severity::Warning,
+            }));
+        if !kept {
+            continue;
+        }
+        let index = library.articles.len();
+        if let Some(key) = candidate.article.story_key() {
+            library.stories.entry(key).or_default().push(index);
+        }
+        library.marks.push(library.state.get(&candidate.article.id));
+        library.articles.push(candidate.article);
+        library.details.push(candidate.details);
+        library.root_of.push(candidate.root);
+    }
+    library.stories.retain(|_, group| group.len() > 1);
+    for group in library.stories.values_mut() {
+        group.sort_by(|&a, &b| library.articles[a].lang.cmp(&library.articles[b].lang));
+    }
+    library.sort_problems();
+    library
+}

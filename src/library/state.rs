@@ -1,0 +1,181 @@
+//! The user's own state: read and starred marks, kept in the data directory apart from the cache
+//! so that deleting or rebuilding the cache never touches them.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, params};
+
+use crate::article::ArticleId;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Marks {
+    pub read: bool,
+    pub starred: bool,
+}
+
+/// Marks by article id, loaded once; every change is written through in its own transaction.
+pub struct StateStore {
+    conn: Option<Connection>,
+    path: PathBuf,
+    marks: HashMap<ArticleId, Marks>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("state database {path}: {source}")]
+pub struct StateError {
+    pub path: PathBuf,
+    #[source]
+    pub source: rusqlite::Error,
+}
+
+impl StateStore {
+    /// Opens the store. It is never moved aside or recreated on error: the marks are the user's,
+    /// so a damaged file is reported and left for them to inspect.
+    pub fn open(path: &Path) -> Result<StateStore, StateError> {
+        let err = |source| StateError {
+            path: path.to_owned(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(err)?;
+        // WAL with synchronous=NORMAL: a committed mark survives a killed process; a power loss
+        // can lose at most the last mark, never the file.
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
+             CREATE TABLE IF NOT EXISTS marks (
+                 article_id TEXT PRIMARY KEY,
+                 read INTEGER NOT NULL DEFAULT 0,
+                 starred INTEGER NOT NULL DEFAULT 0,
+                 changed_at TEXT NOT NULL
+             );",
+        )
+        .map_err(err)?;
+        let mut marks = HashMap::new();
+        {
+            let mut statement = conn
+                .prepare("SELECT article_id, read, starred FROM marks")
+                .map_err(err)?;
+            let rows = statement
+                .query_map([], |row| {
+                    Ok((
+                        ArticleId(row.get(0)?),
+                        Marks {
+                            read: row.get(1)?,
+                            starred: row.get(2)?,
+                        },
+                    ))
+                })
+                .map_err(err)?;
+            for row in rows {
+                let (id, mark) = row.map_err(err)?;
+                marks.insert(id, mark);
+            }
+        }
+        Ok(StateStore {
+            conn: Some(conn),
+            path: path.to_owned(),
+            marks,
+        })
+    }
+
+    /// A store that keeps marks in memory only, for when the real one cannot be opened.
+    pub fn in_memory(path: &Path) -> StateStore {
+        StateStore {
+            conn: None,
+            path: path.to_owned(),
+            marks: HashMap::new(),
+        }
+    }
+
+    pub fn is_persistent(&self) -> bool {
+        self.conn.is_some()
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn get(&self, id: &ArticleId) -> Marks {
+        self.marks.get(id).copied().unwrap_or_default()
+    }
+
+    /// Records new marks for `id`. The in-memory value changes only once the write committed.
+    pub fn set(&mut self, id: &ArticleId, marks: Marks) -> Result<(), StateError> {
+        if let Some(conn) = &self.conn {
+            conn.execute(
+                "INSERT INTO marks (article_id, read, starred, changed_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(article_id) DO UPDATE SET read = excluded.read,
+                     starred = excluded.starred, changed_at = excluded.changed_at",
+                params![
+                    id.0,
+                    marks.read,
+                    marks.starred,
+                    chrono::Utc::now().to_rfc3339()
+                ],
+            )
+            .map_err(|source| StateError {
+                path: self.path.clone(),
+                source,
+            })?;
+        }
+        self.marks.insert(id.clone(), marks);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_survive_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let id = ArticleId("src/1/en".into());
+        {
+            let mut store = StateStore::open(&path).unwrap();
+            assert_eq!(store.get(&id), Marks::default());
+            store
+                .set(
+                    &id,
+                    Marks {
+                        read: true,
+                        starred: true,
+                    },
+                )
+                .unwrap();
+            store
+                .set(
+                    &id,
+                    Marks {
+                        read: false,
+                        starred: true,
+                    },
+                )
+                .unwrap();
+        }
+        let store = StateStore::open(&path).unwrap();
+        assert_eq!(
+            store.get(&id),
+            Marks {
+                read: false,
+                starred: true
+            }
+        );
+    }
+
+    #[test]
+    fn a_damaged_store_is_reported_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let garbage = b"this is not a database, but it is the user's file".repeat(100);
+        std::fs::write(&path, &garbage).unwrap();
+        let error = StateStore::open(&path)
+            .err()
+            .expect("garbage must not open");
+        assert!(error.to_string().contains("state.db"), "{error}");
+        assert_eq!(std::fs::read(&path).unwrap(), garbage);
+    }
+}

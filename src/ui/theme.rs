@@ -1,0 +1,78 @@
+//! Colours and text styles in one place, with a monochrome variant for `NO_COLOR`.
+
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::article::Sentiment;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Theme {
+    pub color: bool,
+}
+
+impl Theme {
+    /// Colour unless `NO_COLOR` is set (to anything non-empty), as no-color.org asks.
+    pub fn from_env() -> Theme {
+        Theme {
+            color: std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()),
+        }
+    }
+
+    fn fg(self, color: Color) -> Style {
+        if self.color {
+            Style::new().fg(color)
+        } else {
+            Style::new()
+        }
+    }
+
+    pub fn sentiment(self, sentiment: Sentiment) -> Style {
+        self.fg(match sentiment {
+            Sentiment::Positive => Color::Green,
+            Sentiment::Negative => Color::Red,
+            Sentiment::Neutral => Color::Gray,
+            Sentiment::Unknown => Color::DarkGray,
+        })
+    }
+
+    pub fn heading(self, level: u8) -> Style {
+        match level {
+            1 => self
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            2 => self.fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            _ => self.fg(Color::Blue).add_modifier(Modifier::BOLD),
+        }
+    }
+
+    pub fn title(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+
+    pub fn dim(self) -> Style {
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new().add_modifier(Modifier::DIM)
+        }
+    }
+
+    pub fn code(self) -> Style {
+        self.fg(Color::Yellow)
+    }
+
+    pub fn link(self) -> Style {
+        self.fg(Color::Blue).add_modifier(Modifier::UNDERLINED)
+    }
+
+    pub fn link_ref(self) -> Style {
+        self.fg(Color::Magenta)
+    }
+
+    pub fn quote(self) -> Style {
+        self.fg(Color::Gray).add_modifier(Modifier::ITALIC)
+    }
+
+    pub fn accent(self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    }
+}
