@@ -61,4 +61,22 @@ pub enum Command {
     Check,
     /// Refresh the cache from the library folders and say what changed.
     Index,
+    /// Set read or starred marks, for scripts (the reader sets them as you read).
+    Mark {
+        /// Articles: ids, short ids or paths.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Mark as read.
+        #[arg(long, conflicts_with = "unread")]
+        read: bool,
+        /// Mark as unread.
+        #[arg(long)]
+        unread: bool,
+        /// Star.
+        #[arg(long, conflicts_with = "unstar")]
+        star: bool,
+        /// Remove the star.
+        #[arg(long)]
+        unstar: bool,
+    },
 }

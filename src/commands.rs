@@ -85,6 +85,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Stats { query }) => stats(&setup, &query.join(" ")),
         Some(Command::Check) => check(&setup),
         Some(Command::Index) => index(&setup),
+        Some(Command::Mark {
+            ids,
+            read,
+            unread,
+            star,
+            unstar,
+        }) => {
+            let read = (read || unread).then_some(read);
+            let starred = (star || unstar).then_some(star);
+            mark(&setup, &ids, read, starred)
+        }
     }
 }
 
@@ -152,7 +163,7 @@ const SOURCE_COLUMNS: usize = 16;
 fn headline(library: &Library, i: usize, color: bool) -> String {
     let article = library.article(i);
     let date = article.published_at.map_or_else(
-        || "date unknown   ".to_owned(),
+        || format!("{:<16}", "date unknown"),
         |at| {
             at.with_timezone(&Local)
                 .format("%Y-%m-%d %H:%M")
@@ -397,5 +408,33 @@ fn index(setup: &Setup) -> Result<ExitCode> {
         report.problems,
         library.len(),
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn mark(
+    setup: &Setup,
+    ids: &[String],
+    read: Option<bool>,
+    starred: Option<bool>,
+) -> Result<ExitCode> {
+    if read.is_none() && starred.is_none() {
+        bail!("say what to mark: --read, --unread, --star or --unstar");
+    }
+    let mut library = setup.open()?;
+    if !library.marks_are_saved() {
+        bail!("marks cannot be saved (see above); nothing changed");
+    }
+    let indices = ids
+        .iter()
+        .map(|id| library.find(id))
+        .collect::<Result<Vec<_>, _>>()?;
+    for index in indices {
+        if let Some(read) = read {
+            library.set_read(index, read)?;
+        }
+        if let Some(starred) = starred {
+            library.set_starred(index, starred)?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde_json::{Map, Value};
 
-use super::text::{clean_block, clean_line};
+use super::text::{clean_block, clean_line, repair_mojibake};
 use super::{
     AiInfo, Article, ArticleDetails, ArticleId, MAX_FILE_BYTES, Sentiment, Source, frontmatter,
     yaml,
@@ -59,10 +59,20 @@ pub fn parse_article(path: &str, bytes: &[u8]) -> Result<Parsed, ParseError> {
     };
     let (frontmatter, body) = frontmatter::split(&text).map_err(ParseError::Frontmatter)?;
     let fields = match frontmatter {
-        Some(yaml_text) => yaml::parse_mapping(yaml_text).map_err(ParseError::Yaml)?,
+        Some(yaml_text) => yaml::parse_mapping(&strip_controls(&repair_mojibake(yaml_text)))
+            .map_err(ParseError::Yaml)?,
         None => Map::new(),
     };
     Ok(map_fields(path, &fields, body))
+}
+
+/// YAML rejects raw control characters, so a stray escape sequence in a title would cost the
+/// whole article. They are dropped before parsing (fields are sanitized again afterwards); the
+/// mojibake repair comes first because its input can contain C1 characters (`â€\u{9d}` is `”`).
+fn strip_controls(yaml: &str) -> String {
+    yaml.chars()
+        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
+        .collect()
 }
 
 fn map_fields(path: &str, fields: &Map<String, Value>, body: &str) -> Parsed {
@@ -439,6 +449,15 @@ mod tests {
             parse_article("a.md", b"---\ntitle: [x\n---\n").unwrap_err(),
             ParseError::Yaml(_)
         ));
+    }
+
+    #[test]
+    fn control_characters_and_c1_mojibake_in_frontmatter_are_cleaned_not_fatal() {
+        let parsed = parse(
+            "---\ntitle: 'Red \u{1b}[31malert\u{1b}[0m\u{7}'\ndescription: 'He said â€œyesâ€\u{9d}'\n---\n",
+        );
+        assert_eq!(parsed.article.title, "Red [31malert[0m");
+        assert_eq!(parsed.article.description, "He said “yes”");
     }
 
     #[test]

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::article::{Article, ArticleDetails};
+use crate::article::{Article, ArticleDetails, PARSER_REVISION};
 
 /// Bump when the schema or the encoding of `meta`/`details` changes: old caches are moved aside.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CacheError {
@@ -119,6 +119,7 @@ impl Cache {
                          file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
                          data BLOB NOT NULL
                      );
+                     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                      PRAGMA user_version = {SCHEMA_VERSION};
                      COMMIT;"
                 ))
@@ -132,6 +133,7 @@ impl Cache {
                             Ok(())
                         })
                     })
+                    .and_then(|()| conn.query_row("SELECT count(*) FROM settings", [], |_| Ok(())))
                     .map_err(sqlite)?;
             }
             other => {
@@ -140,6 +142,25 @@ impl Cache {
                     message: format!("schema version {other}, this tidings uses {SCHEMA_VERSION}"),
                 });
             }
+        }
+        let parser: Option<String> = conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'parser'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(sqlite)?;
+        if parser.as_deref() != Some(PARSER_REVISION) {
+            // Parsed by another version: every file is read again on the next refresh.
+            conn.execute_batch(&format!(
+                "BEGIN;
+                 DELETE FROM details;
+                 DELETE FROM files;
+                 INSERT OR REPLACE INTO settings (key, value) VALUES ('parser', '{PARSER_REVISION}');
+                 COMMIT;"
+            ))
+            .map_err(sqlite)?;
         }
         Ok(Cache {
             conn,

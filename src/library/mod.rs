@@ -252,6 +252,11 @@ impl Library {
         }
     }
 
+    /// False when the state store could not be opened and marks live in memory only.
+    pub fn marks_are_saved(&self) -> bool {
+        self.state.is_persistent()
+    }
+
     pub fn set_read(&mut self, index: usize, read: bool) -> Result<(), StateError> {
         let marks = Marks {
             read,

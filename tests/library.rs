@@ -1,0 +1,452 @@
+//! The data layer against real folders: loading, the cache, offline roots, user state, and
+//! hostile files.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{TimeZone, Utc};
+use tidings::article::Sentiment;
+use tidings::library::{Library, Severity, StorePaths};
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn root(&self) -> PathBuf {
+        let root = self.dir.path().join("news");
+        fs::create_dir_all(&root).unwrap();
+        root
+    }
+
+    fn paths(&self) -> StorePaths {
+        StorePaths {
+            cache: self.dir.path().join("cache/cache.db"),
+            state: self.dir.path().join("data/state.db"),
+        }
+    }
+
+    fn open(&self) -> Library {
+        Library::open(&[self.root()], &self.paths()).expect("library opens")
+    }
+}
+
+fn article(title: &str, external_id: &str, lang: &str, updated: &str) -> String {
+    format!(
+        "---\ntitle: {title}\npublishedAt: '2026-03-01T10:00:00Z'\nupdatedAt: '{updated}'\nlang: {lang}\n\
+         externalId: '{external_id}'\nsource: {{name: Test Wire, key: testwire, type: RSS}}\n\
+         sentiment: neutral\n---\n## Overview\n\nBody of {title}.\n"
+    )
+}
+
+fn write(path: &Path, text: &str) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+#[test]
+fn the_aggregator_shape_loads_with_every_field() {
+    let env = Env::new();
+    fs::copy(
+        fixture("shapes/aggregator-shape.md"),
+        env.root().join("a.md"),
+    )
+    .unwrap();
+    let library = env.open();
+    assert_eq!(library.len(), 1);
+    assert!(library.problems().is_empty(), "{:?}", library.problems());
+    let a = library.article(0);
+    assert_eq!(
+        a.title,
+        "Solar output in the northern grid beat forecasts for a third straight week"
+    );
+    assert_eq!(
+        a.description,
+        "Operators credited clearer skies and new rooftop capacity, though storage remained the bottleneck…"
+    );
+    assert_eq!(
+        a.published_at,
+        Utc.with_ymd_and_hms(2026, 2, 3, 7, 41, 12).single()
+    );
+    assert_eq!(
+        a.updated_at,
+        Some(
+            Utc.with_ymd_and_hms(2026, 2, 3, 9, 5, 47).unwrap()
+                + chrono::Duration::milliseconds(321)
+        )
+    );
+    assert_eq!(a.lang.as_deref(), Some("en"));
+    assert_eq!(a.external_id.as_deref(), Some("80412077"));
+    assert_eq!(
+        (
+            a.source.name.as_str(),
+            a.source.key.as_str(),
+            a.source.kind.as_str()
+        ),
+        ("Gridline Energy", "gridline", "RSS")
+    );
+    assert_eq!(a.id.0, "gridline/80412077/en");
+    assert_eq!(a.category.as_deref(), Some("ENERGY"));
+    assert_eq!(a.tags, ["SOLAR", "GRID", "STORAGE", "ENERGY NEWS"]);
+    assert_eq!((a.sticky_weight, a.score, a.draft), (0.0, 0.0, false));
+    assert_eq!(a.sentiment, Sentiment::Positive);
+    assert!(
+        a.ai.as_ref()
+            .is_some_and(|ai| ai.rewritten && ai.version == Some(1))
+    );
+
+    let details = library.details(0).unwrap();
+    assert_eq!(details.cover_image.len(), 6);
+    assert_eq!(details.cover_image[2].0, "regular");
+    assert!(details.ai_expanded_at.is_some());
+    assert!(details.body.starts_with("## Overview"));
+}
+
+#[test]
+fn a_second_start_reads_only_what_changed() {
+    let env = Env::new();
+    let root = env.root();
+    for n in 0..20 {
+        write(
+            &root.join(format!("d{}/a{n}.md", n % 3)),
+            &article(
+                &format!("Story {n}"),
+                &n.to_string(),
+                "en",
+                "2026-03-01T10:00:00Z",
+            ),
+        );
+    }
+    let first = env.open();
+    assert_eq!(
+        (first.report().parsed, first.report().added, first.len()),
+        (20, 20, 20)
+    );
+    drop(first);
+
+    let second = env.open();
+    assert_eq!(
+        second.report().parsed,
+        0,
+        "an unchanged library parses nothing"
+    );
+    assert_eq!(second.report().scanned, 20);
+    assert_eq!(second.len(), 20);
+    drop(second);
+
+    write(
+        &root.join("d0/a0.md"),
+        &article(
+            "Story zero, revised at length",
+            "0",
+            "en",
+            "2026-03-02T10:00:00Z",
+        ),
+    );
+    fs::remove_file(root.join("d1/a1.md")).unwrap();
+    write(
+        &root.join("new/fresh.md"),
+        &article("A fresh story", "100", "en", "2026-03-01T10:00:00Z"),
+    );
+    let third = env.open();
+    let report = third.report();
+    assert_eq!(
+        (report.parsed, report.updated, report.added, report.removed),
+        (2, 1, 1, 1)
+    );
+    assert_eq!(third.len(), 20);
+    let titles: Vec<&str> = third.articles().iter().map(|a| a.title.as_str()).collect();
+    assert!(titles.contains(&"Story zero, revised at length"));
+    assert!(!titles.contains(&"Story 1"));
+}
+
+#[test]
+fn a_missing_root_is_served_from_the_cache() {
+    let env = Env::new();
+    write(
+        &env.root().join("a.md"),
+        &article("Kept offline", "1", "en", "2026-03-01T10:00:00Z"),
+    );
+    drop(env.open());
+    fs::remove_dir_all(env.root()).unwrap();
+    let library = Library::open(&[env.dir.path().join("news")], &env.paths()).unwrap();
+    assert_eq!(library.len(), 1);
+    assert!(library.is_offline(0));
+    assert!(library.roots()[0].offline.is_some());
+    assert!(
+        library
+            .notices()
+            .iter()
+            .any(|n| n.contains("from the cache")),
+        "{:?}",
+        library.notices()
+    );
+    assert!(
+        library
+            .details(0)
+            .unwrap()
+            .body
+            .contains("Body of Kept offline")
+    );
+}
+
+#[test]
+fn a_corrupt_cache_is_moved_aside_and_rebuilt() {
+    let env = Env::new();
+    write(
+        &env.root().join("a.md"),
+        &article("Survives", "1", "en", "2026-03-01T10:00:00Z"),
+    );
+    let cache = env.paths().cache;
+    write(&cache, &"garbage, not a database ".repeat(500));
+    let library = env.open();
+    assert_eq!(library.len(), 1);
+    assert_eq!(library.notices().len(), 1, "{:?}", library.notices());
+    assert!(library.notices()[0].contains("moved aside"));
+    let aside = fs::read_dir(cache.parent().unwrap())
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|entry| {
+            entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("cache.db.broken-")
+        });
+    assert!(aside, "the damaged file is kept for inspection");
+}
+
+#[test]
+fn marks_live_apart_from_the_cache() {
+    let env = Env::new();
+    write(
+        &env.root().join("a.md"),
+        &article("Read me", "1", "en", "2026-03-01T10:00:00Z"),
+    );
+    write(
+        &env.root().join("b.md"),
+        &article("Star me", "2", "en", "2026-03-01T10:00:00Z"),
+    );
+    let mut library = env.open();
+    let read = library.find("testwire/1/en").unwrap();
+    let starred = library.find("testwire/2/en").unwrap();
+    library.set_read(read, true).unwrap();
+    library.set_starred(starred, true).unwrap();
+    drop(library);
+
+    fs::remove_file(env.paths().cache).unwrap();
+    let library = env.open();
+    assert_eq!(library.report().parsed, 2, "the cache was rebuilt");
+    assert!(library.marks(library.find("testwire/1/en").unwrap()).read);
+    assert!(
+        library
+            .marks(library.find("testwire/2/en").unwrap())
+            .starred
+    );
+    assert!(!library.marks(library.find("testwire/2/en").unwrap()).read);
+}
+
+#[test]
+fn the_newer_copy_of_a_duplicate_wins_and_the_other_is_reported() {
+    let env = Env::new();
+    write(
+        &env.root().join("old.md"),
+        &article("Old wording", "7", "en", "2026-03-01T10:00:00Z"),
+    );
+    write(
+        &env.root().join("new.md"),
+        &article("New wording", "7", "en", "2026-03-05T10:00:00Z"),
+    );
+    let library = env.open();
+    assert_eq!(library.len(), 1);
+    assert_eq!(library.article(0).title, "New wording");
+    let duplicate = &library.problems()[0];
+    assert!(
+        duplicate.path.ends_with("old.md") && duplicate.message.contains("duplicate"),
+        "{duplicate:?}"
+    );
+    assert_eq!(duplicate.severity, Severity::Warning);
+}
+
+#[test]
+fn translations_know_each_other() {
+    let env = Env::new();
+    write(
+        &env.root().join("en.md"),
+        &article("In English", "9", "en", "2026-03-01T10:00:00Z"),
+    );
+    write(
+        &env.root().join("uk.md"),
+        &article("Українською", "9", "uk", "2026-03-01T10:00:00Z").replace(
+            "sentiment: neutral",
+            "ai: {translatedFrom: '9', version: 1}",
+        ),
+    );
+    write(
+        &env.root().join("other.md"),
+        &article("Unrelated", "10", "en", "2026-03-01T10:00:00Z"),
+    );
+    let library = env.open();
+    let english = library.find("testwire/9/en").unwrap();
+    let ukrainian = library.find("testwire/9/uk").unwrap();
+    assert_eq!(library.translations(english), [ukrainian]);
+    assert_eq!(library.translations(ukrainian), [english]);
+    assert!(
+        library
+            .translations(library.find("testwire/10/en").unwrap())
+            .is_empty()
+    );
+}
+
+#[test]
+fn hostile_files_each_give_one_clear_problem_and_the_rest_load() {
+    let env = Env::new();
+    let root = env.root();
+    for entry in fs::read_dir(fixture("hostile")).unwrap() {
+        let entry = entry.unwrap();
+        let target = root.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+            for inner in fs::read_dir(entry.path()).unwrap() {
+                let inner = inner.unwrap();
+                fs::copy(inner.path(), target.join(inner.file_name())).unwrap();
+            }
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+    // Made here rather than committed: a 20 MB body, a symlink loop and a dangling link.
+    let huge = format!("---\ntitle: Huge\n---\n{}", "word ".repeat(4 * 1024 * 1024));
+    write(&root.join("bad-huge-body.md"), &huge);
+    let mut nested = root.clone();
+    for depth in 0..40 {
+        nested = nested.join(format!("level{depth}"));
+    }
+    write(
+        &nested.join("deep.md"),
+        &article("Forty folders down", "40", "en", "2026-03-01T10:00:00Z"),
+    );
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&root, root.join("loop")).unwrap();
+        std::os::unix::fs::symlink(root.join("nowhere.md"), root.join("dangling.md")).unwrap();
+    }
+
+    let library = env.open();
+    let titles: Vec<&str> = library
+        .articles()
+        .iter()
+        .map(|a| a.title.as_str())
+        .collect();
+    assert_eq!(library.len(), 6, "{titles:?}");
+    assert!(titles.contains(&"Forty folders down"));
+
+    let errors: Vec<(String, &str)> = library
+        .problems()
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| {
+            (
+                Path::new(&p.path)
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                p.message.as_str(),
+            )
+        })
+        .collect();
+    let expect = [
+        ("bad-alias-bomb.md", "YAML"),
+        ("bad-binary.md", "binary"),
+        ("bad-deep-nesting.md", "YAML"),
+        ("bad-huge-body.md", "limit"),
+        ("bad-invalid-utf8.md", "UTF-8"),
+        ("bad-not-a-mapping.md", "list"),
+        ("bad-unterminated.md", "never closed"),
+        ("bad-yaml.md", "YAML"),
+    ];
+    assert_eq!(errors.len(), expect.len(), "{errors:#?}");
+    for ((name, message), (expected_name, expected_word)) in errors.iter().zip(expect) {
+        assert_eq!(name, expected_name);
+        assert!(message.contains(expected_word), "{name}: {message}");
+        assert!(!message.contains('\n'), "one line: {message}");
+    }
+    let warnings: Vec<&str> = library
+        .problems()
+        .iter()
+        .filter(|p| p.severity == Severity::Warning)
+        .map(|p| p.message.as_str())
+        .collect();
+    assert!(
+        warnings.iter().any(|w| w.contains("10000 tags")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("not a date")),
+        "{warnings:?}"
+    );
+    assert!(warnings.iter().any(|w| w.contains("loop")), "{warnings:?}");
+    assert!(
+        warnings.iter().any(|w| w.contains("dangling")),
+        "{warnings:?}"
+    );
+
+    for (index, article) in library.articles().iter().enumerate() {
+        let details = library.details(index).unwrap();
+        for text in [article.title.as_str(), &article.description, &details.body] {
+            assert!(
+                !text.chars().any(
+                    |c| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c)
+                ),
+                "{:?} keeps a control character: {text:?}",
+                article.path
+            );
+        }
+    }
+}
+
+#[test]
+fn the_builtin_samples_cover_the_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = Library::builtin(&dir.path().join("state.db"));
+    assert!(library.len() >= 40, "{} samples", library.len());
+    let articles = library.articles();
+    for sentiment in Sentiment::ALL {
+        assert!(
+            articles.iter().any(|a| a.sentiment == sentiment),
+            "no {sentiment:?} sample"
+        );
+    }
+    assert!(articles.iter().any(|a| a.is_pinned()));
+    assert!(articles.iter().any(|a| a.draft));
+    assert!(articles.iter().any(|a| a.lang.as_deref() == Some("uk")));
+    let sources: std::collections::HashSet<&str> =
+        articles.iter().map(|a| a.source.key.as_str()).collect();
+    assert!(sources.len() >= 4, "{sources:?}");
+    let translated = (0..library.len())
+        .filter(|&i| !library.translations(i).is_empty())
+        .count();
+    assert!(translated >= 2);
+    assert!(
+        library
+            .problems()
+            .iter()
+            .any(|p| p.severity == Severity::Error),
+        "a broken sample is reported"
+    );
+    for index in 0..library.len() {
+        assert!(!library.details(index).unwrap().body.is_empty());
+    }
+}
