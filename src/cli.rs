@@ -25,14 +25,52 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// Parses the command line, letting query terms start with `-` anywhere among the options
+    /// (`tidings list bitcoin -is:read --json`): such a term is not an option, so it is handed to
+    /// the hidden `--term` option instead of making clap stop at it.
+    pub fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Cli {
+        const QUERY_COMMANDS: [&str; 2] = ["list", "stats"];
+        const SHORT_OPTIONS: [&str; 5] = ["-n", "-L", "-h", "-V", "-"];
+        const TAKES_VALUE: [&str; 6] = ["-n", "-L", "--limit", "--library", "--sort", "--width"];
+        let mut out = Vec::new();
+        let mut in_query_command = false;
+        let mut after_separator = false;
+        let mut value_expected = false;
+        for (position, arg) in args.into_iter().enumerate() {
+            let text = arg.to_string_lossy().into_owned();
+            let is_term = in_query_command
+                && !after_separator
+                && !value_expected
+                && text.starts_with('-')
+                && !text.starts_with("--")
+                && !SHORT_OPTIONS.contains(&text.as_str());
+            value_expected = TAKES_VALUE.contains(&text.as_str());
+            if position > 0 && !in_query_command && QUERY_COMMANDS.contains(&text.as_str()) {
+                in_query_command = true;
+            }
+            after_separator |= text == "--";
+            if is_term {
+                out.push(std::ffi::OsString::from(format!("--term={text}")));
+            } else {
+                out.push(arg);
+            }
+        }
+        Cli::parse_from(out)
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print matching headlines, one a line.
     List {
         /// A query: words, "phrases", tag:X, source:X, cat:X, lang:X, sentiment:pos|neg|neu|unknown,
         /// since:7d, before:2026-01-01, is:unread|read|starred|draft|pinned; `-` negates a term.
-        #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+        #[arg(value_name = "QUERY")]
         query: Vec<String>,
+        /// Negated terms (`-is:read`), routed here by [`Cli::parse_args`].
+        #[arg(long = "term", hide = true, allow_hyphen_values = true)]
+        terms: Vec<String>,
         /// Sort order (default from the config file, else newest).
         #[arg(long, value_enum)]
         sort: Option<SortMode>,
@@ -54,8 +92,10 @@ pub enum Command {
     /// Print counts per sentiment, tag, source, category and language.
     Stats {
         /// Count only articles matching this query (same syntax as `list`).
-        #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+        #[arg(value_name = "QUERY")]
         query: Vec<String>,
+        #[arg(long = "term", hide = true, allow_hyphen_values = true)]
+        terms: Vec<String>,
     },
     /// List every file that could not be loaded or had problems; exit status 1 if any.
     Check,

@@ -71,18 +71,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::List {
             query,
+            terms,
             sort,
             limit,
             json,
         }) => list(
             &setup,
-            &query.join(" "),
+            &join_query(query, terms),
             sort.unwrap_or(setup.config.sort),
             limit,
             json,
         ),
         Some(Command::Show { id, width }) => show(&setup, &id, width),
-        Some(Command::Stats { query }) => stats(&setup, &query.join(" ")),
+        Some(Command::Stats { query, terms }) => stats(&setup, &join_query(query, terms)),
         Some(Command::Check) => check(&setup),
         Some(Command::Index) => index(&setup),
         Some(Command::Mark {
@@ -97,6 +98,32 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             mark(&setup, &ids, read, starred)
         }
     }
+}
+
+/// One query from the words on the command line; a word with spaces was a quoted phrase.
+fn join_query(query: Vec<String>, terms: Vec<String>) -> String {
+    query
+        .into_iter()
+        .chain(terms)
+        .map(|word| {
+            if word.contains(char::is_whitespace) && !word.contains('"') {
+                // `tidings list "short squeeze"`: the shell took the quotes, give them back. A
+                // whole query in one argument (`"btc -is:read"`) has no colon-free phrase intent,
+                // so only quote words without field syntax.
+                if word
+                    .split_whitespace()
+                    .any(|w| w.contains(':') || w.starts_with('-'))
+                {
+                    word
+                } else {
+                    format!("\"{word}\"")
+                }
+            } else {
+                word
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The articles matching `query_text`, in `sort` order.

@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use tidings::cli::Cli;
 use tidings::commands;
 
@@ -11,7 +9,7 @@ fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("tidings: internal error: {info}");
     }));
-    let cli = Cli::parse();
+    let cli = Cli::parse_args(std::env::args_os());
     match commands::run(cli) {
         Ok(code) => code,
         Err(error) => {

@@ -1,0 +1,404 @@
+//! The `tidings` binary end to end: commands, output for pipes, exit codes, and what survives a
+//! killed process.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn library(&self) -> PathBuf {
+        let root = self.dir.path().join("news");
+        fs::create_dir_all(&root).unwrap();
+        root
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tidings"));
+        command
+            .args(args)
+            .env("TIDINGS_CACHE_DIR", self.dir.path().join("cache"))
+            .env("TIDINGS_DATA_DIR", self.dir.path().join("data"))
+            .env("TIDINGS_CONFIG", self.dir.path().join("config.toml"))
+            .env("TZ", "UTC")
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::null());
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("tidings runs")
+    }
+
+    /// Runs against the test library folder.
+    fn run_lib(&self, args: &[&str]) -> Output {
+        let library = self.library();
+        let mut all = vec!["--library", library.to_str().unwrap()];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("UTF-8 errors")
+}
+
+fn write_article(root: &Path, name: &str, id: u32, title: &str, sentiment: &str, extra: &str) {
+    let text = format!(
+        "---\ntitle: {title}\ndescription: About {title}.\npublishedAt: '2026-03-{day:02}T10:00:00Z'\nlang: en\n\
+         externalId: '{id}'\nsource: {{name: Test Wire, key: testwire, type: RSS}}\ncategory: TEST\n\
+         tags: [ALPHA, T{id}]\nsentiment: {sentiment}\n{extra}---\n## Overview\n\n\
+         A paragraph about {title} with a [link](https://example.org/{id}) in it.\n\n- one point\n- another point\n",
+        day = id % 28 + 1
+    );
+    fs::write(root.join(name), text).unwrap();
+}
+
+fn small_library(env: &Env) {
+    let root = env.library();
+    write_article(&root, "a.md", 1, "Rates held steady", "NEUTRAL", "");
+    write_article(&root, "b.md", 2, "Miners sell off", "NEGATIVE", "");
+    write_article(
+        &root,
+        "c.md",
+        3,
+        "Chip output climbs",
+        "POSITIVE",
+        "stickyWeight: 3\n",
+    );
+    write_article(
+        &root,
+        "d.md",
+        4,
+        "Unpublished memo",
+        "POSITIVE",
+        "draft: true\n",
+    );
+}
+
+#[test]
+fn list_prints_the_sample_library_without_configuration() {
+    let env = Env::new();
+    let output = env.run(&["list"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() >= 38, "{} headlines", lines.len());
+    assert!(
+        lines[0].contains(" ^"),
+        "a pinned sample comes first: {}",
+        lines[0]
+    );
+    assert!(!text.contains('\u{1b}'), "no escape codes into a pipe");
+    assert!(
+        stderr(&output).contains("could not be loaded"),
+        "the broken sample is mentioned"
+    );
+}
+
+#[test]
+fn list_filters_sorts_and_limits() {
+    let env = Env::new();
+    small_library(&env);
+    let titles = |args: &[&str]| -> Vec<String> {
+        let mut args = args.to_vec();
+        args.push("--json");
+        let output = env.run_lib(&args);
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output)
+            .lines()
+            .map(|line| {
+                serde_json::from_str::<serde_json::Value>(line).unwrap()["title"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(
+        titles(&["list"]),
+        ["Chip output climbs", "Miners sell off", "Rates held steady"]
+    );
+    assert_eq!(
+        titles(&["list", "--sort", "oldest"]),
+        ["Rates held steady", "Miners sell off", "Chip output climbs"]
+    );
+    assert_eq!(
+        titles(&["list", "sentiment:neg|neu"]),
+        ["Miners sell off", "Rates held steady"]
+    );
+    assert_eq!(
+        titles(&["list", "-sentiment:neg", "tag:alpha"]),
+        ["Chip output climbs", "Rates held steady"]
+    );
+    assert_eq!(titles(&["list", "is:draft"]), ["Unpublished memo"]);
+    assert_eq!(titles(&["list", "\"sell off\""]), ["Miners sell off"]);
+    assert_eq!(titles(&["list", "--limit", "1"]), ["Chip output climbs"]);
+    assert_eq!(
+        titles(&[
+            "list",
+            "source:testwire",
+            "since:2026-03-04",
+            "before:2026-03-05"
+        ]),
+        ["Chip output climbs"]
+    );
+}
+
+#[test]
+fn json_lines_carry_every_field() {
+    let env = Env::new();
+    small_library(&env);
+    let output = env.run_lib(&["list", "--json"]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    for key in [
+        "id",
+        "short_id",
+        "path",
+        "title",
+        "description",
+        "published_at",
+        "updated_at",
+        "lang",
+        "external_id",
+        "source",
+        "category",
+        "tags",
+        "sticky_weight",
+        "sentiment",
+        "score",
+        "draft",
+        "ai",
+        "read",
+        "starred",
+        "offline",
+        "translations",
+    ] {
+        assert!(first.get(key).is_some(), "missing {key}: {first}");
+    }
+    assert_eq!(first["id"], "testwire/3/en");
+    assert_eq!(first["source"]["type"], "RSS");
+    assert_eq!(first["published_at"], "2026-03-04T10:00:00.000Z");
+}
+
+#[test]
+fn show_renders_plain_text_for_a_pipe() {
+    let env = Env::new();
+    small_library(&env);
+    let output = env.run_lib(&["show", "testwire/2/en", "--width", "40"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(!text.contains('\u{1b}'));
+    assert!(
+        text.starts_with("Miners sell off\nTest Wire · 2026-03-03 10:00"),
+        "{text}"
+    );
+    assert!(
+        text.contains("link[1]") && text.contains("[1] https://example.org/2"),
+        "{text}"
+    );
+    assert!(text.contains("• one point"));
+    for line in text.lines() {
+        assert!(
+            unicode_width::UnicodeWidthStr::width(line) <= 40,
+            "too wide: {line:?}"
+        );
+    }
+    // The short id from `list` works too.
+    let short = stdout(&env.run_lib(&["list", "Miners"]))[..8].to_owned();
+    assert_eq!(
+        stdout(&env.run_lib(&["show", &short, "--width", "40"])),
+        text
+    );
+}
+
+#[test]
+fn check_lists_problems_and_sets_the_exit_status() {
+    let env = Env::new();
+    small_library(&env);
+    assert_eq!(env.run_lib(&["check"]).status.code(), Some(0));
+    fs::write(env.library().join("broken.md"), "---\ntitle: [oops\n---\n").unwrap();
+    let output = env.run_lib(&["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains("broken.md: bad YAML frontmatter"), "{text}");
+}
+
+#[test]
+fn index_says_what_changed() {
+    let env = Env::new();
+    small_library(&env);
+    let first = stdout(&env.run_lib(&["index"]));
+    assert!(
+        first.contains("4 added") && first.contains("4 parsed"),
+        "{first}"
+    );
+    let second = stdout(&env.run_lib(&["index"]));
+    assert!(
+        second.contains("0 added") && second.contains("0 parsed"),
+        "{second}"
+    );
+    fs::remove_file(env.library().join("a.md")).unwrap();
+    let third = stdout(&env.run_lib(&["index"]));
+    assert!(third.contains("1 removed"), "{third}");
+}
+
+#[test]
+fn marks_from_the_command_line_show_in_queries() {
+    let env = Env::new();
+    small_library(&env);
+    assert!(
+        env.run_lib(&["mark", "testwire/1/en", "testwire/2/en", "--star"])
+            .status
+            .success()
+    );
+    assert!(
+        env.run_lib(&["mark", "testwire/2/en", "--read"])
+            .status
+            .success()
+    );
+    let starred = stdout(&env.run_lib(&["list", "is:starred", "is:unread"]));
+    assert_eq!(starred.lines().count(), 1);
+    assert!(starred.contains("Rates held steady") && starred.contains('*'));
+}
+
+#[test]
+fn errors_are_one_clear_line_and_a_nonzero_exit() {
+    let env = Env::new();
+    small_library(&env);
+    let cases: [(&[&str], &str); 3] = [
+        (&["list", "since:someday"], "not a date"),
+        (&["show", "nothing-like-this"], "no article matches"),
+        (&["list", "is:shiny"], "is:shiny"),
+    ];
+    for (args, expected) in cases {
+        let output = env.run_lib(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let message = stderr(&output);
+        assert_eq!(message.lines().count(), 1, "{message}");
+        assert!(
+            message.starts_with("tidings: ") && message.contains(expected),
+            "{message}"
+        );
+    }
+    fs::write(env.dir.path().join("config.toml"), "sort = \"sideways\"\n").unwrap();
+    let output = env.run(&["list"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("config.toml"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_missing_library_folder_is_reported_not_fatal() {
+    let env = Env::new();
+    let output = env.run(&["--library", "/no/such/folder", "list"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("/no/such/folder is missing"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn version_and_help() {
+    let env = Env::new();
+    assert!(stdout(&env.run(&["--version"])).starts_with("tidings "));
+    let help = stdout(&env.run(&["list", "--help"]));
+    assert!(help.contains("sentiment:pos|neg|neu|unknown"));
+}
+
+#[test]
+fn killing_tidings_mid_write_never_loses_marks() {
+    let env = Env::new();
+    let root = env.library();
+    for n in 0..3000 {
+        write_article(
+            &root,
+            &format!("a{n}.md"),
+            n,
+            &format!("Story number {n}"),
+            "NEUTRAL",
+            "",
+        );
+    }
+    assert!(
+        env.run_lib(&["mark", "testwire/1/en", "testwire/2/en", "--star"])
+            .status
+            .success()
+    );
+    assert!(
+        env.run_lib(&["mark", "testwire/3/en", "--read"])
+            .status
+            .success()
+    );
+
+    let library = root.to_str().unwrap().to_owned();
+    for round in 0..8u64 {
+        // Kill a full re-index at a different point each round.
+        let _ = fs::remove_file(env.dir.path().join("cache/cache.db"));
+        let mut child = env
+            .command(&["--library", &library, "index"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(20 + round * 40));
+        let _ = child.kill();
+        let _ = child.wait();
+        // And a mark being written.
+        let mut child = env
+            .command(&[
+                "--library",
+                &library,
+                "mark",
+                "testwire/4/en",
+                if round % 2 == 0 { "--star" } else { "--unstar" },
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(5 + round * 25));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+
+    let output = env.run_lib(&["list", "--json", "is:starred"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let starred: Vec<String> = stdout(&output)
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .filter(|id| id != "testwire/4/en")
+        .collect();
+    assert_eq!(starred, ["testwire/2/en", "testwire/1/en"]);
+    let read = stdout(&env.run_lib(&["list", "is:read"]));
+    assert!(read.contains("Story number 3"), "{read}");
+    let index = stdout(&env.run_lib(&["index"]));
+    assert!(index.contains("3000 articles"), "{index}");
+}
