@@ -1,5 +1,6 @@
 //! The subcommands: each loads the library, does one thing, and prints for a terminal or a pipe.
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -172,10 +173,15 @@ fn list(
     let stdout = std::io::stdout();
     let color = stdout.is_terminal() && Theme::from_env().color;
     let mut out = std::io::BufWriter::new(stdout.lock());
+    let stories = if json {
+        library.stories()
+    } else {
+        HashMap::new()
+    };
     for &index in shown {
         let i = index as usize;
         if json {
-            serde_json::to_writer(&mut out, &ArticleJson::new(&library, i))?;
+            serde_json::to_writer(&mut out, &ArticleJson::new(&library, &stories, i))?;
             writeln!(out)?;
         } else {
             writeln!(out, "{}", headline(&library, i, color))?;
@@ -253,7 +259,7 @@ struct ArticleJson<'a> {
     external_id: Option<&'a str>,
     source: &'a Source,
     category: Option<&'a str>,
-    tags: &'a [String],
+    tags: &'a [crate::article::ShortText],
     sticky_weight: f64,
     sentiment: &'static str,
     score: f64,
@@ -266,7 +272,11 @@ struct ArticleJson<'a> {
 }
 
 impl<'a> ArticleJson<'a> {
-    fn new(library: &'a Library, i: usize) -> ArticleJson<'a> {
+    fn new(
+        library: &'a Library,
+        stories: &HashMap<(&str, &str), Vec<usize>>,
+        i: usize,
+    ) -> ArticleJson<'a> {
         let article: &'a Article = library.article(i);
         let marks = library.marks(i);
         let time = |at: Option<chrono::DateTime<Utc>>| {
@@ -293,10 +303,13 @@ impl<'a> ArticleJson<'a> {
             read: marks.read,
             starred: marks.starred,
             offline: library.is_offline(i),
-            translations: library
-                .translations(i)
+            translations: article
+                .story_key()
+                .and_then(|key| stories.get(&key))
                 .into_iter()
-                .map(|t| library.article(t).id.0.as_str())
+                .flatten()
+                .filter(|&&t| t != i)
+                .map(|&t| library.article(t).id.0.as_str())
                 .collect(),
         }
     }

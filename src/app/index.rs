@@ -99,13 +99,13 @@ impl SearchIndex {
             haystack.clear();
             for part in [
                 article.title.as_str(),
-                &article.description,
-                &article.source.name,
-                &article.source.key,
+                article.description.as_str(),
+                article.source.name.as_str(),
+                article.source.key.as_str(),
                 article.category.as_deref().unwrap_or(""),
             ]
             .into_iter()
-            .chain(article.tags.iter().map(String::as_str))
+            .chain(article.tags.iter().map(|tag| tag.as_str()))
             {
                 // A separator no query can contain keeps words of two fields from joining.
                 haystack.push('\u{1f}');
@@ -121,7 +121,9 @@ impl SearchIndex {
             );
             let source = index.source_names.intern(&article.source.name);
             if index.source_keys.len() <= source as usize {
-                index.source_keys.push(article.source.key.to_lowercase());
+                index
+                    .source_keys
+                    .push(article.source.key.to_lowercase().to_string());
             }
             index.sources.push(source);
             index.categories.push(

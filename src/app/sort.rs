@@ -1,7 +1,5 @@
 //! Sort orders for the headline list.
 
-use std::cmp::Ordering;
-
 use serde::{Deserialize, Serialize};
 
 use crate::article::Article;
@@ -36,30 +34,44 @@ impl SortMode {
     }
 }
 
-/// Every article index in `mode`'s order. Articles without a date go last in both date orders.
+/// Every article index in `mode`'s order. Articles without a date go last in both date orders;
+/// ties keep load order (path order), so the order is the same on every run.
 pub fn sorted(articles: &[Article], mode: SortMode) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..articles.len() as u32).collect();
-    let newest = |a: &Article, b: &Article| match (a.published_at, b.published_at) {
-        (Some(x), Some(y)) => y.cmp(&x),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
-    };
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&articles[a as usize], &articles[b as usize]);
-        let primary = match mode {
-            SortMode::Newest => b
-                .sticky_weight
-                .max(0.0)
-                .total_cmp(&a.sticky_weight.max(0.0))
-                .then_with(|| newest(a, b)),
-            SortMode::Oldest => match (a.published_at, b.published_at) {
-                (Some(x), Some(y)) => x.cmp(&y),
-                _ => newest(a, b),
-            },
-            SortMode::Score => b.score.total_cmp(&a.score).then_with(|| newest(a, b)),
-        };
-        primary.then_with(|| a.id.cmp(&b.id))
-    });
-    order
+    let millis = |article: &Article| article.published_at.map(|at| at.timestamp_millis());
+    // Keys are computed once per article, not once per comparison.
+    let mut keyed: Vec<((i64, i64, i64), u32)> = articles
+        .iter()
+        .enumerate()
+        .map(|(index, article)| {
+            let newest_first = millis(article).map_or(i64::MAX, |m| -m);
+            let key = match mode {
+                SortMode::Newest => (-ordered(article.sticky_weight.max(0.0)), newest_first, 0),
+                SortMode::Oldest => (millis(article).unwrap_or(i64::MAX), 0, 0),
+                SortMode::Score => (-ordered(article.score), newest_first, 0),
+            };
+            (key, index as u32)
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, index)| index).collect()
+}
+
+/// An integer that sorts like the float (total order, NaN never occurs after parsing).
+fn ordered(value: f64) -> i64 {
+    let bits = value.to_bits() as i64;
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_keys_sort_like_floats() {
+        let mut values = [3.5, -1.0, 0.0, 10.0, -20.5, 2.0];
+        let mut keys: Vec<i64> = values.iter().map(|&v| ordered(v)).collect();
+        keys.sort_unstable();
+        values.sort_by(f64::total_cmp);
+        assert_eq!(keys, values.iter().map(|&v| ordered(v)).collect::<Vec<_>>());
+    }
 }

@@ -5,8 +5,8 @@ use serde_json::{Map, Value};
 
 use super::text::{clean_block, clean_line, repair_mojibake};
 use super::{
-    AiInfo, Article, ArticleDetails, ArticleId, MAX_FILE_BYTES, Sentiment, Source, frontmatter,
-    yaml,
+    AiInfo, Article, ArticleDetails, ArticleId, MAX_FILE_BYTES, Sentiment, ShortText, Source,
+    frontmatter, yaml,
 };
 
 /// More tags than this are dropped (with a warning): the sidebar and filters stay usable.
@@ -132,10 +132,13 @@ fn map_fields(path: &str, fields: &Map<String, Value>, body: &str) -> Parsed {
 
     let id = match (&external_id, source.key.is_empty()) {
         (Some(external), false) => match &lang {
-            Some(lang) => ArticleId(format!("{}/{external}/{lang}", source.key)),
-            None => ArticleId(format!("{}/{external}", source.key)),
+            Some(lang) => ArticleId(compact_str::format_compact!(
+                "{}/{external}/{lang}",
+                source.key
+            )),
+            None => ArticleId(compact_str::format_compact!("{}/{external}", source.key)),
         },
-        _ => ArticleId(path.to_owned()),
+        _ => ArticleId(path.into()),
     };
     Parsed {
         article: Article {
@@ -145,10 +148,10 @@ fn map_fields(path: &str, fields: &Map<String, Value>, body: &str) -> Parsed {
             description,
             published_at: published_at.ok().flatten(),
             updated_at: updated_at.ok().flatten(),
-            lang,
-            external_id,
+            lang: lang.map(Into::into),
+            external_id: external_id.map(Into::into),
             source,
-            category,
+            category: category.map(Into::into),
             tags,
             sticky_weight,
             sentiment,
@@ -264,20 +267,21 @@ fn source_field(value: Option<&Value>) -> (Source, Option<String>) {
     match value {
         Some(Value::Object(map)) => {
             let text = |key: &str| map.get(key).and_then(scalar_text).map(|t| clean_line(&t));
-            source.name = text("name").unwrap_or_default();
-            source.key = text("key").unwrap_or_default().to_lowercase();
-            source.kind = text("type").unwrap_or_default();
+            source.name = text("name").unwrap_or_default().into();
+            source.key = text("key").unwrap_or_default().to_lowercase().into();
+            source.kind = text("type").unwrap_or_default().into();
             url = text("url").filter(|url| !url.is_empty());
         }
         Some(other) => {
             source.name = scalar_text(other)
                 .map(|t| clean_line(&t))
                 .unwrap_or_default()
+                .into();
         }
         None => {}
     }
     if source.key.is_empty() {
-        source.key = slug(&source.name);
+        source.key = slug(&source.name).into();
     }
     if source.name.is_empty() {
         source.name.clone_from(&source.key);
@@ -293,16 +297,16 @@ fn slug(name: &str) -> String {
 }
 
 /// A YAML list, or a comma-separated string. Upper-cased and de-duplicated.
-fn tags_field(value: Option<&Value>) -> Vec<String> {
+fn tags_field(value: Option<&Value>) -> Vec<ShortText> {
     let raw: Vec<String> = match value {
         Some(Value::Array(items)) => items.iter().filter_map(scalar_text).collect(),
         Some(Value::String(text)) => text.split(',').map(str::to_owned).collect(),
         Some(other) => scalar_text(other).into_iter().collect(),
         None => Vec::new(),
     };
-    let mut tags: Vec<String> = Vec::with_capacity(raw.len());
+    let mut tags: Vec<ShortText> = Vec::with_capacity(raw.len());
     for tag in raw {
-        let tag = clean_line(&tag).to_uppercase();
+        let tag: ShortText = clean_line(&tag).to_uppercase().into();
         if !tag.is_empty() && !tags.contains(&tag) {
             tags.push(tag);
         }
@@ -334,8 +338,8 @@ fn ai_field(value: Option<&Value>) -> (Option<AiInfo>, Option<DateTime<Utc>>) {
         translated_from: map
             .get("translatedFrom")
             .and_then(scalar_text)
-            .map(|t| clean_line(&t))
-            .filter(|t| !t.is_empty()),
+            .map(|t| clean_line(&t).into())
+            .filter(|t: &ShortText| !t.is_empty()),
     };
     let expanded_at = date_field(map.get("expandedAt")).ok().flatten();
     (Some(ai), expanded_at)

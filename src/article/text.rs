@@ -29,13 +29,11 @@ pub fn clean_line(raw: &str) -> String {
 
 /// A multi-line text (the body): repaired and sanitized, line breaks kept, tabs expanded.
 pub fn clean_block(raw: &str) -> String {
-    if raw
-        .bytes()
-        .all(|b| b == b'\n' || (b' '..=b'~').contains(&b))
-    {
-        return raw.to_owned();
-    }
     let repaired = repair_mojibake(raw);
+    // Most bodies need nothing: check before building a copy character by character.
+    if repaired.chars().all(kept_as_is_in_block) {
+        return repaired.into_owned();
+    }
     let mut out = String::with_capacity(repaired.len());
     for c in repaired.chars() {
         match classify(c) {
@@ -48,6 +46,14 @@ pub fn clean_block(raw: &str) -> String {
     out
 }
 
+fn kept_as_is_in_block(c: char) -> bool {
+    match classify(c) {
+        CharClass::Keep | CharClass::Space => true,
+        CharClass::Newline => c == '\n',
+        CharClass::Tab | CharClass::Drop => false,
+    }
+}
+
 enum CharClass {
     Keep,
     Space,
@@ -57,6 +63,13 @@ enum CharClass {
 }
 
 fn classify(c: char) -> CharClass {
+    if (' '..='~').contains(&c) {
+        return if c == ' ' {
+            CharClass::Space
+        } else {
+            CharClass::Keep
+        };
+    }
     match c {
         '\n' | '\u{2028}' | '\u{2029}' => CharClass::Newline,
         '\t' => CharClass::Tab,
@@ -111,9 +124,9 @@ pub fn repair_mojibake(text: &str) -> Cow<'_, str> {
 }
 
 fn repair_once(text: &str) -> Option<String> {
-    if text.is_ascii() {
-        return None;
-    }
+    // Every mojibake sequence starts with one of `Â`..`ô` (U+00C2..U+00F4), which UTF-8 encodes
+    // with the lead byte 0xC3; text without that byte (ASCII, Cyrillic, CJK…) has none.
+    memchr::memchr(0xc3, text.as_bytes())?;
     let mut out = String::with_capacity(text.len());
     let mut run_bytes: Vec<u8> = Vec::new();
     let mut run_chars: Vec<char> = Vec::new();

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::article::{Article, ArticleDetails, PARSER_REVISION};
@@ -53,12 +54,49 @@ pub struct Row {
     pub entry: RowEntry,
 }
 
+// Rows live only between decoding and assembly; boxing each article would cost an allocation per
+// article on every start.
+#[allow(clippy::large_enum_variant)]
 pub enum RowEntry {
     Article {
-        article: Box<Article>,
+        article: Article,
         warnings: Vec<String>,
     },
     Problem(String),
+}
+
+/// A row as stored, before its metadata is decoded.
+struct RawRow {
+    file_id: i64,
+    path: String,
+    root: String,
+    meta: Option<Vec<u8>>,
+    problem: Option<String>,
+    warnings: Option<String>,
+}
+
+impl RawRow {
+    fn decode(self) -> Row {
+        let entry = match (self.meta, self.problem) {
+            (Some(meta), _) => match postcard::from_bytes::<Article>(&meta) {
+                Ok(article) => RowEntry::Article {
+                    article,
+                    warnings: self
+                        .warnings
+                        .map(|w| w.lines().map(str::to_owned).collect())
+                        .unwrap_or_default(),
+                },
+                Err(error) => RowEntry::Problem(format!("cache entry unreadable: {error}")),
+            },
+            (None, problem) => RowEntry::Problem(problem.unwrap_or_default()),
+        };
+        Row {
+            file_id: self.file_id,
+            path: self.path,
+            root: self.root,
+            entry,
+        }
+    }
 }
 
 impl Cache {
@@ -94,7 +132,7 @@ impl Cache {
         // The cache can always be rebuilt from the files, so it trades durability for speed:
         // a crash can lose the last refresh, never corrupt the user's own state (kept elsewhere).
         conn.execute_batch(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON;",
+            "PRAGMA journal_mode=DELETE; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON;",
         )
         .map_err(sqlite)?;
         let version: i64 = conn
@@ -283,9 +321,16 @@ impl Cache {
         tx.commit().map_err(err)
     }
 
-    /// Every row under the given roots. Rows whose metadata no longer decodes come back as
-    /// problems, so one damaged row costs one article, not the library.
-    pub fn rows(&self, roots: &[String]) -> Result<Vec<Row>, CacheError> {
+    /// Calls `each` with every row under the given roots, in path order. Metadata is decoded in
+    /// parallel, a batch at a time, so memory holds the articles and one batch, not all blobs.
+    /// Rows whose metadata no longer decodes come back as problems: one damaged row costs one
+    /// article, not the library.
+    pub fn for_each_row(
+        &self,
+        roots: &[String],
+        mut each: impl FnMut(Row),
+    ) -> Result<(), CacheError> {
+        const BATCH: usize = 4096;
         let mut statement = self
             .conn
             .prepare_cached(
@@ -293,35 +338,33 @@ impl Cache {
             )
             .map_err(|e| self.err(e))?;
         let mut rows = statement.query([]).map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            let root: String = row.get(2).map_err(|e| self.err(e))?;
-            if !roots.contains(&root) {
-                continue;
+        let mut batch: Vec<RawRow> = Vec::with_capacity(BATCH);
+        loop {
+            let row = rows.next().map_err(|e| self.err(e))?;
+            if let Some(row) = row {
+                let root: String = row.get(2).map_err(|e| self.err(e))?;
+                if roots.contains(&root) {
+                    batch.push(RawRow {
+                        file_id: row.get(0).map_err(|e| self.err(e))?,
+                        path: row.get(1).map_err(|e| self.err(e))?,
+                        root,
+                        meta: row.get(3).map_err(|e| self.err(e))?,
+                        problem: row.get(4).map_err(|e| self.err(e))?,
+                        warnings: row.get(5).map_err(|e| self.err(e))?,
+                    });
+                }
             }
-            let meta: Option<Vec<u8>> = row.get(3).map_err(|e| self.err(e))?;
-            let problem: Option<String> = row.get(4).map_err(|e| self.err(e))?;
-            let warnings: Option<String> = row.get(5).map_err(|e| self.err(e))?;
-            let entry = match (meta, problem) {
-                (Some(meta), _) => match postcard::from_bytes::<Article>(&meta) {
-                    Ok(article) => RowEntry::Article {
-                        article: Box::new(article),
-                        warnings: warnings
-                            .map(|w| w.lines().map(str::to_owned).collect())
-                            .unwrap_or_default(),
-                    },
-                    Err(error) => RowEntry::Problem(format!("cache entry unreadable: {error}")),
-                },
-                (None, problem) => RowEntry::Problem(problem.unwrap_or_default()),
-            };
-            out.push(Row {
-                file_id: row.get(0).map_err(|e| self.err(e))?,
-                path: row.get(1).map_err(|e| self.err(e))?,
-                root,
-                entry,
-            });
+            if batch.len() == BATCH || (row.is_none() && !batch.is_empty()) {
+                let decoded: Vec<Row> = std::mem::take(&mut batch)
+                    .into_par_iter()
+                    .map(RawRow::decode)
+                    .collect();
+                decoded.into_iter().for_each(&mut each);
+            }
+            if row.is_none() {
+                return Ok(());
+            }
         }
-        Ok(out)
     }
 
     pub fn details(&self, file_id: i64) -> Result<ArticleDetails, CacheError> {

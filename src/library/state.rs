@@ -60,7 +60,7 @@ impl StateStore {
             let rows = statement
                 .query_map([], |row| {
                     Ok((
-                        ArticleId(row.get(0)?),
+                        ArticleId(row.get::<_, String>(0)?.into()),
                         Marks {
                             read: row.get(1)?,
                             starred: row.get(2)?,
@@ -109,7 +109,7 @@ impl StateStore {
                  ON CONFLICT(article_id) DO UPDATE SET read = excluded.read,
                      starred = excluded.starred, changed_at = excluded.changed_at",
                 params![
-                    id.0,
+                    id.0.as_str(),
                     marks.read,
                     marks.starred,
                     chrono::Utc::now().to_rfc3339()

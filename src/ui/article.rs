@@ -27,7 +27,7 @@ pub fn article_lines(
     };
     lines.extend(paragraph(&article.title, theme.title()));
 
-    let mut facts = vec![article.source.name.clone()];
+    let mut facts = vec![article.source.name.to_string()];
     facts.push(match article.published_at {
         Some(at) => local_time(at),
         None => "date unknown".to_owned(),
@@ -46,10 +46,10 @@ pub fn article_lines(
     )];
     let mut extra = Vec::new();
     if let Some(category) = &article.category {
-        extra.push(category.clone());
+        extra.push(category.to_string());
     }
     if let Some(lang) = &article.lang {
-        extra.push(lang.clone());
+        extra.push(lang.to_string());
     }
     if article.is_pinned() {
         extra.push("pinned".to_owned());
