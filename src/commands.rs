@@ -16,7 +16,8 @@ use crate::article::{AiInfo, Article, Source};
 use crate::cli::{Cli, Command};
 use crate::config::{Config, Locations};
 use crate::library::{Library, Severity, StorePaths};
-use crate::ui::{Theme, ansi, article::article_lines};
+use crate::ui::article::{Zone, article_lines};
+use crate::ui::{Theme, ansi};
 
 /// Where the library comes from, resolved from the command line and the config file.
 pub struct Setup {
@@ -67,9 +68,7 @@ impl Setup {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let setup = Setup::from_cli(&cli)?;
     match cli.command {
-        None => {
-            bail!("the interactive reader is not built yet; try `tidings list` or `tidings --help`")
-        }
+        None => crate::tui::run(&setup),
         Some(Command::List {
             query,
             terms,
@@ -338,6 +337,7 @@ fn show(setup: &Setup, id: &str, width: Option<u16>) -> Result<ExitCode> {
         library.marks(index),
         width,
         theme,
+        Zone::Local,
     );
     let mut out = std::io::BufWriter::new(stdout.lock());
     for line in &lines {

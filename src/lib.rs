@@ -6,4 +6,5 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod library;
+pub mod tui;
 pub mod ui;

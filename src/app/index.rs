@@ -62,6 +62,7 @@ enum Compiled<'q> {
     Since(chrono::DateTime<chrono::Utc>),
     Before(chrono::DateTime<chrono::Utc>),
     Is(Flag),
+    Any(Vec<Compiled<'q>>),
 }
 
 #[derive(Clone, Copy)]
@@ -220,6 +221,9 @@ impl SearchIndex {
             Filter::Since(when) => Compiled::Since(*when),
             Filter::Before(when) => Compiled::Before(*when),
             Filter::Is(flag) => Compiled::Is(*flag),
+            Filter::Any(filters) => {
+                Compiled::Any(filters.iter().map(|filter| self.compile(filter)).collect())
+            }
         }
     }
 
@@ -243,6 +247,7 @@ impl SearchIndex {
                 Flag::Draft => article.draft,
                 Flag::Pinned => article.is_pinned(),
             },
+            Compiled::Any(terms) => terms.iter().any(|term| self.matches(term, i, context)),
         }
     }
 

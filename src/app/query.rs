@@ -2,7 +2,8 @@
 //!
 //! Free words (all must match), `"quoted phrases"`, `tag:X`, `source:X`, `cat:X`, `lang:X`,
 //! `sentiment:pos|neg|neu|unknown`, `since:7d`, `since:2026-01-01`, `before:…`,
-//! `is:unread|read|starred|draft|pinned`, and `-` before any term to negate it.
+//! `is:unread|read|starred|draft|pinned`, and `-` before any term to negate it. `tag:`, `source:`,
+//! `cat:` and `lang:` take alternatives separated by `|`.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -20,6 +21,8 @@ pub enum Filter {
     Since(DateTime<Utc>),
     Before(DateTime<Utc>),
     Is(Flag),
+    /// Any one of these (`tag:ETF|BTC`, `source:a|b`): alternatives within one field.
+    Any(Vec<Filter>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +108,20 @@ fn parse_term(token: &str, now: DateTime<Utc>) -> Result<Option<Filter>, String>
     let field = field.to_ascii_lowercase();
     if value.is_empty() && is_field(&field) {
         return Ok(None);
+    }
+    if matches!(
+        field.as_str(),
+        "tag" | "tags" | "source" | "src" | "cat" | "category" | "lang" | "language"
+    ) && value.contains('|')
+    {
+        let alternatives = value
+            .split('|')
+            .filter(|part| !part.trim().is_empty())
+            .map(|part| parse_term(&format!("{field}:{part}"), now))
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(Some(Filter::Any(
+            alternatives.into_iter().flatten().collect(),
+        )));
     }
     let filter = match field.as_str() {
         "tag" | "tags" => Filter::Tag(value.to_uppercase()),
@@ -255,6 +272,23 @@ mod tests {
                 false,
                 Filter::Sentiment(vec![Sentiment::Positive, Sentiment::Negative])
             )]
+        );
+    }
+
+    #[test]
+    fn alternatives_within_a_field() {
+        assert_eq!(
+            filters("tag:etf|btc -source:a|b"),
+            [
+                (
+                    false,
+                    Filter::Any(vec![Filter::Tag("ETF".into()), Filter::Tag("BTC".into())])
+                ),
+                (
+                    true,
+                    Filter::Any(vec![Filter::Source("a".into()), Filter::Source("b".into())])
+                ),
+            ]
         );
     }
 

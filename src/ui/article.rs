@@ -9,6 +9,31 @@ use super::theme::Theme;
 use crate::article::{Article, ArticleDetails};
 use crate::library::Marks;
 
+/// Where times are shown: the user's local time, or UTC (for reproducible output in tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Zone {
+    #[default]
+    Local,
+    Utc,
+}
+
+impl Zone {
+    /// `2026-01-14 09:30` in this zone.
+    pub fn format(self, at: DateTime<Utc>, pattern: &str) -> String {
+        match self {
+            Zone::Local => at.with_timezone(&Local).format(pattern).to_string(),
+            Zone::Utc => at.format(pattern).to_string(),
+        }
+    }
+
+    pub fn date(self, at: DateTime<Utc>) -> chrono::NaiveDate {
+        match self {
+            Zone::Local => at.with_timezone(&Local).date_naive(),
+            Zone::Utc => at.date_naive(),
+        }
+    }
+}
+
 /// Everything the reader shows for one article, wrapped to `width`.
 pub fn article_lines(
     article: &Article,
@@ -16,7 +41,9 @@ pub fn article_lines(
     marks: Marks,
     width: u16,
     theme: Theme,
+    zone: Zone,
 ) -> Vec<Line<'static>> {
+    let local_time = |at: DateTime<Utc>| zone.format(at, "%Y-%m-%d %H:%M");
     let width = width.max(10) as usize;
     let mut lines = Vec::new();
     let paragraph = |text: &str, style: Style| -> Vec<Line<'static>> {
@@ -121,7 +148,5 @@ pub fn article_lines(
 }
 
 pub fn local_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Local)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    Zone::Local.format(at, "%Y-%m-%d %H:%M")
 }

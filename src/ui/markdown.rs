@@ -465,22 +465,33 @@ fn heading_level(level: HeadingLevel) -> u8 {
     }
 }
 
-/// Pads or cuts `text` to exactly `width` columns.
-fn fit(text: &str, width: usize, alignment: Alignment) -> String {
+/// `text` cut to at most `width` columns, ending in `…` when it was cut.
+pub fn truncate(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    if text.width() <= width {
+        return text.into();
+    }
     let mut out = String::new();
     let mut used = 0;
-    if text.width() > width {
-        for c in text.chars() {
-            let w = c.width().unwrap_or(0);
-            if used + w + 1 > width {
-                break;
-            }
-            out.push(c);
-            used += w;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
         }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
         out.push('…');
-        used += 1;
-        return out + &" ".repeat(width.saturating_sub(used));
+    }
+    out.into()
+}
+
+/// Pads or cuts `text` to exactly `width` columns.
+fn fit(text: &str, width: usize, alignment: Alignment) -> String {
+    if text.width() > width {
+        let cut = truncate(text, width);
+        let used = cut.width();
+        return cut.into_owned() + &" ".repeat(width.saturating_sub(used));
     }
     let gap = width - text.width();
     match alignment {

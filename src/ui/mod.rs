@@ -1,8 +1,225 @@
-//! Presentation: Markdown and articles as styled lines, themes, and terminal output.
+//! Presentation: the reader's panes as ratatui widgets, Markdown and articles as styled lines,
+//! themes, and plain-terminal output for the command line.
 
 pub mod ansi;
 pub mod article;
+pub mod help;
+pub mod list;
 pub mod markdown;
+pub mod reader;
+pub mod sidebar;
+pub mod status;
 pub mod theme;
 
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::{Block, BorderType};
+
 pub use theme::Theme;
+
+use crate::app::{Action, App, Focus, Viewport};
+use article::Zone;
+use list::HeadlineList;
+use reader::ArticleCache;
+use sidebar::{EntryRows, Sidebar};
+
+/// From this width the sidebar shows beside the list and the article.
+pub const THREE_PANES: u16 = 130;
+/// From this width the list and the article show side by side.
+pub const TWO_PANES: u16 = 90;
+const SIDEBAR_WIDTH: u16 = 34;
+
+/// Where each pane goes on a screen of a given size.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Panes {
+    pub list: Option<Rect>,
+    pub article: Option<Rect>,
+    pub sidebar: Option<Rect>,
+    pub query_row: Option<Rect>,
+    pub message_row: Option<Rect>,
+}
+
+/// Three panes on wide screens; list and article (or sidebar, when focused) on middling ones;
+/// only the focused pane on narrow ones.
+pub fn panes(area: Rect, app: &App) -> Panes {
+    let mut panes = Panes::default();
+    if area.width < 8 || area.height < 3 {
+        return panes;
+    }
+    let status_rows = if area.height >= 8 { 2 } else { 1 };
+    let [body, status] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(status_rows)]).areas(area);
+    if status_rows == 2 {
+        let [query, message] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(status);
+        panes.query_row = Some(query);
+        panes.message_row = Some(message);
+    } else if app.query().editing || app.message().is_none() {
+        panes.query_row = Some(status);
+    } else {
+        panes.message_row = Some(status);
+    }
+    let focus = app.focus();
+    if area.width >= THREE_PANES {
+        let [list, article, sidebar] = Layout::horizontal([
+            Constraint::Percentage(45),
+            Constraint::Fill(1),
+            Constraint::Length(SIDEBAR_WIDTH),
+        ])
+        .areas(body);
+        panes.list = Some(list);
+        panes.article = Some(article);
+        panes.sidebar = Some(sidebar);
+    } else if area.width >= TWO_PANES {
+        let [list, right] =
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Fill(1)]).areas(body);
+        panes.list = Some(list);
+        if focus == Focus::Sidebar {
+            panes.sidebar = Some(right);
+        } else {
+            panes.article = Some(right);
+        }
+    } else {
+        match focus {
+            Focus::List => panes.list = Some(body),
+            Focus::Article => panes.article = Some(body),
+            Focus::Sidebar => panes.sidebar = Some(body),
+        }
+    }
+    panes
+}
+
+/// Draws the app; keeps what a frame needs to remember (rendered articles, where things landed
+/// for the mouse) but no state of the app itself.
+pub struct View {
+    pub theme: Theme,
+    pub zone: Zone,
+    articles: ArticleCache,
+    last: Panes,
+    list_offset: usize,
+    entry_rows: EntryRows,
+}
+
+impl View {
+    pub fn new(theme: Theme, zone: Zone) -> View {
+        View {
+            theme,
+            zone,
+            articles: ArticleCache::default(),
+            last: Panes::default(),
+            list_offset: 0,
+            entry_rows: Vec::new(),
+        }
+    }
+
+    /// Draws a frame; returns the sizes the app needs for paging and scrolling.
+    pub fn draw(&mut self, frame: &mut Frame<'_>, app: &App) -> Viewport {
+        let area = frame.area();
+        let panes = panes(area, app);
+        let theme = self.theme;
+        let buf = frame.buffer_mut();
+        let block = |focused: bool| {
+            Block::bordered()
+                .border_type(BorderType::Rounded)
+                .border_style(theme.border(focused))
+        };
+        let body_rows = area.height.saturating_sub(4) as usize;
+        let mut viewport = Viewport {
+            list_rows: body_rows,
+            article_rows: body_rows,
+            article_lines: 0,
+            sidebar_rows: body_rows,
+        };
+        if let Some(area) = panes.list {
+            let focused = app.focus() == Focus::List;
+            let block = block(focused);
+            viewport.list_rows = block.inner(area).height as usize;
+            HeadlineList {
+                app,
+                block,
+                focused,
+                theme,
+                zone: self.zone,
+            }
+            .render_into(area, buf);
+        }
+        if let Some(area) = panes.article {
+            let focused = app.focus() == Focus::Article;
+            let (lines, rows) = reader::draw(
+                app,
+                &mut self.articles,
+                block(focused),
+                area,
+                buf,
+                (theme, self.zone),
+            );
+            viewport.article_lines = lines;
+            viewport.article_rows = rows;
+        }
+        self.entry_rows.clear();
+        if let Some(area) = panes.sidebar {
+            let focused = app.focus() == Focus::Sidebar;
+            let (hits, rows) = Sidebar {
+                app,
+                block: block(focused),
+                focused,
+                theme,
+            }
+            .draw(area, buf);
+            self.entry_rows = hits;
+            viewport.sidebar_rows = rows;
+        }
+        let cursor = status::draw(app, panes.query_row, panes.message_row, buf, theme);
+        if app.show_help() {
+            help::draw(area, buf, theme);
+        } else if let Some(cursor) = cursor {
+            frame.set_cursor_position(cursor);
+        }
+        self.last = panes;
+        self.list_offset = app.list_offset();
+        viewport
+    }
+
+    /// What a click at a screen position means, from where the last frame put things.
+    pub fn click(&self, x: u16, y: u16) -> Option<Action> {
+        let inside = |area: Option<Rect>| area.filter(|a| a.contains((x, y).into()));
+        if let Some(list) = inside(self.last.list) {
+            let top = list.y + 1;
+            if y >= top && y < list.y + list.height - 1 {
+                return Some(Action::SelectHeadline(
+                    self.list_offset + (y - top) as usize,
+                ));
+            }
+            return Some(Action::FocusPane(Focus::List));
+        }
+        if inside(self.last.article).is_some() {
+            return Some(Action::FocusPane(Focus::Article));
+        }
+        if inside(self.last.sidebar).is_some() {
+            return Some(
+                self.entry_rows
+                    .iter()
+                    .find(|(row, _)| *row == y)
+                    .map_or(Action::FocusPane(Focus::Sidebar), |&(_, entry)| {
+                        Action::SelectEntry(entry)
+                    }),
+            );
+        }
+        None
+    }
+
+    /// What the wheel means over a screen position.
+    pub fn wheel(&self, x: u16, y: u16, lines: i32) -> Option<Action> {
+        let inside = |area: Option<Rect>| area.is_some_and(|a| a.contains((x, y).into()));
+        let pane = if inside(self.last.list) {
+            Focus::List
+        } else if inside(self.last.article) {
+            Focus::Article
+        } else if inside(self.last.sidebar) {
+            Focus::Sidebar
+        } else {
+            return None;
+        };
+        Some(Action::Scroll { pane, lines })
+    }
+}

@@ -75,4 +75,36 @@ impl Theme {
     pub fn accent(self) -> Style {
         self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
     }
+
+    pub fn source(self) -> Style {
+        self.fg(Color::Cyan)
+    }
+
+    /// The selected row: a coloured bar in the focused pane, a grey one elsewhere; reversed
+    /// video without colour.
+    pub fn selection(self, focused: bool) -> Style {
+        match (self.color, focused) {
+            (true, true) => Style::new().bg(Color::Blue).fg(Color::White),
+            (true, false) => Style::new().bg(Color::DarkGray),
+            (false, true) => Style::new().add_modifier(Modifier::REVERSED),
+            (false, false) => Style::new().add_modifier(Modifier::UNDERLINED),
+        }
+    }
+
+    pub fn border(self, focused: bool) -> Style {
+        match (self.color, focused) {
+            (true, true) => Style::new().fg(Color::Cyan),
+            (true, false) => Style::new().fg(Color::DarkGray),
+            (false, true) => Style::new().add_modifier(Modifier::BOLD),
+            (false, false) => Style::new(),
+        }
+    }
+
+    pub fn error(self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn warning(self) -> Style {
+        self.fg(Color::Yellow)
+    }
 }

@@ -1,0 +1,83 @@
+//! Everything that can happen to the app: `App::update` is the one way its state changes.
+
+use crate::article::Sentiment;
+
+/// Which pane keys go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    List,
+    Article,
+    Sidebar,
+}
+
+impl Focus {
+    pub fn next(self) -> Focus {
+        match self {
+            Focus::List => Focus::Article,
+            Focus::Article => Focus::Sidebar,
+            Focus::Sidebar => Focus::List,
+        }
+    }
+
+    pub fn previous(self) -> Focus {
+        match self {
+            Focus::List => Focus::Sidebar,
+            Focus::Article => Focus::List,
+            Focus::Sidebar => Focus::Article,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Action {
+    /// Moves within the focused pane: the next headline, a line of the article, the next
+    /// sidebar entry.
+    Down,
+    Up,
+    Top,
+    Bottom,
+    PageDown,
+    PageUp,
+    HalfPageDown,
+    HalfPageUp,
+    /// Opens the selected article, or toggles the selected sidebar entry.
+    Open,
+    Back,
+    NextFocus,
+    PreviousFocus,
+    StartQuery,
+    QueryInput(char),
+    QueryBackspace,
+    QueryDeleteWord,
+    QueryClear,
+    QueryCursorLeft,
+    QueryCursorRight,
+    QueryCursorHome,
+    QueryCursorEnd,
+    QueryAccept,
+    QueryCancel,
+    ToggleSentiment(Sentiment),
+    ToggleUnreadOnly,
+    JumpToTags,
+    ToggleEntry,
+    ClearFilters,
+    CycleSort,
+    ToggleStar,
+    ToggleRead,
+    NextLanguage,
+    CopyLink,
+    ToggleHelp,
+    Quit,
+    /// A click on the `row`-th headline of the filtered list.
+    SelectHeadline(usize),
+    /// A click on a sidebar entry.
+    SelectEntry(usize),
+    /// The mouse wheel over a pane.
+    Scroll {
+        pane: Focus,
+        lines: i32,
+    },
+    /// Focus a pane (a click on it).
+    FocusPane(Focus),
+}

@@ -1,0 +1,150 @@
+//! What the sidebar shows for a result set: selectable facet entries and the sentiment timeline.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use crate::article::{Article, Sentiment};
+
+use super::filters::{Dimension, Filters};
+use super::index::{Facets, SearchIndex};
+
+/// How many of each facet the sidebar lists, most frequent first (chosen ones always show).
+const TOP_TAGS: usize = 30;
+const TOP_SOURCES: usize = 12;
+const TOP_CATEGORIES: usize = 12;
+const TOP_LANGS: usize = 8;
+
+/// Days the timeline keeps; the view shows as many of the latest as fit.
+pub const TIMELINE_DAYS: usize = 90;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EntryKind {
+    Sentiment(Sentiment),
+    Facet(Dimension, String),
+}
+
+/// One selectable line of the sidebar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub kind: EntryKind,
+    pub count: usize,
+    /// Chosen as a filter.
+    pub active: bool,
+}
+
+/// Looks up a facet value's name by id.
+type NameOf = fn(&SearchIndex, usize) -> &str;
+
+/// The sidebar's entries for `facets`: the four sentiments, then tags, sources, categories and
+/// languages.
+pub fn entries(facets: &Facets, index: &SearchIndex, filters: &Filters) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = Sentiment::ALL
+        .into_iter()
+        .map(|sentiment| Entry {
+            kind: EntryKind::Sentiment(sentiment),
+            count: facets.sentiment_count(sentiment),
+            active: filters.sentiments[sentiment.index()],
+        })
+        .collect();
+    let sections: [(Dimension, &[usize], usize, NameOf); 4] = [
+        (
+            Dimension::Tag,
+            &facets.tags,
+            TOP_TAGS,
+            SearchIndex::tag_name,
+        ),
+        (
+            Dimension::Source,
+            &facets.sources,
+            TOP_SOURCES,
+            SearchIndex::source_name,
+        ),
+        (
+            Dimension::Category,
+            &facets.categories,
+            TOP_CATEGORIES,
+            SearchIndex::category_name,
+        ),
+        (
+            Dimension::Lang,
+            &facets.langs,
+            TOP_LANGS,
+            SearchIndex::lang_name,
+        ),
+    ];
+    for (dimension, counts, top, name_of) in sections {
+        let ranked = Facets::ranked(counts);
+        let mut section: Vec<Entry> = ranked
+            .iter()
+            .take(top)
+            .map(|&(id, count)| {
+                let name = name_of(index, id);
+                Entry {
+                    active: filters.is_chosen(dimension, name),
+                    kind: EntryKind::Facet(dimension, name.to_owned()),
+                    count,
+                }
+            })
+            .collect();
+        // A chosen value stays listed even when it fell out of the top or out of the results,
+        // so it can always be toggled off where it was toggled on.
+        for chosen in filters.chosen(dimension) {
+            let listed = section
+                .iter()
+                .any(|entry| matches!(&entry.kind, EntryKind::Facet(_, name) if name == chosen));
+            if !listed {
+                let count = ranked
+                    .iter()
+                    .find(|&&(id, _)| name_of(index, id) == chosen)
+                    .map_or(0, |&(_, count)| count);
+                section.push(Entry {
+                    kind: EntryKind::Facet(dimension, chosen.clone()),
+                    count,
+                    active: true,
+                });
+            }
+        }
+        entries.extend(section);
+    }
+    entries
+}
+
+/// Articles per day by sentiment, over the days up to the newest article of a result set.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Timeline {
+    /// The day of the last column.
+    pub last_day: Option<NaiveDate>,
+    /// Oldest first: counts by [`Sentiment::index`].
+    pub days: Vec<[u32; 4]>,
+}
+
+impl Timeline {
+    /// Counts `visible` per day (UTC) over the [`TIMELINE_DAYS`] up to the newest of them that
+    /// is not in the future of `now`.
+    pub fn build(articles: &[Article], visible: &[u32], now: DateTime<Utc>) -> Timeline {
+        let horizon = now + Duration::days(1);
+        let newest = visible
+            .iter()
+            .filter_map(|&i| articles[i as usize].published_at)
+            .filter(|&at| at <= horizon)
+            .max();
+        let Some(newest) = newest else {
+            return Timeline::default();
+        };
+        let last_day = newest.date_naive();
+        let mut days = vec![[0u32; 4]; TIMELINE_DAYS];
+        for &i in visible {
+            let article = &articles[i as usize];
+            let Some(at) = article.published_at else {
+                continue;
+            };
+            let back = (last_day - at.date_naive()).num_days();
+            if (0..TIMELINE_DAYS as i64).contains(&back) {
+                days[TIMELINE_DAYS - 1 - back as usize][article.sentiment.index()] += 1;
+            }
+        }
+        Timeline {
+            last_day: Some(last_day),
+            days,
+        }
+    }
+}

@@ -1,0 +1,864 @@
+//! The reader's state: the library, the filtered and sorted headlines, selection, focus, the
+//! open article and the query being typed. `App::update` is the one way it changes; the view only
+//! reads it, so every behaviour here is testable without a terminal.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::article::{Article, ArticleDetails, ArticleId};
+use crate::library::{Library, Marks, Severity};
+
+use super::action::{Action, Focus};
+use super::filters::Filters;
+use super::index::{Context, Facets, SearchIndex};
+use super::keys::{Key, action_for};
+use super::query::Query;
+use super::sidebar::{self, Entry, EntryKind, Timeline};
+use super::sort::{SortMode, sorted};
+
+/// What the app asks the terminal layer to do for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Put this text on the clipboard.
+    Copy(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A line for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub level: Level,
+}
+
+/// The sizes the view last drew, which paging and scrolling need.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Viewport {
+    pub list_rows: usize,
+    pub article_rows: usize,
+    /// Lines of the open article at the current width.
+    pub article_lines: usize,
+    pub sidebar_rows: usize,
+}
+
+/// The `/` query line being typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueryLine {
+    pub text: String,
+    /// In characters.
+    pub cursor: usize,
+    pub editing: bool,
+    /// The text before editing began, restored by Esc.
+    saved: String,
+}
+
+impl QueryLine {
+    fn byte_at(&self, cursor: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(cursor)
+            .map_or(self.text.len(), |(at, _)| at)
+    }
+
+    fn len(&self) -> usize {
+        self.text.chars().count()
+    }
+}
+
+/// Settings the reader starts with.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub sort: SortMode,
+    pub show_drafts: bool,
+    pub now: DateTime<Utc>,
+}
+
+pub struct App {
+    library: Library,
+    index: SearchIndex,
+    /// Every article in sort order.
+    order: Vec<u32>,
+    /// The headlines shown: indices into the library, in sort order.
+    visible: Vec<u32>,
+    facets: Facets,
+    timeline: Timeline,
+    sort: SortMode,
+    show_drafts: bool,
+    filters: Filters,
+    query: QueryLine,
+    query_errors: Vec<String>,
+    /// Position in `visible`.
+    selected: usize,
+    list_offset: usize,
+    focus: Focus,
+    /// The article in the article pane: the selected one, or a translation of it.
+    shown: Option<usize>,
+    details: Option<(usize, Result<ArticleDetails, String>)>,
+    article_scroll: usize,
+    /// Where each article was left, while the reader is open.
+    positions: HashMap<ArticleId, usize>,
+    sidebar_cursor: usize,
+    sidebar_offset: usize,
+    show_help: bool,
+    message: Option<Message>,
+    quit: bool,
+    viewport: Viewport,
+    now: DateTime<Utc>,
+    effects: Vec<Effect>,
+    /// Marks changed in this session, re-applied when a refreshed library replaces this one.
+    changed_marks: HashMap<ArticleId, Marks>,
+    /// A refreshed library is on its way.
+    refreshing: bool,
+    /// Counts library replacements, so views know indices may mean other articles now.
+    generation: u64,
+}
+
+impl App {
+    pub fn new(library: Library, settings: Settings) -> App {
+        let index = SearchIndex::build(library.articles());
+        let order = sorted(library.articles(), settings.sort);
+        let mut app = App {
+            library,
+            index,
+            order,
+            visible: Vec::new(),
+            facets: Facets::default(),
+            timeline: Timeline::default(),
+            sort: settings.sort,
+            show_drafts: settings.show_drafts,
+            filters: Filters::default(),
+            query: QueryLine::default(),
+            query_errors: Vec::new(),
+            selected: 0,
+            list_offset: 0,
+            focus: Focus::List,
+            shown: None,
+            details: None,
+            article_scroll: 0,
+            positions: HashMap::new(),
+            sidebar_cursor: 0,
+            sidebar_offset: 0,
+            show_help: false,
+            message: None,
+            quit: false,
+            viewport: Viewport {
+                list_rows: 20,
+                article_rows: 20,
+                article_lines: 0,
+                sidebar_rows: 20,
+            },
+            now: settings.now,
+            effects: Vec::new(),
+            changed_marks: HashMap::new(),
+            generation: 0,
+            refreshing: false,
+        };
+        app.refilter();
+        app.message = app.startup_message();
+        app
+    }
+
+    // ----- reading the state (for the view) -----
+
+    pub fn library(&self) -> &Library {
+        &self.library
+    }
+
+    pub fn article(&self, index: usize) -> &Article {
+        self.library.article(index)
+    }
+
+    pub fn visible(&self) -> &[u32] {
+        &self.visible
+    }
+
+    pub fn facets(&self) -> &Facets {
+        &self.facets
+    }
+
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
+    pub fn sort(&self) -> SortMode {
+        self.sort
+    }
+
+    pub fn filters(&self) -> &Filters {
+        &self.filters
+    }
+
+    pub fn query(&self) -> &QueryLine {
+        &self.query
+    }
+
+    pub fn query_errors(&self) -> &[String] {
+        &self.query_errors
+    }
+
+    /// Position of the selected headline in [`App::visible`].
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    pub fn list_offset(&self) -> usize {
+        self.list_offset
+    }
+
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    /// The library index of the article in the article pane.
+    pub fn shown(&self) -> Option<usize> {
+        self.shown
+    }
+
+    /// The body of the shown article, or why it could not be read.
+    pub fn details(&self) -> Option<&Result<ArticleDetails, String>> {
+        match (&self.details, self.shown) {
+            (Some((index, details)), Some(shown)) if *index == shown => Some(details),
+            _ => None,
+        }
+    }
+
+    pub fn article_scroll(&self) -> usize {
+        self.article_scroll
+    }
+
+    pub fn sidebar_entries(&self) -> Vec<Entry> {
+        sidebar::entries(&self.facets, &self.index, &self.filters)
+    }
+
+    pub fn sidebar_cursor(&self) -> usize {
+        self.sidebar_cursor
+    }
+
+    pub fn sidebar_offset(&self) -> usize {
+        self.sidebar_offset
+    }
+
+    pub fn show_help(&self) -> bool {
+        self.show_help
+    }
+
+    pub fn message(&self) -> Option<&Message> {
+        self.message.as_ref()
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    pub fn marks(&self, index: usize) -> Marks {
+        self.library.marks(index)
+    }
+
+    /// The query and filters in force, as query text (for the status line).
+    pub fn active_query(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if !self.query.text.trim().is_empty() {
+            parts.push(self.query.text.trim().to_owned());
+        }
+        parts.extend(self.filters.describe());
+        parts.join(" ")
+    }
+
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    // ----- changing the state -----
+
+    pub fn set_now(&mut self, now: DateTime<Utc>) {
+        self.now = now;
+    }
+
+    /// Records what the view drew, and keeps the selection and scroll inside it.
+    pub fn set_viewport(&mut self, viewport: Viewport) {
+        self.viewport = viewport;
+        self.keep_selection_in_view();
+        self.article_scroll = self.article_scroll.min(self.max_article_scroll());
+        self.keep_sidebar_cursor_in_view();
+    }
+
+    pub fn set_refreshing(&mut self, refreshing: bool) {
+        self.refreshing = refreshing;
+    }
+
+    pub fn refreshing(&self) -> bool {
+        self.refreshing
+    }
+
+    pub fn notify(&mut self, text: impl Into<String>, level: Level) {
+        self.message = Some(Message {
+            text: text.into(),
+            level,
+        });
+    }
+
+    /// Swaps in a refreshed library, keeping the selection, the open article, the filters, and
+    /// any marks set while the refresh ran.
+    pub fn replace_library(&mut self, library: Library) {
+        let selected_id = self.selected_index().map(|i| self.article(i).id.clone());
+        let shown_id = self.shown.map(|i| self.article(i).id.clone());
+        let before = self.library.len();
+        self.library = library;
+        self.generation += 1;
+        self.refreshing = false;
+        let changed: Vec<(ArticleId, Marks)> = self.changed_marks.drain().collect();
+        for (id, marks) in changed {
+            if let Some(index) = self.find_by_id(&id) {
+                let current = self.library.marks(index);
+                if current != marks {
+                    let _ = self.library.set_read(index, marks.read);
+                    let _ = self.library.set_starred(index, marks.starred);
+                }
+                self.changed_marks.insert(id, marks);
+            }
+        }
+        self.index = SearchIndex::build(self.library.articles());
+        self.order = sorted(self.library.articles(), self.sort);
+        self.details = None;
+        self.shown = shown_id.and_then(|id| self.find_by_id(&id));
+        self.refilter_keeping(selected_id.and_then(|id| self.find_by_id(&id)));
+        let report = self.library.report();
+        let mut text = if report.added + report.updated + report.removed == 0 {
+            format!("library up to date: {} articles", self.library.len())
+        } else {
+            format!(
+                "library refreshed: {} added, {} updated, {} removed ({} → {} articles)",
+                report.added,
+                report.updated,
+                report.removed,
+                before,
+                self.library.len()
+            )
+        };
+        let problems = self.problem_summary();
+        if !problems.is_empty() {
+            text.push_str("; ");
+            text.push_str(&problems);
+        }
+        let level = if problems.is_empty() {
+            Level::Info
+        } else {
+            Level::Warning
+        };
+        self.notify(text, level);
+    }
+
+    /// Translates a key press into an action (by mode: help, query editor, or the key table)
+    /// and applies it.
+    pub fn handle_key(&mut self, key: Key) {
+        if self.show_help {
+            let action = match key {
+                Key::Char('q') | Key::Ctrl('c') => Action::Quit,
+                _ => Action::ToggleHelp,
+            };
+            self.update(action);
+            return;
+        }
+        if self.query.editing {
+            let action = match key {
+                Key::Enter => Action::QueryAccept,
+                Key::Esc => Action::QueryCancel,
+                Key::Backspace => Action::QueryBackspace,
+                Key::Ctrl('w') => Action::QueryDeleteWord,
+                Key::Ctrl('u') => Action::QueryClear,
+                Key::Ctrl('c') => Action::Quit,
+                Key::Left => Action::QueryCursorLeft,
+                Key::Right => Action::QueryCursorRight,
+                Key::Home | Key::Ctrl('a') => Action::QueryCursorHome,
+                Key::End | Key::Ctrl('e') => Action::QueryCursorEnd,
+                Key::Char(c) => Action::QueryInput(c),
+                _ => return,
+            };
+            self.update(action);
+            return;
+        }
+        if let Some(action) = action_for(key) {
+            self.update(action);
+        }
+    }
+
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Down => self.move_by(1),
+            Action::Up => self.move_by(-1),
+            Action::Top => self.move_to_start(),
+            Action::Bottom => self.move_to_end(),
+            Action::PageDown => self.move_by(self.page() as isize),
+            Action::PageUp => self.move_by(-(self.page() as isize)),
+            Action::HalfPageDown => self.move_by((self.page() / 2).max(1) as isize),
+            Action::HalfPageUp => self.move_by(-((self.page() / 2).max(1) as isize)),
+            Action::Open => match self.focus {
+                Focus::Sidebar => self.toggle_entry(),
+                Focus::List | Focus::Article => self.open(),
+            },
+            Action::Back => self.back(),
+            Action::NextFocus => self.focus = self.focus.next(),
+            Action::PreviousFocus => self.focus = self.focus.previous(),
+            Action::FocusPane(pane) => self.focus = pane,
+            Action::StartQuery => {
+                self.query.saved = self.query.text.clone();
+                self.query.cursor = self.query.len();
+                self.query.editing = true;
+            }
+            Action::QueryInput(c) => {
+                if !c.is_control() {
+                    let at = self.query.byte_at(self.query.cursor);
+                    self.query.text.insert(at, c);
+                    self.query.cursor += 1;
+                    self.refilter();
+                }
+            }
+            Action::QueryBackspace => {
+                if self.query.cursor > 0 {
+                    self.query.cursor -= 1;
+                    let at = self.query.byte_at(self.query.cursor);
+                    self.query.text.remove(at);
+                    self.refilter();
+                }
+            }
+            Action::QueryDeleteWord => {
+                let end = self.query.byte_at(self.query.cursor);
+                let head = &self.query.text[..end];
+                let start = head.trim_end().rfind(' ').map_or(0, |space| space + 1);
+                self.query.cursor = self.query.text[..start].chars().count();
+                self.query.text.replace_range(start..end, "");
+                self.refilter();
+            }
+            Action::QueryClear => {
+                self.query.text.clear();
+                self.query.cursor = 0;
+                self.refilter();
+            }
+            Action::QueryCursorLeft => self.query.cursor = self.query.cursor.saturating_sub(1),
+            Action::QueryCursorRight => {
+                self.query.cursor = (self.query.cursor + 1).min(self.query.len());
+            }
+            Action::QueryCursorHome => self.query.cursor = 0,
+            Action::QueryCursorEnd => self.query.cursor = self.query.len(),
+            Action::QueryAccept => self.query.editing = false,
+            Action::QueryCancel => {
+                self.query.editing = false;
+                if self.query.text != self.query.saved {
+                    self.query.text = std::mem::take(&mut self.query.saved);
+                    self.refilter();
+                }
+            }
+            Action::ToggleSentiment(sentiment) => {
+                self.filters.toggle_sentiment(sentiment);
+                self.refilter();
+            }
+            Action::ToggleUnreadOnly => {
+                self.filters.unread_only ^= true;
+                self.refilter();
+            }
+            Action::JumpToTags => {
+                self.focus = Focus::Sidebar;
+                let entries = self.sidebar_entries();
+                if let Some(first_tag) = entries.iter().position(|entry| {
+                    matches!(
+                        entry.kind,
+                        EntryKind::Facet(super::filters::Dimension::Tag, _)
+                    )
+                }) {
+                    self.sidebar_cursor = first_tag;
+                    self.sidebar_offset = first_tag.saturating_sub(1);
+                }
+                self.keep_sidebar_cursor_in_view();
+            }
+            Action::ToggleEntry => {
+                if self.focus == Focus::Sidebar {
+                    self.toggle_entry();
+                }
+            }
+            Action::ClearFilters => {
+                self.filters = Filters::default();
+                self.query = QueryLine::default();
+                self.refilter();
+                self.notify("every filter cleared", Level::Info);
+            }
+            Action::CycleSort => {
+                self.sort = self.sort.next();
+                let keep = self.selected_index();
+                self.order = sorted(self.library.articles(), self.sort);
+                self.refilter_keeping(keep);
+                self.notify(format!("sorted by {}", self.sort.name()), Level::Info);
+            }
+            Action::ToggleStar => {
+                if let Some(index) = self.target() {
+                    let starred = !self.library.marks(index).starred;
+                    let result = self.library.set_starred(index, starred);
+                    self.after_marking(index, result);
+                }
+            }
+            Action::ToggleRead => {
+                if let Some(index) = self.target() {
+                    let read = !self.library.marks(index).read;
+                    let result = self.library.set_read(index, read);
+                    self.after_marking(index, result);
+                }
+            }
+            Action::NextLanguage => self.next_language(),
+            Action::CopyLink => self.copy_link(),
+            Action::ToggleHelp => self.show_help ^= true,
+            Action::Quit => self.quit = true,
+            Action::SelectHeadline(row) => {
+                if row < self.visible.len() {
+                    self.focus = Focus::List;
+                    self.select(row);
+                }
+            }
+            Action::SelectEntry(entry) => {
+                if entry < self.sidebar_entries().len() {
+                    self.focus = Focus::Sidebar;
+                    self.sidebar_cursor = entry;
+                    self.toggle_entry();
+                }
+            }
+            Action::Scroll { pane, lines } => {
+                let focus = std::mem::replace(&mut self.focus, pane);
+                self.move_by(lines as isize);
+                self.focus = focus;
+            }
+        }
+    }
+
+    // ----- helpers -----
+
+    fn startup_message(&self) -> Option<Message> {
+        let mut parts: Vec<String> = self.library.notices().to_vec();
+        for root in self.library.roots() {
+            if let Some(reason) = &root.offline {
+                parts.push(format!(
+                    "{} is {reason}: reading its articles from the cache",
+                    root.path
+                ));
+            }
+        }
+        let problems = self.problem_summary();
+        if !problems.is_empty() {
+            parts.push(problems);
+        }
+        if parts.is_empty() {
+            return None;
+        }
+        Some(Message {
+            text: parts.join("; "),
+            level: Level::Warning,
+        })
+    }
+
+    fn problem_summary(&self) -> String {
+        let unusable = self
+            .library
+            .problems()
+            .iter()
+            .filter(|problem| problem.severity == Severity::Error)
+            .count();
+        if unusable == 0 {
+            String::new()
+        } else {
+            format!("{unusable} file(s) could not be loaded (`tidings check` lists them)")
+        }
+    }
+
+    fn find_by_id(&self, id: &ArticleId) -> Option<usize> {
+        self.library.articles().iter().position(|a| a.id == *id)
+    }
+
+    /// The library index of the selected headline.
+    pub fn selected_index(&self) -> Option<usize> {
+        self.visible.get(self.selected).map(|&i| i as usize)
+    }
+
+    /// The article that marks and copies apply to: the one being read, else the selected one.
+    fn target(&self) -> Option<usize> {
+        match self.focus {
+            Focus::Article => self.shown.or_else(|| self.selected_index()),
+            _ => self.selected_index(),
+        }
+    }
+
+    fn page(&self) -> usize {
+        let rows = match self.focus {
+            Focus::List => self.viewport.list_rows,
+            Focus::Article => self.viewport.article_rows,
+            Focus::Sidebar => self.viewport.sidebar_rows,
+        };
+        rows.saturating_sub(1).max(1)
+    }
+
+    fn max_article_scroll(&self) -> usize {
+        self.viewport
+            .article_lines
+            .saturating_sub(self.viewport.article_rows)
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        match self.focus {
+            Focus::List => {
+                if self.visible.is_empty() {
+                    return;
+                }
+                let last = self.visible.len() - 1;
+                let target = self.selected.saturating_add_signed(delta).min(last);
+                self.select(target);
+            }
+            Focus::Article => {
+                self.article_scroll = self
+                    .article_scroll
+                    .saturating_add_signed(delta)
+                    .min(self.max_article_scroll());
+            }
+            Focus::Sidebar => {
+                let count = self.sidebar_entries().len();
+                if count > 0 {
+                    self.sidebar_cursor = self
+                        .sidebar_cursor
+                        .saturating_add_signed(delta)
+                        .min(count - 1);
+                    self.keep_sidebar_cursor_in_view();
+                }
+            }
+        }
+    }
+
+    fn move_to_start(&mut self) {
+        match self.focus {
+            Focus::List => self.select(0),
+            Focus::Article => self.article_scroll = 0,
+            Focus::Sidebar => {
+                self.sidebar_cursor = 0;
+                self.keep_sidebar_cursor_in_view();
+            }
+        }
+    }
+
+    fn move_to_end(&mut self) {
+        match self.focus {
+            Focus::List => self.select(self.visible.len().saturating_sub(1)),
+            Focus::Article => self.article_scroll = self.max_article_scroll(),
+            Focus::Sidebar => {
+                self.sidebar_cursor = self.sidebar_entries().len().saturating_sub(1);
+                self.keep_sidebar_cursor_in_view();
+            }
+        }
+    }
+
+    /// Selects the headline at `position` and shows its article in the article pane.
+    fn select(&mut self, position: usize) {
+        self.selected = position.min(self.visible.len().saturating_sub(1));
+        self.keep_selection_in_view();
+        self.show(self.selected_index());
+    }
+
+    fn show(&mut self, index: Option<usize>) {
+        if index == self.shown {
+            return;
+        }
+        if let Some(previous) = self.shown {
+            let id = self.article(previous).id.clone();
+            self.positions.insert(id, self.article_scroll);
+        }
+        self.shown = index;
+        self.article_scroll = index
+            .and_then(|i| self.positions.get(&self.article(i).id).copied())
+            .unwrap_or(0);
+        self.load_details();
+    }
+
+    fn load_details(&mut self) {
+        let Some(index) = self.shown else {
+            self.details = None;
+            return;
+        };
+        if matches!(self.details, Some((loaded, _)) if loaded == index) {
+            return;
+        }
+        let details = self.library.details(index).map_err(|error| {
+            format!("could not read this article from the cache: {error} (try `tidings index`)")
+        });
+        self.details = Some((index, details));
+    }
+
+    fn keep_selection_in_view(&mut self) {
+        let rows = self.viewport.list_rows.max(1);
+        if self.selected < self.list_offset {
+            self.list_offset = self.selected;
+        } else if self.selected >= self.list_offset + rows {
+            self.list_offset = self.selected + 1 - rows;
+        }
+        let max_offset = self.visible.len().saturating_sub(rows);
+        self.list_offset = self.list_offset.min(max_offset);
+    }
+
+    fn keep_sidebar_cursor_in_view(&mut self) {
+        let rows = self.viewport.sidebar_rows.max(1);
+        if self.sidebar_cursor < self.sidebar_offset {
+            self.sidebar_offset = self.sidebar_cursor;
+        } else if self.sidebar_cursor >= self.sidebar_offset + rows {
+            self.sidebar_offset = self.sidebar_cursor + 1 - rows;
+        }
+    }
+
+    fn open(&mut self) {
+        if self.focus == Focus::List {
+            self.show(self.selected_index());
+        }
+        let Some(index) = self.shown else {
+            return;
+        };
+        self.focus = Focus::Article;
+        if !self.library.marks(index).read {
+            let result = self.library.set_read(index, true);
+            self.after_marking(index, result);
+        }
+    }
+
+    fn back(&mut self) {
+        if self.focus != Focus::List {
+            self.focus = Focus::List;
+            // The pane follows the list again (it may show a translation).
+            self.show(self.selected_index());
+        }
+    }
+
+    fn toggle_entry(&mut self) {
+        let entries = self.sidebar_entries();
+        let Some(entry) = entries.get(self.sidebar_cursor) else {
+            return;
+        };
+        match &entry.kind {
+            EntryKind::Sentiment(sentiment) => self.filters.toggle_sentiment(*sentiment),
+            EntryKind::Facet(dimension, name) => self.filters.toggle(*dimension, name),
+        }
+        let keep = self.selected_index();
+        self.refilter_keeping(keep);
+        // The entry stays under the cursor when lists above it change length.
+        let kind = entry.kind.clone();
+        if let Some(position) = self
+            .sidebar_entries()
+            .iter()
+            .position(|entry| entry.kind == kind)
+        {
+            self.sidebar_cursor = position;
+        }
+        self.keep_sidebar_cursor_in_view();
+    }
+
+    fn after_marking(&mut self, index: usize, result: Result<(), crate::library::StateError>) {
+        self.changed_marks
+            .insert(self.article(index).id.clone(), self.library.marks(index));
+        if let Err(error) = result {
+            self.notify(format!("marks not saved: {error}"), Level::Error);
+        } else if !self.library.marks_are_saved() {
+            self.notify(
+                "marks are kept for this session only: the state database could not be opened",
+                Level::Warning,
+            );
+        }
+    }
+
+    fn next_language(&mut self) {
+        let Some(current) = self.shown.or_else(|| self.selected_index()) else {
+            return;
+        };
+        let translations = self.library.translations(current);
+        if translations.is_empty() {
+            self.notify("this story has no other language", Level::Info);
+            return;
+        }
+        let mut group = translations;
+        group.push(current);
+        group.sort_by(|&a, &b| self.article(a).lang.cmp(&self.article(b).lang));
+        let at = group.iter().position(|&i| i == current).unwrap_or(0);
+        let next = group[(at + 1) % group.len()];
+        let lang = self.article(next).lang.clone().unwrap_or_default();
+        let position = self.visible.iter().position(|&i| i as usize == next);
+        match position {
+            Some(position) if self.focus != Focus::Article => self.select(position),
+            _ => {
+                if let Some(position) = position {
+                    self.selected = position;
+                    self.keep_selection_in_view();
+                }
+                self.show(Some(next));
+            }
+        }
+        let hidden = if position.is_none() {
+            " (hidden from the list by the filters)"
+        } else {
+            ""
+        };
+        self.notify(
+            format!(
+                "showing the {lang} version, {} of {} languages{hidden}",
+                group.iter().position(|&i| i == next).unwrap_or(0) + 1,
+                group.len()
+            ),
+            Level::Info,
+        );
+    }
+
+    fn copy_link(&mut self) {
+        let Some(index) = self.target() else {
+            return;
+        };
+        let link = match self.library.details(index) {
+            Ok(details) => details.canonical_url,
+            Err(_) => None,
+        }
+        .unwrap_or_else(|| self.article(index).path.clone());
+        self.notify(format!("copied {link}"), Level::Info);
+        self.effects.push(Effect::Copy(link));
+    }
+
+    /// Re-runs the query and filters, keeping the selected article when it is still listed.
+    fn refilter(&mut self) {
+        let keep = self.selected_index();
+        self.refilter_keeping(keep);
+    }
+
+    fn refilter_keeping(&mut self, keep: Option<usize>) {
+        let mut query = Query::parse(&self.query.text, self.now);
+        query.terms.extend(self.filters.terms());
+        self.query_errors = std::mem::take(&mut query.errors);
+        let library = &self.library;
+        let marks = |i: usize| library.marks(i);
+        let context = Context {
+            articles: library.articles(),
+            marks: &marks,
+            show_drafts: self.show_drafts,
+        };
+        self.visible = self.index.search(&query, &context, &self.order);
+        self.facets = self.index.facets(library.articles(), &self.visible);
+        self.timeline = Timeline::build(library.articles(), &self.visible, self.now);
+        let kept = keep.and_then(|keep| self.visible.iter().position(|&i| i as usize == keep));
+        if kept.is_none() {
+            self.list_offset = 0;
+        }
+        let position = kept.unwrap_or(0);
+        let entries = self.sidebar_entries().len();
+        self.sidebar_cursor = self.sidebar_cursor.min(entries.saturating_sub(1));
+        self.select(position);
+    }
+}

@@ -1,0 +1,249 @@
+//! The interactive reader's terminal side: setup and teardown, and the event loop that turns keys
+//! and mouse events into actions, applies them, and draws.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use chrono::Utc;
+use crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyCode, KeyEvent, KeyEventKind,
+    KeyModifiers, MouseButton, MouseEventKind,
+};
+use ratatui::DefaultTerminal;
+
+use crate::app::{App, Effect, Key, Level, Settings};
+use crate::commands::Setup;
+use crate::library::{Library, LoadError};
+use crate::ui::article::Zone;
+use crate::ui::{Theme, View};
+
+/// How often the loop wakes without input: picks up a finished refresh and keeps "3m" current.
+const TICK: Duration = Duration::from_millis(250);
+/// Lines the mouse wheel moves.
+const WHEEL_LINES: i32 = 3;
+
+pub fn run(setup: &Setup) -> Result<ExitCode> {
+    let settings = Settings {
+        sort: setup.config.sort,
+        show_drafts: setup.config.show_drafts,
+        now: Utc::now(),
+    };
+    // Headlines come from the cache at once; the folders are checked for changes meanwhile.
+    let (library, refresh) = if setup.roots.is_empty() {
+        (Library::builtin(&setup.locations.state_db), None)
+    } else {
+        let paths = setup.store_paths();
+        let library = Library::open_cached(&setup.roots, &paths)?;
+        let (sender, receiver) = mpsc::channel();
+        let roots = setup.roots.clone();
+        std::thread::Builder::new()
+            .name("refresh".into())
+            .spawn(move || {
+                // The receiver is gone only when the reader has quit.
+                let _ = sender.send(Library::open(&roots, &paths));
+            })
+            .context("cannot start the library refresh")?;
+        (library, Some(receiver))
+    };
+    let mut app = App::new(library, settings);
+    if refresh.is_some() {
+        app.set_refreshing(true);
+    }
+
+    let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    install_mouse_release_on_panic();
+    // Without mouse reporting the reader still works; say nothing and go on.
+    let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
+    let result = event_loop(&mut terminal, &mut app, refresh);
+    let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    result.map(|()| ExitCode::SUCCESS)
+}
+
+/// ratatui's own hook restores the screen on a panic; mouse reporting must be switched off too,
+/// or the shell receives mouse garbage afterwards.
+fn install_mouse_release_on_panic() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+        previous(info);
+    }));
+}
+
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    mut refresh: Option<Receiver<Result<Library, LoadError>>>,
+) -> Result<()> {
+    let mut view = View::new(Theme::from_env(), Zone::Local);
+    loop {
+        app.set_now(Utc::now());
+        draw(terminal, &mut view, app)?;
+        for effect in app.take_effects() {
+            match effect {
+                Effect::Copy(text) => copy_to_clipboard(&text),
+            }
+        }
+        if app.should_quit() {
+            return Ok(());
+        }
+        if event::poll(TICK)? {
+            // Take every event already waiting before drawing again: a held key or a wheel
+            // burst costs one frame, not one per event.
+            loop {
+                handle_event(event::read()?, app, &view);
+                if app.should_quit() || !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+        }
+        if let Some(receiver) = &refresh {
+            match receiver.try_recv() {
+                Ok(Ok(library)) => {
+                    app.replace_library(library);
+                    refresh = None;
+                }
+                Ok(Err(error)) => {
+                    app.set_refreshing(false);
+                    app.notify(
+                        format!("could not refresh the library: {error}; showing the cache"),
+                        Level::Error,
+                    );
+                    refresh = None;
+                }
+                Err(TryRecvError::Empty) => {}
+                Err(TryRecvError::Disconnected) => {
+                    app.set_refreshing(false);
+                    app.notify("the library refresh stopped unexpectedly", Level::Error);
+                    refresh = None;
+                }
+            }
+        }
+    }
+}
+
+/// Draws, tells the app what fit, and draws again if that moved anything (a resize, the first
+/// frame), so the screen always shows the state as the app now holds it.
+fn draw(terminal: &mut DefaultTerminal, view: &mut View, app: &mut App) -> Result<()> {
+    for _ in 0..2 {
+        let mut viewport = None;
+        terminal.draw(|frame| viewport = Some(view.draw(frame, app)))?;
+        let before = (
+            app.list_offset(),
+            app.article_scroll(),
+            app.sidebar_offset(),
+        );
+        if let Some(viewport) = viewport {
+            app.set_viewport(viewport);
+        }
+        if before
+            == (
+                app.list_offset(),
+                app.article_scroll(),
+                app.sidebar_offset(),
+            )
+        {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn handle_event(event: Event, app: &mut App, view: &View) {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            if let Some(key) = translate(key) {
+                app.handle_key(key);
+            }
+        }
+        Event::Mouse(mouse) => {
+            let action = match mouse.kind {
+                MouseEventKind::Down(MouseButton::Left) => view.click(mouse.column, mouse.row),
+                MouseEventKind::ScrollDown => view.wheel(mouse.column, mouse.row, WHEEL_LINES),
+                MouseEventKind::ScrollUp => view.wheel(mouse.column, mouse.row, -WHEEL_LINES),
+                _ => None,
+            };
+            if let Some(action) = action {
+                app.update(action);
+            }
+        }
+        // A resize needs nothing but the next draw.
+        _ => {}
+    }
+}
+
+fn translate(key: KeyEvent) -> Option<Key> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match key.code {
+        KeyCode::Char(c) if ctrl => Key::Ctrl(c.to_ascii_lowercase()),
+        KeyCode::Char(c) => Key::Char(c),
+        KeyCode::Enter => Key::Enter,
+        KeyCode::Esc => Key::Esc,
+        KeyCode::Tab => Key::Tab,
+        KeyCode::BackTab => Key::BackTab,
+        KeyCode::Backspace => Key::Backspace,
+        KeyCode::Up => Key::Up,
+        KeyCode::Down => Key::Down,
+        KeyCode::Left => Key::Left,
+        KeyCode::Right => Key::Right,
+        KeyCode::PageUp => Key::PageUp,
+        KeyCode::PageDown => Key::PageDown,
+        KeyCode::Home => Key::Home,
+        KeyCode::End => Key::End,
+        _ => return None,
+    })
+}
+
+/// Asks the terminal to put `text` on the clipboard (OSC 52), which works over SSH and in tmux
+/// with `set-clipboard on`. Terminals that do not support it ignore the sequence.
+fn copy_to_clipboard(text: &str) {
+    let mut stdout = std::io::stdout();
+    let _ = write!(stdout, "\x1b]52;c;{}\x07", base64(text.as_bytes()));
+    let _ = stdout.flush();
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_pads_like_the_standard() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"https://x.io/a"), "aHR0cHM6Ly94LmlvL2E=");
+    }
+
+    #[test]
+    fn control_keys_are_told_apart_from_letters() {
+        let ctrl_d = KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL);
+        assert_eq!(translate(ctrl_d), Some(Key::Ctrl('d')));
+        let upper = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(translate(upper), Some(Key::Char('G')));
+    }
+}

@@ -1,0 +1,189 @@
+//! The headline list pane: one row per article, only the rows on screen are built.
+
+use chrono::{DateTime, Datelike, Utc};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Widget};
+use unicode_width::UnicodeWidthStr;
+
+use super::article::Zone;
+use super::markdown::truncate;
+use super::theme::Theme;
+use crate::app::App;
+
+pub struct HeadlineList<'a> {
+    pub app: &'a App,
+    pub block: Block<'a>,
+    pub focused: bool,
+    pub theme: Theme,
+    pub zone: Zone,
+}
+
+/// "3,456", for counts in titles.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "12m", "3h", "2d" within a week, then "Jan 14", then the year for anything over ~11 months.
+pub fn relative_date(at: Option<DateTime<Utc>>, now: DateTime<Utc>, zone: Zone) -> String {
+    let Some(at) = at else {
+        return "—".to_owned();
+    };
+    let age = now - at;
+    if age.num_seconds() < 0 {
+        // Dated in the future (a clock or a feed off): say so rather than "-3h".
+        return zone.format(at, "%b %d");
+    }
+    if age.num_minutes() < 60 {
+        format!("{}m", age.num_minutes())
+    } else if age.num_hours() < 24 {
+        format!("{}h", age.num_hours())
+    } else if age.num_days() < 7 {
+        format!("{}d", age.num_days())
+    } else if age.num_days() < 330 || zone.date(at).year() == zone.date(now).year() {
+        zone.format(at, "%b %d")
+    } else {
+        zone.format(at, "%Y")
+    }
+}
+
+impl HeadlineList<'_> {
+    pub fn render_into(self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let theme = self.theme;
+        let library = app.library();
+        let title = format!(
+            " Headlines {} / {} ",
+            thousands(app.visible().len()),
+            thousands(library.len())
+        );
+        let block = self.block.title(Line::from(title));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if inner.width == 0 || inner.height == 0 {
+            return;
+        }
+        if app.visible().is_empty() {
+            let text = if library.is_empty() && app.refreshing() {
+                "Reading the library folders…"
+            } else if library.is_empty() {
+                "No articles yet."
+            } else {
+                "Nothing matches. x clears every filter."
+            };
+            buf.set_stringn(
+                inner.x + 1,
+                inner.y,
+                text,
+                inner.width.saturating_sub(1) as usize,
+                theme.dim(),
+            );
+            return;
+        }
+        let width = inner.width as usize;
+        let show_source = width >= 60;
+        let source_width = if show_source { (width / 6).min(16) } else { 0 };
+        let rows = app
+            .visible()
+            .iter()
+            .enumerate()
+            .skip(app.list_offset())
+            .take(inner.height as usize);
+        for (y, (position, &index)) in (inner.y..).zip(rows) {
+            let index = index as usize;
+            let article = library.article(index);
+            let marks = app.marks(index);
+            let selected = position == app.selected();
+            let mut spans: Vec<Span<'_>> = Vec::with_capacity(8);
+            spans.push(if marks.read {
+                Span::raw(" ")
+            } else {
+                Span::styled("●", theme.accent())
+            });
+            spans.push(if marks.starred {
+                Span::styled("★", theme.accent())
+            } else {
+                Span::raw(" ")
+            });
+            spans.push(Span::styled(
+                format!("{} ", article.sentiment.glyph()),
+                theme.sentiment(article.sentiment),
+            ));
+            spans.push(Span::styled(
+                format!(
+                    "{:>6} ",
+                    relative_date(article.published_at, app.now(), self.zone)
+                ),
+                theme.dim(),
+            ));
+            if show_source {
+                let source = truncate(&article.source.name, source_width);
+                let pad = source_width.saturating_sub(source.width());
+                spans.push(Span::styled(
+                    format!("{source}{} ", " ".repeat(pad)),
+                    theme.source(),
+                ));
+            }
+            let used: usize = spans.iter().map(|span| span.width()).sum();
+            let mut room = width.saturating_sub(used);
+            if article.is_pinned() && room > 2 {
+                spans.push(Span::styled("⚑ ", theme.accent()));
+                room -= 2;
+            }
+            let title_style = if marks.read {
+                Style::new()
+            } else {
+                Style::new().add_modifier(Modifier::BOLD)
+            };
+            spans.push(Span::styled(
+                truncate(&article.title, room).into_owned(),
+                title_style,
+            ));
+            let mut line = Line::from(spans);
+            if selected {
+                line = line.style(theme.selection(self.focused));
+            }
+            let row = Rect::new(inner.x, y, inner.width, 1);
+            if selected {
+                buf.set_style(row, theme.selection(self.focused));
+            }
+            line.render(row, buf);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn relative_dates_shorten_with_age() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
+        let ago = |minutes: i64| Some(now - chrono::Duration::minutes(minutes));
+        assert_eq!(relative_date(ago(5), now, Zone::Utc), "5m");
+        assert_eq!(relative_date(ago(3 * 60 + 5), now, Zone::Utc), "3h");
+        assert_eq!(relative_date(ago(2 * 24 * 60), now, Zone::Utc), "2d");
+        assert_eq!(relative_date(ago(30 * 24 * 60), now, Zone::Utc), "Oct 28");
+        assert_eq!(relative_date(ago(400 * 24 * 60), now, Zone::Utc), "2025");
+        assert_eq!(relative_date(None, now, Zone::Utc), "—");
+    }
+
+    #[test]
+    fn counts_get_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(100_000), "100,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}

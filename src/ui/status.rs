@@ -1,0 +1,153 @@
+//! The status lines: the query being typed or the filters in force with the sort order, then a
+//! message (what happened, what went wrong) or the keys that matter now.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+use unicode_width::UnicodeWidthStr;
+
+use super::markdown::truncate;
+use super::theme::Theme;
+use crate::app::{App, Focus, Level};
+use crate::article::text::clean_line;
+
+/// Draws the query line into `query_row` and the message line into `message_row` (either may be
+/// missing on tiny screens); returns where the cursor goes while a query is typed.
+pub fn draw(
+    app: &App,
+    query_row: Option<Rect>,
+    message_row: Option<Rect>,
+    buf: &mut Buffer,
+    theme: Theme,
+) -> Option<Position> {
+    let mut cursor = None;
+    if let Some(area) = query_row {
+        cursor = query_line(app, area, buf, theme);
+    }
+    if let Some(area) = message_row {
+        let line = match app.message() {
+            Some(message) => {
+                let style = match message.level {
+                    Level::Info => Style::new(),
+                    Level::Warning => theme.warning(),
+                    Level::Error => theme.error(),
+                };
+                // Messages quote paths and errors from outside: no control characters out.
+                let text = clean_line(&message.text);
+                Line::from(Span::styled(
+                    truncate(&text, area.width as usize).into_owned(),
+                    style,
+                ))
+            }
+            None => hints(app, area.width as usize, theme),
+        };
+        line.render(area, buf);
+    }
+    cursor
+}
+
+fn query_line(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<Position> {
+    let query = app.query();
+    let width = area.width as usize;
+    let refreshing = if app.refreshing() {
+        " ⟳ refreshing"
+    } else {
+        ""
+    };
+    let sort = format!("{refreshing} sort: {} ", app.sort().name());
+    let room = width.saturating_sub(sort.width());
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut cursor = None;
+    if query.editing {
+        // Keep the cursor on screen: show the end of a query longer than the line.
+        let before: String = query.text.chars().take(query.cursor).collect();
+        let shown_from = before.width().saturating_sub(room.saturating_sub(3));
+        let text = skip_columns(&query.text, shown_from);
+        spans.push(Span::styled("/", theme.accent()));
+        spans.push(Span::raw(text.to_owned()));
+        let x = 1 + before.width() - shown_from;
+        cursor = Some(Position::new(area.x + x as u16, area.y));
+    } else {
+        let active = app.active_query();
+        if active.is_empty() {
+            spans.push(Span::styled("all articles · / to filter", theme.dim()));
+        } else {
+            spans.push(Span::styled("filter: ", theme.dim()));
+            spans.push(Span::styled(active, theme.accent()));
+        }
+    }
+    if let Some(error) = app.query_errors().first() {
+        spans.push(Span::styled(format!("  ⚠ {error}"), theme.error()));
+    }
+    let line = Line::from(spans);
+    let text_area = Rect::new(area.x, area.y, room as u16, 1);
+    line.render(text_area, buf);
+    if room + sort.width() <= width {
+        buf.set_string(area.x + room as u16, area.y, &sort, theme.dim());
+    }
+    cursor.filter(|position| position.x < area.x + area.width)
+}
+
+/// `text` without its first `columns` display columns.
+fn skip_columns(text: &str, columns: usize) -> &str {
+    let mut used = 0;
+    for (at, c) in text.char_indices() {
+        if used >= columns {
+            return &text[at..];
+        }
+        used += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    }
+    ""
+}
+
+/// The keys that matter in the focused pane, as many as fit.
+fn hints(app: &App, width: usize, theme: Theme) -> Line<'static> {
+    let keys: &[(&str, &str)] = if app.query().editing {
+        &[("Enter", "keep"), ("Esc", "drop"), ("^u", "clear")]
+    } else {
+        match app.focus() {
+            Focus::List => &[
+                ("Enter", "read"),
+                ("/", "filter"),
+                ("1 2 3", "sentiment"),
+                ("u", "unread"),
+                ("t", "tags"),
+                ("s", "star"),
+                ("o", "sort"),
+                ("x", "clear"),
+                ("?", "help"),
+                ("q", "quit"),
+            ],
+            Focus::Article => &[
+                ("j k", "scroll"),
+                ("Esc", "back"),
+                ("L", "language"),
+                ("y", "copy link"),
+                ("s", "star"),
+                ("r", "unread"),
+                ("?", "help"),
+            ],
+            Focus::Sidebar => &[
+                ("j k", "move"),
+                ("Space", "toggle filter"),
+                ("x", "clear"),
+                ("Tab", "headlines"),
+                ("?", "help"),
+            ],
+        }
+    };
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (key, what) in keys {
+        let needed = key.width() + what.width() + 3;
+        if used + needed > width {
+            break;
+        }
+        spans.push(Span::styled(*key, theme.accent()));
+        spans.push(Span::styled(format!(" {what}  "), theme.dim()));
+        used += needed;
+    }
+    Line::from(spans)
+}
