@@ -18,7 +18,7 @@ pub use parse::{ParseError, Parsed, parse_article, parse_date};
 
 /// Changes whenever parsing would give a different result for the same file, so caches made by
 /// another version are re-read instead of serving stale articles or problems.
-pub const PARSER_REVISION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p1");
+pub const PARSER_REVISION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p2");
 
 /// Files larger than this are reported as problems instead of being read. Real articles are a few
 /// kilobytes; the cap keeps one stray export or log file from costing memory and time.

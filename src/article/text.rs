@@ -8,7 +8,8 @@ const TAB_WIDTH: usize = 4;
 
 /// A single-line field (title, tag, source name): repaired, sanitized, whitespace collapsed.
 pub fn clean_line(raw: &str) -> String {
-    let repaired = repair_mojibake(raw);
+    let raw = strip_escape_sequences(raw);
+    let repaired = repair_mojibake(&raw);
     let mut out = String::with_capacity(repaired.len());
     let mut pending_space = false;
     for c in repaired.chars() {
@@ -29,7 +30,8 @@ pub fn clean_line(raw: &str) -> String {
 
 /// A multi-line text (the body): repaired and sanitized, line breaks kept, tabs expanded.
 pub fn clean_block(raw: &str) -> String {
-    let repaired = repair_mojibake(raw);
+    let raw = strip_escape_sequences(raw);
+    let repaired = repair_mojibake(&raw);
     // Most bodies need nothing: check before building a copy character by character.
     if repaired.chars().all(kept_as_is_in_block) {
         return repaired.into_owned();
@@ -44,6 +46,59 @@ pub fn clean_block(raw: &str) -> String {
         }
     }
     out
+}
+
+/// Removes whole terminal escape sequences (`ESC [ 31 m`, `ESC ] 0 ; title BEL`, …), not just
+/// their control characters, so no `[31m` debris is left in the text. What is not a complete
+/// sequence is left for [`classify`] to strip character by character.
+fn strip_escape_sequences(text: &str) -> Cow<'_, str> {
+    if !text.contains(['\x1b', '\u{9b}', '\u{9d}']) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(['\x1b', '\u{9b}', '\u{9d}']) {
+        out.push_str(&rest[..start]);
+        let sequence = &rest[start..];
+        let len = escape_sequence_len(sequence)
+            .unwrap_or(sequence.chars().next().map_or(1, char::len_utf8));
+        rest = &sequence[len..];
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// The byte length of the escape sequence `text` starts with, if it is a complete one.
+fn escape_sequence_len(text: &str) -> Option<usize> {
+    let mut chars = text.char_indices();
+    let (_, first) = chars.next()?;
+    let kind = match first {
+        '\u{9b}' => '[',
+        '\u{9d}' => ']',
+        _ => chars.next()?.1,
+    };
+    match kind {
+        // CSI: parameter and intermediate bytes, then one final byte.
+        '[' => chars
+            .find(|(_, c)| !matches!(c, '\x20'..='\x3f'))
+            .filter(|(_, c)| matches!(c, '\x40'..='\x7e'))
+            .map(|(at, c)| at + c.len_utf8()),
+        // OSC, DCS, SOS, PM, APC: a string ended by BEL or ST (ESC \\ or U+009C).
+        ']' | 'P' | 'X' | '^' | '_' => {
+            let mut previous_escape = false;
+            for (at, c) in chars {
+                match c {
+                    '\x07' | '\u{9c}' => return Some(at + c.len_utf8()),
+                    '\\' if previous_escape => return Some(at + 1),
+                    _ => previous_escape = c == '\x1b',
+                }
+            }
+            None
+        }
+        // Two-character sequences (ESC c, ESC 7, ESC =, …).
+        '\x20'..='\x7e' => Some(1 + kind.len_utf8()),
+        _ => None,
+    }
 }
 
 fn kept_as_is_in_block(c: char) -> bool {
@@ -209,6 +264,21 @@ fn cp1252_byte(c: char) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_escape_sequences_are_removed() {
+        assert_eq!(clean_line("\x1b[31mALERT:\x1b[0m wallet"), "ALERT: wallet");
+        assert_eq!(clean_line("a\x1b]0;pwned\x07b"), "ab");
+        assert_eq!(
+            clean_line("a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\b"),
+            "alinkb"
+        );
+        assert_eq!(clean_line("a\u{9b}2Jb"), "ab");
+        assert_eq!(clean_line("keep \x1bc going"), "keep going");
+        // An unterminated string loses only its introducer, not the rest of the text.
+        assert_eq!(clean_line("x\x1b]0;never ends"), "x0;never ends");
+        assert_eq!(clean_block("line\x1b[1m\none"), "line\none");
+    }
 
     #[test]
     fn repairs_the_aggregators_ellipsis() {

@@ -54,7 +54,10 @@ pub fn article_lines(
     };
     lines.extend(paragraph(&article.title, theme.title()));
 
-    let mut facts = vec![article.source.name.to_string()];
+    let mut facts = Vec::new();
+    if !article.source.name.is_empty() {
+        facts.push(article.source.name.to_string());
+    }
     facts.push(match article.published_at {
         Some(at) => local_time(at),
         None => "date unknown".to_owned(),

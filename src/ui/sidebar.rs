@@ -103,6 +103,8 @@ impl Sidebar<'_> {
         if cursor_row < start {
             start = cursor_row;
         }
+        // No empty rows at the bottom while earlier rows are scrolled away.
+        start = start.min(rows.len().saturating_sub(height));
         let mut hits = Vec::new();
         for (row_y, (position, row)) in (y..bottom).zip(rows.iter().enumerate().skip(start)) {
             let area = Rect::new(inner.x, row_y, inner.width, 1);

@@ -1,0 +1,438 @@
+//! The reader's app model, action by action, without a terminal.
+
+mod common;
+
+use common::{Fixture, selected_title, titles};
+use tidings::app::{Action, Dimension, Effect, EntryKind, Focus, Key, Level, SortMode, Viewport};
+use tidings::article::Sentiment;
+
+const NEWEST: [&str; 5] = [
+    // Pinned first, then newest first; the draft is hidden.
+    "Charlie rates held steady",
+    "Alpha rally lifts markets",
+    "Альфа: ралі підняло ринки",
+    "Bravo miners sell off",
+    "Delta mood unclear",
+];
+
+fn viewport(list_rows: usize) -> Viewport {
+    Viewport {
+        list_rows,
+        article_rows: 10,
+        article_lines: 50,
+        sidebar_rows: 8,
+    }
+}
+
+fn type_query(app: &mut tidings::app::App, text: &str) {
+    app.handle_key(Key::Char('/'));
+    for c in text.chars() {
+        app.handle_key(Key::Char(c));
+    }
+}
+
+#[test]
+fn starts_sorted_with_pinned_first_and_drafts_hidden() {
+    let fixture = Fixture::new();
+    let app = fixture.app();
+    assert_eq!(titles(&app), NEWEST);
+    assert_eq!(app.selected(), 0);
+    assert_eq!(app.focus(), Focus::List);
+    assert_eq!(
+        app.shown(),
+        app.selected_index(),
+        "the pane follows the list"
+    );
+    assert!(app.details().is_some_and(|d| d.is_ok()));
+}
+
+#[test]
+fn moving_through_the_list_stays_in_bounds() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.set_viewport(viewport(3));
+    app.update(Action::Down);
+    assert_eq!(selected_title(&app), NEWEST[1]);
+    app.update(Action::Up);
+    app.update(Action::Up);
+    assert_eq!(app.selected(), 0, "cannot go above the first");
+    app.update(Action::Bottom);
+    assert_eq!(selected_title(&app), NEWEST[4]);
+    assert_eq!(app.list_offset(), 2, "the last row is in view");
+    app.update(Action::Down);
+    assert_eq!(app.selected(), 4, "cannot go below the last");
+    app.update(Action::Top);
+    assert_eq!((app.selected(), app.list_offset()), (0, 0));
+    app.update(Action::PageDown);
+    assert_eq!(app.selected(), 2, "a page is the rows shown less one");
+    app.update(Action::PageUp);
+    assert_eq!(app.selected(), 0);
+    app.update(Action::HalfPageDown);
+    assert_eq!(app.selected(), 1);
+    app.update(Action::HalfPageUp);
+    assert_eq!(app.selected(), 0);
+    app.update(Action::SelectHeadline(3));
+    assert_eq!(selected_title(&app), NEWEST[3]);
+    app.update(Action::SelectHeadline(99));
+    assert_eq!(app.selected(), 3, "a click below the list selects nothing");
+    app.update(Action::Scroll {
+        pane: Focus::List,
+        lines: -3,
+    });
+    assert_eq!(app.selected(), 0);
+}
+
+#[test]
+fn opening_marks_read_and_the_article_scrolls_on_its_own() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.set_viewport(viewport(5));
+    app.update(Action::Down);
+    let index = app.selected_index().unwrap();
+    assert!(!app.marks(index).read);
+    app.handle_key(Key::Enter);
+    assert_eq!(app.focus(), Focus::Article);
+    assert!(app.marks(index).read, "opening marks read");
+    app.update(Action::Down);
+    app.update(Action::Down);
+    assert_eq!(app.article_scroll(), 2);
+    assert_eq!(app.selected(), 1, "the list did not move");
+    app.update(Action::Bottom);
+    assert_eq!(app.article_scroll(), 40, "lines less rows");
+    app.update(Action::PageUp);
+    assert_eq!(app.article_scroll(), 31);
+    app.update(Action::Top);
+    assert_eq!(app.article_scroll(), 0);
+    app.update(Action::PageDown);
+    app.handle_key(Key::Esc);
+    assert_eq!(app.focus(), Focus::List);
+
+    // The position is remembered per article while the reader is open.
+    app.update(Action::Down);
+    assert_eq!(app.article_scroll(), 0, "another article starts at the top");
+    app.update(Action::Up);
+    assert_eq!(app.article_scroll(), 9, "back where it was left");
+
+    // Marks are the user's: they outlive the app.
+    drop(app);
+    let again = fixture.app();
+    let index = again
+        .library()
+        .articles()
+        .iter()
+        .position(|a| a.title == NEWEST[1])
+        .unwrap();
+    assert!(again.marks(index).read);
+}
+
+#[test]
+fn star_and_read_toggle_and_persist() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    let index = app.selected_index().unwrap();
+    app.handle_key(Key::Char('s'));
+    assert!(app.marks(index).starred);
+    app.handle_key(Key::Char('r'));
+    assert!(app.marks(index).read);
+    drop(app);
+    let mut app = fixture.app();
+    assert!(app.marks(index).starred && app.marks(index).read);
+    app.handle_key(Key::Char('*'));
+    app.handle_key(Key::Char('r'));
+    assert!(!app.marks(index).starred && !app.marks(index).read);
+}
+
+#[test]
+fn tab_cycles_focus_both_ways() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        app.handle_key(Key::Tab);
+        seen.push(app.focus());
+    }
+    assert_eq!(seen, [Focus::Article, Focus::Sidebar, Focus::List]);
+    app.handle_key(Key::BackTab);
+    assert_eq!(app.focus(), Focus::Sidebar);
+    app.update(Action::FocusPane(Focus::Article));
+    assert_eq!(app.focus(), Focus::Article);
+}
+
+#[test]
+fn each_typed_key_narrows_and_esc_drops_the_edit() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    type_query(&mut app, "alp");
+    assert!(app.query().editing);
+    assert_eq!(titles(&app), [NEWEST[1]], "\"alp\" is in Alpha only");
+    app.handle_key(Key::Backspace);
+    assert!(titles(&app).len() > 1, "\"al\" matches more (Chain Herald)");
+    app.handle_key(Key::Char('p'));
+    app.handle_key(Key::Enter);
+    assert!(!app.query().editing);
+    assert_eq!(titles(&app), [NEWEST[1]], "Enter keeps the query");
+
+    type_query(&mut app, " -rally");
+    assert!(titles(&app).is_empty());
+    app.handle_key(Key::Esc);
+    assert_eq!(app.query().text, "alp", "Esc restores the query as it was");
+    assert_eq!(titles(&app), [NEWEST[1]]);
+
+    app.handle_key(Key::Char('/'));
+    app.handle_key(Key::Ctrl('u'));
+    assert_eq!(titles(&app), NEWEST, "^u clears");
+    for c in "tag:etf sentiment:pos".chars() {
+        app.handle_key(Key::Char(c));
+    }
+    assert_eq!(titles(&app), [NEWEST[1], NEWEST[2]]);
+    app.handle_key(Key::Ctrl('w'));
+    assert_eq!(app.query().text, "tag:etf ");
+    assert_eq!(titles(&app), [NEWEST[0], NEWEST[1], NEWEST[2]]);
+    // Editing in the middle of the line.
+    app.handle_key(Key::Home);
+    app.handle_key(Key::Char('-'));
+    assert_eq!(app.query().text, "-tag:etf ");
+    assert_eq!(titles(&app), [NEWEST[3], NEWEST[4]]);
+    app.handle_key(Key::Right);
+    app.handle_key(Key::Left);
+    app.handle_key(Key::End);
+    app.handle_key(Key::Char('x'));
+    assert_eq!(app.query().text, "-tag:etf x");
+}
+
+#[test]
+fn a_bad_term_is_reported_and_the_rest_still_filters() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    type_query(&mut app, "since:someday bravo");
+    assert_eq!(titles(&app), [NEWEST[3]]);
+    assert_eq!(app.query_errors().len(), 1);
+    assert!(app.query_errors()[0].contains("someday"));
+}
+
+#[test]
+fn drafts_show_only_when_asked_for() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    type_query(&mut app, "is:draft");
+    assert_eq!(titles(&app), ["Echo draft memo"]);
+}
+
+#[test]
+fn sentiment_and_unread_toggles_combine() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.handle_key(Key::Char('3'));
+    assert_eq!(titles(&app), [NEWEST[3]]);
+    app.handle_key(Key::Char('1'));
+    assert_eq!(titles(&app), [NEWEST[1], NEWEST[2], NEWEST[3]]);
+    assert_eq!(app.active_query(), "sentiment:pos|neg");
+    app.handle_key(Key::Char('1'));
+    app.handle_key(Key::Char('3'));
+    app.handle_key(Key::Char('2'));
+    assert_eq!(titles(&app), [NEWEST[0]]);
+    app.handle_key(Key::Char('2'));
+    assert_eq!(titles(&app), NEWEST);
+
+    // Read the first; `u` keeps only the unread ones.
+    app.handle_key(Key::Enter);
+    app.handle_key(Key::Esc);
+    app.handle_key(Key::Char('u'));
+    assert_eq!(titles(&app), &NEWEST[1..]);
+    assert_eq!(app.facets().total, 4);
+    app.handle_key(Key::Char('u'));
+    assert_eq!(titles(&app).len(), 5);
+}
+
+#[test]
+fn the_sidebar_counts_the_results_and_toggles_filters() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    let facets = app.facets();
+    assert_eq!(facets.total, 5);
+    assert_eq!(facets.sentiment_count(Sentiment::Positive), 2);
+    assert_eq!(facets.sentiment_count(Sentiment::Unknown), 1);
+
+    app.handle_key(Key::Char('t'));
+    assert_eq!(app.focus(), Focus::Sidebar);
+    let entries = app.sidebar_entries();
+    let cursor = &entries[app.sidebar_cursor()];
+    // ETF is on three listed articles, BTC on three: ties go by first appearance.
+    assert!(
+        matches!(&cursor.kind, EntryKind::Facet(Dimension::Tag, name) if name == "ETF"),
+        "{cursor:?}"
+    );
+    assert_eq!(cursor.count, 3);
+    app.handle_key(Key::Char(' '));
+    assert_eq!(titles(&app), [NEWEST[0], NEWEST[1], NEWEST[2]]);
+    assert_eq!(app.active_query(), "tag:ETF");
+    assert!(app.sidebar_entries()[app.sidebar_cursor()].active);
+    // The next tag down narrows further: every chosen tag must be present.
+    app.handle_key(Key::Char('j'));
+    app.handle_key(Key::Enter);
+    assert_eq!(app.active_query(), "tag:ETF tag:BTC");
+    assert_eq!(titles(&app), [NEWEST[1], NEWEST[2]]);
+
+    // Sources are alternatives: choosing a second one widens within sources.
+    let entries = app.sidebar_entries();
+    let source = entries
+        .iter()
+        .position(|e| matches!(&e.kind, EntryKind::Facet(Dimension::Source, _)))
+        .unwrap();
+    app.update(Action::SelectEntry(source));
+    assert_eq!(
+        app.active_query(),
+        "tag:ETF tag:BTC source:\"Chain Herald\""
+    );
+
+    app.handle_key(Key::Char('x'));
+    assert!(app.filters().is_empty());
+    assert_eq!(titles(&app), NEWEST);
+    assert_eq!(app.message().unwrap().level, Level::Info);
+
+    // The sentiment rows at the top are entries too.
+    app.handle_key(Key::Char('t'));
+    app.handle_key(Key::Char('g'));
+    app.handle_key(Key::Char('j'));
+    app.handle_key(Key::Char('j'));
+    app.handle_key(Key::Char(' '));
+    assert_eq!(titles(&app), [NEWEST[3]], "the third row is negative");
+    app.handle_key(Key::Char('G'));
+    let last = app.sidebar_entries().len() - 1;
+    assert_eq!(app.sidebar_cursor(), last);
+}
+
+#[test]
+fn sort_cycles_through_newest_oldest_and_score() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.update(Action::Down);
+    let selected = selected_title(&app);
+    app.handle_key(Key::Char('o'));
+    assert_eq!(app.sort(), SortMode::Oldest);
+    assert_eq!(
+        titles(&app),
+        [NEWEST[4], NEWEST[0], NEWEST[3], NEWEST[2], NEWEST[1]]
+    );
+    assert_eq!(
+        selected_title(&app),
+        selected,
+        "the selection follows its article"
+    );
+    app.handle_key(Key::Char('o'));
+    assert_eq!(app.sort(), SortMode::Score);
+    assert_eq!(titles(&app)[0], NEWEST[3], "score 9 first");
+    app.handle_key(Key::Char('o'));
+    assert_eq!(app.sort(), SortMode::Newest);
+}
+
+#[test]
+fn l_switches_to_the_same_story_in_another_language() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.update(Action::Down);
+    app.handle_key(Key::Enter);
+    app.handle_key(Key::Char('L'));
+    let shown = app.shown().unwrap();
+    assert_eq!(app.article(shown).title, NEWEST[2]);
+    assert!(app.message().unwrap().text.contains("uk version"));
+    app.handle_key(Key::Char('L'));
+    assert_eq!(app.article(app.shown().unwrap()).title, NEWEST[1]);
+
+    // A story told once says so.
+    app.handle_key(Key::Esc);
+    app.handle_key(Key::Char('G'));
+    app.handle_key(Key::Char('L'));
+    assert!(app.message().unwrap().text.contains("no other language"));
+}
+
+#[test]
+fn y_copies_the_link_or_else_the_path() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.update(Action::Down);
+    app.handle_key(Key::Char('y'));
+    assert_eq!(
+        app.take_effects(),
+        [Effect::Copy("https://example.org/alpha".into())]
+    );
+    assert!(app.take_effects().is_empty(), "effects are taken once");
+    app.update(Action::Down);
+    app.handle_key(Key::Char('y'));
+    let [Effect::Copy(path)] = app.take_effects().try_into().unwrap();
+    assert!(path.ends_with("alpha-uk.md"), "{path}");
+}
+
+#[test]
+fn help_opens_and_any_key_closes_it() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.handle_key(Key::Char('?'));
+    assert!(app.show_help());
+    app.handle_key(Key::Char('j'));
+    assert!(!app.show_help());
+    assert_eq!(app.selected(), 0, "the key only closed the help");
+    app.handle_key(Key::Char('?'));
+    app.handle_key(Key::Char('q'));
+    assert!(app.should_quit());
+}
+
+#[test]
+fn q_and_ctrl_c_quit() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    assert!(!app.should_quit());
+    app.handle_key(Key::Char('q'));
+    assert!(app.should_quit());
+    let mut app = fixture.app();
+    type_query(&mut app, "q");
+    assert!(!app.should_quit(), "q is a letter while typing");
+    app.handle_key(Key::Ctrl('c'));
+    assert!(app.should_quit());
+}
+
+#[test]
+fn a_refreshed_library_keeps_selection_filters_and_fresh_marks() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.handle_key(Key::Char('1'));
+    app.update(Action::Down);
+    let selected = selected_title(&app);
+    app.handle_key(Key::Char('s'));
+    // A new article arrives while the reader is open.
+    std::fs::write(
+        fixture.root().join("foxtrot.md"),
+        "---\ntitle: Foxtrot joins late\npublishedAt: '2026-11-21T08:00:00Z'\nsentiment: POSITIVE\n---\nNew.\n",
+    )
+    .unwrap();
+    let refreshed = fixture.library();
+    app.replace_library(refreshed);
+    assert_eq!(titles(&app)[0], "Foxtrot joins late", "new and positive");
+    assert_eq!(selected_title(&app), selected);
+    assert!(app.marks(app.selected_index().unwrap()).starred);
+    let message = app.message().unwrap();
+    assert!(message.text.contains("1 added"), "{}", message.text);
+}
+
+#[test]
+fn an_empty_result_has_no_selection_and_actions_do_nothing() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    type_query(&mut app, "nothing-matches-this");
+    app.handle_key(Key::Enter);
+    assert!(app.visible().is_empty());
+    assert_eq!(app.selected_index(), None);
+    for key in [
+        Key::Char('j'),
+        Key::Char('G'),
+        Key::Enter,
+        Key::Char('s'),
+        Key::Char('r'),
+        Key::Char('L'),
+        Key::Char('y'),
+    ] {
+        app.handle_key(key);
+    }
+    assert!(app.take_effects().is_empty());
+    assert_eq!(app.shown(), None);
+}

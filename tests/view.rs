@@ -1,0 +1,151 @@
+//! The reader's screens, drawn into a test backend at a wide and a narrow size and compared with
+//! reviewed snapshots (`cargo insta review` after an intended change).
+
+mod common;
+
+use common::Fixture;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tidings::app::{Action, App, Key};
+use tidings::ui::article::Zone;
+use tidings::ui::{Theme, View};
+
+const WIDE: (u16, u16) = (160, 45);
+const NARROW: (u16, u16) = (80, 24);
+
+/// Draws `app` as the event loop does (draw, report the viewport, draw again).
+fn screen(app: &mut App, (width, height): (u16, u16)) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut view = View::new(Theme { color: true }, Zone::Utc);
+    for _ in 0..2 {
+        let mut viewport = None;
+        terminal
+            .draw(|frame| viewport = Some(view.draw(frame, app)))
+            .unwrap();
+        app.set_viewport(viewport.unwrap());
+    }
+    terminal
+}
+
+fn text(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn wide_start_shows_three_panes() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    insta::assert_snapshot!(text(&screen(&mut app, WIDE)));
+}
+
+#[test]
+fn narrow_start_shows_the_list_alone() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    insta::assert_snapshot!(text(&screen(&mut app, NARROW)));
+}
+
+#[test]
+fn narrow_open_article_replaces_the_list() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.update(Action::Down);
+    app.handle_key(Key::Enter);
+    let first = text(&screen(&mut app, NARROW));
+    insta::assert_snapshot!(first);
+    app.handle_key(Key::Char('j'));
+    app.handle_key(Key::Char('j'));
+    let scrolled = text(&screen(&mut app, NARROW));
+    assert_ne!(first, scrolled, "j scrolls the article");
+    assert!(scrolled.contains("Article"));
+}
+
+#[test]
+fn wide_typed_query_narrows_list_and_sidebar() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.handle_key(Key::Char('/'));
+    for c in "tag:etf".chars() {
+        app.handle_key(Key::Char(c));
+    }
+    app.handle_key(Key::Enter);
+    app.handle_key(Key::Char('1'));
+    app.handle_key(Key::Char('/'));
+    insta::assert_snapshot!(text(&screen(&mut app, WIDE)));
+}
+
+#[test]
+fn narrow_sidebar_with_a_chosen_tag() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.handle_key(Key::Char('t'));
+    app.handle_key(Key::Char(' '));
+    insta::assert_snapshot!(text(&screen(&mut app, NARROW)));
+}
+
+#[test]
+fn help_lists_every_binding() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.handle_key(Key::Char('?'));
+    let screen = text(&screen(&mut app, WIDE));
+    for binding in tidings::app::BINDINGS {
+        assert!(screen.contains(binding.help), "missing {:?}", binding.help);
+    }
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn no_size_panics_and_the_selection_stays_on_screen() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.update(Action::Bottom);
+    let sizes = (1..=12)
+        .flat_map(|w| (1..=8).map(move |h| (w * 14, h * 6)))
+        .chain([(1, 1), (2, 1), (1, 2), (7, 2), (8, 3), (9, 4), (300, 100)]);
+    for size in sizes {
+        for focus in [Key::Esc, Key::Tab, Key::Tab] {
+            app.handle_key(focus);
+            screen(&mut app, size);
+        }
+    }
+    app.handle_key(Key::Char('?'));
+    screen(&mut app, (5, 5));
+    screen(&mut app, (40, 10));
+}
+
+#[test]
+fn hostile_text_reaches_the_screen_without_control_characters() {
+    let fixture = Fixture::new();
+    std::fs::write(
+        fixture.root().join("hostile.md"),
+        "---\ntitle: \"\\e]0;pwned\\a\\e[31mRed\\e[0m \\u202eevil\\u202c title\"\n\
+         publishedAt: '2026-11-21T00:00:00Z'\nsentiment: NEGATIVE\n---\n\
+         Body with \u{1b}[2J a clear-screen and \u{9b}31m C1.\n",
+    )
+    .unwrap();
+    let mut app = fixture.app();
+    app.handle_key(Key::Char('3'));
+    app.handle_key(Key::Enter);
+    let screen = text(&screen(&mut app, WIDE));
+    assert!(screen.contains("Red evil title"), "{screen}");
+    assert!(
+        screen.contains("Body with a clear-screen and C1."),
+        "{screen}"
+    );
+    assert!(
+        !screen
+            .chars()
+            .any(|c| c.is_control() && c != '\n' || ('\u{202a}'..='\u{202e}').contains(&c)),
+        "{screen:?}"
+    );
+    assert!(!screen.contains("[31m") && !screen.contains("pwned"));
+}
