@@ -436,3 +436,17 @@ fn an_empty_result_has_no_selection_and_actions_do_nothing() {
     assert!(app.take_effects().is_empty());
     assert_eq!(app.shown(), None);
 }
+
+#[test]
+fn news_fades_from_the_status_line_and_problems_stay_longer() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.notify("sorted", Level::Info);
+    app.notify("disk trouble", Level::Error);
+    app.set_now(common::now() + chrono::Duration::seconds(10));
+    assert_eq!(app.message().unwrap().text, "disk trouble");
+    app.notify("sorted", Level::Info);
+    assert!(app.message().is_some());
+    app.set_now(common::now() + chrono::Duration::seconds(17));
+    assert!(app.message().is_none(), "an info line lasts seconds");
+}

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod filters;
+pub mod format;
 pub mod index;
 pub mod keys;
 pub mod query;

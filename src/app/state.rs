@@ -11,6 +11,7 @@ use crate::library::{Library, Marks, Severity};
 
 use super::action::{Action, Focus};
 use super::filters::Filters;
+use super::format::thousands;
 use super::index::{Context, Facets, SearchIndex};
 use super::keys::{Key, action_for};
 use super::query::Query;
@@ -36,6 +37,18 @@ pub enum Level {
 pub struct Message {
     pub text: String,
     pub level: Level,
+    /// When it was said: news fades, problems stay longer.
+    pub at: DateTime<Utc>,
+}
+
+impl Message {
+    /// How long the status bar shows it.
+    pub fn lifetime(&self) -> chrono::Duration {
+        match self.level {
+            Level::Info => chrono::Duration::seconds(6),
+            Level::Warning | Level::Error => chrono::Duration::seconds(30),
+        }
+    }
 }
 
 /// The sizes the view last drew, which paging and scrolling need.
@@ -249,8 +262,11 @@ impl App {
         self.show_help
     }
 
+    /// The status message, while it is fresh.
     pub fn message(&self) -> Option<&Message> {
-        self.message.as_ref()
+        self.message
+            .as_ref()
+            .filter(|message| self.now - message.at < message.lifetime())
     }
 
     pub fn should_quit(&self) -> bool {
@@ -309,6 +325,7 @@ impl App {
         self.message = Some(Message {
             text: text.into(),
             level,
+            at: self.now,
         });
     }
 
@@ -339,15 +356,18 @@ impl App {
         self.refilter_keeping(selected_id.and_then(|id| self.find_by_id(&id)));
         let report = self.library.report();
         let mut text = if report.added + report.updated + report.removed == 0 {
-            format!("library up to date: {} articles", self.library.len())
+            format!(
+                "library up to date: {} articles",
+                thousands(self.library.len())
+            )
         } else {
             format!(
                 "library refreshed: {} added, {} updated, {} removed ({} → {} articles)",
-                report.added,
-                report.updated,
-                report.removed,
-                before,
-                self.library.len()
+                thousands(report.added),
+                thousands(report.updated),
+                thousands(report.removed),
+                thousands(before),
+                thousands(self.library.len())
             )
         };
         let problems = self.problem_summary();
@@ -564,6 +584,7 @@ impl App {
         Some(Message {
             text: parts.join("; "),
             level: Level::Warning,
+            at: self.now,
         })
     }
 

@@ -12,6 +12,7 @@ use super::article::Zone;
 use super::markdown::truncate;
 use super::theme::Theme;
 use crate::app::App;
+use crate::app::format::thousands;
 
 pub struct HeadlineList<'a> {
     pub app: &'a App,
@@ -19,19 +20,6 @@ pub struct HeadlineList<'a> {
     pub focused: bool,
     pub theme: Theme,
     pub zone: Zone,
-}
-
-/// "3,456", for counts in titles.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// "12m", "3h", "2d" within a week, then "Jan 14", then the year for anything over ~11 months.
@@ -177,13 +165,5 @@ mod tests {
         assert_eq!(relative_date(ago(30 * 24 * 60), now, Zone::Utc), "Oct 28");
         assert_eq!(relative_date(ago(400 * 24 * 60), now, Zone::Utc), "2025");
         assert_eq!(relative_date(None, now, Zone::Utc), "—");
-    }
-
-    #[test]
-    fn counts_get_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(100_000), "100,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

@@ -146,11 +146,10 @@ fn chart(theme: Theme, timeline: &Timeline, area: Rect, buf: &mut Buffer) -> u16
         .max(1);
     let mut y = area.y;
     let legend = Line::from(vec![
-        Span::styled("per day ", theme.dim()),
         Span::styled("+", theme.sentiment(Sentiment::Positive)),
-        Span::styled(" above, ", theme.dim()),
+        Span::styled(" up, ", theme.dim()),
         Span::styled("-", theme.sentiment(Sentiment::Negative)),
-        Span::styled(format!(" below, peak {peak}"), theme.dim()),
+        Span::styled(format!(" down, max {peak}/day"), theme.dim()),
     ]);
     legend.render(Rect::new(area.x, y, area.width, 1), buf);
     y += 1;
