@@ -450,3 +450,30 @@ fn news_fades_from_the_status_line_and_problems_stay_longer() {
     app.set_now(common::now() + chrono::Duration::seconds(17));
     assert!(app.message().is_none(), "an info line lasts seconds");
 }
+
+#[test]
+fn narrowing_while_typing_gives_what_a_full_search_gives() {
+    let fixture = Fixture::new();
+    let mut typed = fixture.app();
+    let mut fresh = fixture.app();
+    for query in ["alpha", "chain rally", "ra", "rates held", "e 2"] {
+        // Typed at the end, each key searches only the previous results.
+        type_query(&mut typed, query);
+        // Typed from the middle, every key searches the whole library.
+        type_query(&mut fresh, &query[1..]);
+        fresh.handle_key(Key::Home);
+        fresh.handle_key(Key::Char(query.chars().next().unwrap()));
+        assert_eq!(typed.query().text, fresh.query().text);
+        assert_eq!(titles(&typed), titles(&fresh), "{query}");
+        assert_eq!(typed.facets(), fresh.facets(), "{query}");
+        // Backspace restores remembered results; they match a fresh search too.
+        typed.handle_key(Key::Backspace);
+        fresh.handle_key(Key::End);
+        fresh.handle_key(Key::Backspace);
+        assert_eq!(titles(&typed), titles(&fresh), "{query} less a letter");
+        for app in [&mut typed, &mut fresh] {
+            app.handle_key(Key::Ctrl('u'));
+            app.handle_key(Key::Enter);
+        }
+    }
+}

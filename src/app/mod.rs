@@ -7,6 +7,7 @@ pub mod format;
 pub mod index;
 pub mod keys;
 pub mod query;
+pub mod query_line;
 pub mod sidebar;
 pub mod sort;
 pub mod state;

@@ -15,6 +15,7 @@ use super::format::thousands;
 use super::index::{Context, Facets, SearchIndex};
 use super::keys::{Key, action_for};
 use super::query::Query;
+use super::query_line::{QueryLine, narrows};
 use super::sidebar::{self, Entry, EntryKind, Timeline};
 use super::sort::{SortMode, sorted};
 
@@ -61,30 +62,6 @@ pub struct Viewport {
     pub sidebar_rows: usize,
 }
 
-/// The `/` query line being typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct QueryLine {
-    pub text: String,
-    /// In characters.
-    pub cursor: usize,
-    pub editing: bool,
-    /// The text before editing began, restored by Esc.
-    saved: String,
-}
-
-impl QueryLine {
-    fn byte_at(&self, cursor: usize) -> usize {
-        self.text
-            .char_indices()
-            .nth(cursor)
-            .map_or(self.text.len(), |(at, _)| at)
-    }
-
-    fn len(&self) -> usize {
-        self.text.chars().count()
-    }
-}
-
 /// Settings the reader starts with.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
@@ -107,6 +84,8 @@ pub struct App {
     filters: Filters,
     query: QueryLine,
     query_errors: Vec<String>,
+    /// The query text the shown results were searched with.
+    shown_text: String,
     /// Position in `visible`.
     selected: usize,
     list_offset: usize,
@@ -127,6 +106,9 @@ pub struct App {
     effects: Vec<Effect>,
     /// Marks changed in this session, re-applied when a refreshed library replaces this one.
     changed_marks: HashMap<ArticleId, Marks>,
+    /// Results of the shorter texts of the query being typed, newest last: Backspace restores
+    /// them instead of searching again. Emptied whenever anything else changes the results.
+    typed: Vec<Results>,
     /// A refreshed library is on its way.
     refreshing: bool,
     /// Counts library replacements, so views know indices may mean other articles now.
@@ -149,6 +131,7 @@ impl App {
             filters: Filters::default(),
             query: QueryLine::default(),
             query_errors: Vec::new(),
+            shown_text: String::new(),
             selected: 0,
             list_offset: 0,
             focus: Focus::List,
@@ -172,6 +155,7 @@ impl App {
             changed_marks: HashMap::new(),
             generation: 0,
             refreshing: false,
+            typed: Vec::new(),
         };
         app.refilter();
         app.message = app.startup_message();
@@ -435,51 +419,39 @@ impl App {
             Action::NextFocus => self.focus = self.focus.next(),
             Action::PreviousFocus => self.focus = self.focus.previous(),
             Action::FocusPane(pane) => self.focus = pane,
-            Action::StartQuery => {
-                self.query.saved = self.query.text.clone();
-                self.query.cursor = self.query.len();
-                self.query.editing = true;
-            }
+            Action::StartQuery => self.query.begin(),
             Action::QueryInput(c) => {
                 if !c.is_control() {
-                    let at = self.query.byte_at(self.query.cursor);
-                    self.query.text.insert(at, c);
-                    self.query.cursor += 1;
-                    self.refilter();
+                    let narrower = self.query.at_end() && narrows(&self.query.text, c);
+                    self.query.insert(c);
+                    if narrower {
+                        self.narrow();
+                    } else {
+                        self.refilter();
+                    }
                 }
             }
             Action::QueryBackspace => {
-                if self.query.cursor > 0 {
-                    self.query.cursor -= 1;
-                    let at = self.query.byte_at(self.query.cursor);
-                    self.query.text.remove(at);
+                let at_end = self.query.at_end();
+                if self.query.backspace() && !(at_end && self.widen()) {
                     self.refilter();
                 }
             }
             Action::QueryDeleteWord => {
-                let end = self.query.byte_at(self.query.cursor);
-                let head = &self.query.text[..end];
-                let start = head.trim_end().rfind(' ').map_or(0, |space| space + 1);
-                self.query.cursor = self.query.text[..start].chars().count();
-                self.query.text.replace_range(start..end, "");
+                self.query.delete_word();
                 self.refilter();
             }
             Action::QueryClear => {
-                self.query.text.clear();
-                self.query.cursor = 0;
+                self.query.clear();
                 self.refilter();
             }
-            Action::QueryCursorLeft => self.query.cursor = self.query.cursor.saturating_sub(1),
-            Action::QueryCursorRight => {
-                self.query.cursor = (self.query.cursor + 1).min(self.query.len());
-            }
-            Action::QueryCursorHome => self.query.cursor = 0,
-            Action::QueryCursorEnd => self.query.cursor = self.query.len(),
-            Action::QueryAccept => self.query.editing = false,
+            Action::QueryCursorLeft => self.query.left(),
+            Action::QueryCursorRight => self.query.right(),
+            Action::QueryCursorHome => self.query.home(),
+            Action::QueryCursorEnd => self.query.end(),
+            Action::QueryAccept => self.query.accept(),
             Action::QueryCancel => {
-                self.query.editing = false;
-                if self.query.text != self.query.saved {
-                    self.query.text = std::mem::take(&mut self.query.saved);
+                if self.query.cancel() {
                     self.refilter();
                 }
             }
@@ -860,9 +832,40 @@ impl App {
     }
 
     fn refilter_keeping(&mut self, keep: Option<usize>) {
+        self.typed.clear();
+        let results = self.search(None);
+        self.show_results(results, keep);
+    }
+
+    /// Searches only the current results: the query was made narrower by typing.
+    fn narrow(&mut self) {
+        let keep = self.selected_index();
+        let narrower = self.search(Some(&self.visible));
+        let previous = self.show_results(narrower, keep);
+        self.typed.push(previous);
+        // Typing a long query keeps a bounded history; older entries are searched again.
+        if self.typed.len() > 64 {
+            self.typed.remove(0);
+        }
+    }
+
+    /// Restores the results of the text just shortened by Backspace, if they are remembered.
+    fn widen(&mut self) -> bool {
+        match self.typed.last() {
+            Some(results) if results.text == self.query.text => {
+                let results = self.typed.pop().expect("just looked");
+                let keep = self.selected_index();
+                self.show_results(results, keep);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The articles matching the query and filters, among `within` (else all), with counts.
+    fn search(&self, within: Option<&[u32]>) -> Results {
         let mut query = Query::parse(&self.query.text, self.now);
         query.terms.extend(self.filters.terms());
-        self.query_errors = std::mem::take(&mut query.errors);
         let library = &self.library;
         let marks = |i: usize| library.marks(i);
         let context = Context {
@@ -870,16 +873,46 @@ impl App {
             marks: &marks,
             show_drafts: self.show_drafts,
         };
-        self.visible = self.index.search(&query, &context, &self.order);
-        self.facets = self.index.facets(library.articles(), &self.visible);
-        self.timeline = Timeline::build(library.articles(), &self.visible, self.now);
+        let visible = self
+            .index
+            .search(&query, &context, within.unwrap_or(&self.order));
+        let facets = self.index.facets(library.articles(), &visible);
+        let timeline = Timeline::build(library.articles(), &visible, self.now);
+        Results {
+            text: self.query.text.clone(),
+            errors: query.errors,
+            visible,
+            facets,
+            timeline,
+        }
+    }
+
+    /// Shows `results`, keeping the article `keep` selected when it is among them; returns the
+    /// results shown before.
+    fn show_results(&mut self, results: Results, keep: Option<usize>) -> Results {
+        let previous = Results {
+            text: std::mem::replace(&mut self.shown_text, results.text),
+            errors: std::mem::replace(&mut self.query_errors, results.errors),
+            visible: std::mem::replace(&mut self.visible, results.visible),
+            facets: std::mem::replace(&mut self.facets, results.facets),
+            timeline: std::mem::replace(&mut self.timeline, results.timeline),
+        };
         let kept = keep.and_then(|keep| self.visible.iter().position(|&i| i as usize == keep));
         if kept.is_none() {
             self.list_offset = 0;
         }
-        let position = kept.unwrap_or(0);
         let entries = self.sidebar_entries().len();
         self.sidebar_cursor = self.sidebar_cursor.min(entries.saturating_sub(1));
-        self.select(position);
+        self.select(kept.unwrap_or(0));
+        previous
     }
+}
+
+/// One search's outcome, for the query text it was made with.
+struct Results {
+    text: String,
+    errors: Vec<String>,
+    visible: Vec<u32>,
+    facets: Facets,
+    timeline: Timeline,
 }
