@@ -24,7 +24,7 @@ use reader::ArticleCache;
 use sidebar::{EntryRows, Sidebar};
 
 /// From this width the sidebar shows beside the list and the article.
-pub const THREE_PANES: u16 = 130;
+pub const THREE_PANES: u16 = 140;
 /// From this width the list and the article show side by side.
 pub const TWO_PANES: u16 = 90;
 const SIDEBAR_WIDTH: u16 = 34;
@@ -61,9 +61,10 @@ pub fn panes(area: Rect, app: &App) -> Panes {
     }
     let focus = app.focus();
     if area.width >= THREE_PANES {
+        // The article gets a little more than the list: it is read, the list is scanned.
         let [list, article, sidebar] = Layout::horizontal([
-            Constraint::Percentage(45),
-            Constraint::Fill(1),
+            Constraint::Fill(9),
+            Constraint::Fill(10),
             Constraint::Length(SIDEBAR_WIDTH),
         ])
         .areas(body);
@@ -72,7 +73,7 @@ pub fn panes(area: Rect, app: &App) -> Panes {
         panes.sidebar = Some(sidebar);
     } else if area.width >= TWO_PANES {
         let [list, right] =
-            Layout::horizontal([Constraint::Percentage(45), Constraint::Fill(1)]).areas(body);
+            Layout::horizontal([Constraint::Fill(9), Constraint::Fill(10)]).areas(body);
         panes.list = Some(list);
         if focus == Focus::Sidebar {
             panes.sidebar = Some(right);
