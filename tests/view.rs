@@ -9,6 +9,7 @@ use ratatui::backend::TestBackend;
 use tidings::app::{Action, App, Key};
 use tidings::ui::article::Zone;
 use tidings::ui::{Theme, View};
+use unicode_width::UnicodeWidthStr;
 
 const WIDE: (u16, u16) = (160, 45);
 const NARROW: (u16, u16) = (80, 24);
@@ -31,8 +32,16 @@ fn text(terminal: &Terminal<TestBackend>) -> String {
     let buffer = terminal.backend().buffer();
     let mut out = String::new();
     for y in 0..buffer.area.height {
+        // A wide character covers the next cell too; that cell is not text of its own.
+        let mut covered = 0;
         for x in 0..buffer.area.width {
-            out.push_str(buffer[(x, y)].symbol());
+            if covered > 0 {
+                covered -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            covered = symbol.width().saturating_sub(1);
+            out.push_str(symbol);
         }
         out.push('\n');
     }
@@ -148,4 +157,30 @@ fn hostile_text_reaches_the_screen_without_control_characters() {
         "{screen:?}"
     );
     assert!(!screen.contains("[31m") && !screen.contains("pwned"));
+}
+
+#[test]
+fn wide_characters_keep_the_columns_aligned() {
+    let fixture = Fixture::new();
+    std::fs::write(
+        fixture.root().join("wide.md"),
+        "---\ntitle: \"日本語のニュース 🚀 市場は上昇 and a long tail of words to cut\"\n\
+         publishedAt: '2026-11-21T06:00:00Z'\nsentiment: POSITIVE\n\
+         source: {name: 東京ワイヤー, key: tokyowire}\n---\n本文。\n",
+    )
+    .unwrap();
+    let mut app = fixture.app();
+    for size in [WIDE, NARROW] {
+        let terminal = screen(&mut app, size);
+        let buffer = terminal.backend().buffer();
+        let screen = text(&terminal);
+        assert!(screen.contains("日本語のニュース"), "{screen}");
+        // The list's right border sits in one column on every row.
+        let border = (1..buffer.area.width)
+            .find(|&x| buffer[(x, 1)].symbol() == "│")
+            .unwrap();
+        for y in 1..=app.visible().len() as u16 {
+            assert_eq!(buffer[(border, y)].symbol(), "│", "row {y}:\n{screen}");
+        }
+    }
 }

@@ -79,8 +79,12 @@ impl HeadlineList<'_> {
             return;
         }
         let width = inner.width as usize;
-        let show_source = width >= 60;
-        let source_width = if show_source { (width / 6).min(16) } else { 0 };
+        let show_source = width >= 48;
+        let source_width = if show_source {
+            (width / 6).clamp(8, 16)
+        } else {
+            0
+        };
         let rows = app
             .visible()
             .iter()
