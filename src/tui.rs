@@ -14,11 +14,14 @@ use crossterm::event::{
 };
 use ratatui::DefaultTerminal;
 
-use crate::app::{App, Effect, Key, Level, Settings};
+use crate::app::{App, Effect, Key, Level, SearchIndex, Settings};
 use crate::commands::Setup;
 use crate::library::{Library, LoadError};
 use crate::ui::article::Zone;
 use crate::ui::{Theme, View};
+
+/// What the background refresh sends back.
+type Refreshed = Result<(Library, SearchIndex), LoadError>;
 
 /// How often the loop wakes without input: picks up a finished refresh and keeps "3m" current.
 const TICK: Duration = Duration::from_millis(250);
@@ -42,8 +45,13 @@ pub fn run(setup: &Setup) -> Result<ExitCode> {
         std::thread::Builder::new()
             .name("refresh".into())
             .spawn(move || {
+                // The index is built here too, so the swap costs the reader no time.
+                let refreshed = Library::open(&roots, &paths).map(|library| {
+                    let index = SearchIndex::build(library.articles());
+                    (library, index)
+                });
                 // The receiver is gone only when the reader has quit.
-                let _ = sender.send(Library::open(&roots, &paths));
+                let _ = sender.send(refreshed);
             })
             .context("cannot start the library refresh")?;
         (library, Some(receiver))
@@ -76,7 +84,7 @@ fn install_mouse_release_on_panic() {
 fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
-    mut refresh: Option<Receiver<Result<Library, LoadError>>>,
+    mut refresh: Option<Receiver<Refreshed>>,
 ) -> Result<()> {
     let mut view = View::new(Theme::from_env(), Zone::Local);
     loop {
@@ -102,8 +110,8 @@ fn event_loop(
         }
         if let Some(receiver) = &refresh {
             match receiver.try_recv() {
-                Ok(Ok(library)) => {
-                    app.replace_library(library);
+                Ok(Ok((library, index))) => {
+                    app.replace_library(library, index);
                     refresh = None;
                 }
                 Ok(Err(error)) => {

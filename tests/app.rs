@@ -3,7 +3,9 @@
 mod common;
 
 use common::{Fixture, selected_title, titles};
-use tidings::app::{Action, Dimension, Effect, EntryKind, Focus, Key, Level, SortMode, Viewport};
+use tidings::app::{
+    Action, Dimension, Effect, EntryKind, Focus, Key, Level, SearchIndex, SortMode, Viewport,
+};
 use tidings::article::Sentiment;
 
 const NEWEST: [&str; 5] = [
@@ -406,7 +408,8 @@ fn a_refreshed_library_keeps_selection_filters_and_fresh_marks() {
     )
     .unwrap();
     let refreshed = fixture.library();
-    app.replace_library(refreshed);
+    let index = SearchIndex::build(refreshed.articles());
+    app.replace_library(refreshed, index);
     assert_eq!(titles(&app)[0], "Foxtrot joins late", "new and positive");
     assert_eq!(selected_title(&app), selected);
     assert!(app.marks(app.selected_index().unwrap()).starred);
@@ -476,4 +479,20 @@ fn narrowing_while_typing_gives_what_a_full_search_gives() {
             app.handle_key(Key::Enter);
         }
     }
+}
+
+#[test]
+fn a_refresh_that_found_nothing_new_changes_nothing() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.update(Action::Down);
+    app.handle_key(Key::Enter);
+    app.update(Action::Down);
+    let before = (app.selected(), app.article_scroll(), app.focus());
+    let refreshed = fixture.library();
+    let index = SearchIndex::build(refreshed.articles());
+    app.replace_library(refreshed, index);
+    assert_eq!((app.selected(), app.article_scroll(), app.focus()), before);
+    assert!(app.message().unwrap().text.contains("up to date"));
+    assert!(!app.refreshing());
 }

@@ -313,9 +313,23 @@ impl App {
         });
     }
 
-    /// Swaps in a refreshed library, keeping the selection, the open article, the filters, and
-    /// any marks set while the refresh ran.
-    pub fn replace_library(&mut self, library: Library) {
+    /// Swaps in a refreshed library (with its search index, built off the UI thread), keeping
+    /// the selection, the open article, the filters, and any marks set while the refresh ran.
+    /// A refresh that found nothing new changes nothing on screen.
+    pub fn replace_library(&mut self, library: Library, index: SearchIndex) {
+        self.refreshing = false;
+        let report = library.report();
+        let unchanged = report.added + report.updated + report.removed == 0
+            && library.len() == self.library.len()
+            && library.roots() == self.library.roots()
+            && library.problems() == self.library.problems();
+        if unchanged {
+            self.notify(
+                format!("library up to date: {} articles", thousands(library.len())),
+                Level::Info,
+            );
+            return;
+        }
         let selected_id = self.selected_index().map(|i| self.article(i).id.clone());
         let shown_id = self.shown.map(|i| self.article(i).id.clone());
         let before = self.library.len();
@@ -333,27 +347,19 @@ impl App {
                 self.changed_marks.insert(id, marks);
             }
         }
-        self.index = SearchIndex::build(self.library.articles());
+        self.index = index;
         self.order = sorted(self.library.articles(), self.sort);
         self.details = None;
         self.shown = shown_id.and_then(|id| self.find_by_id(&id));
         self.refilter_keeping(selected_id.and_then(|id| self.find_by_id(&id)));
-        let report = self.library.report();
-        let mut text = if report.added + report.updated + report.removed == 0 {
-            format!(
-                "library up to date: {} articles",
-                thousands(self.library.len())
-            )
-        } else {
-            format!(
-                "library refreshed: {} added, {} updated, {} removed ({} → {} articles)",
-                thousands(report.added),
-                thousands(report.updated),
-                thousands(report.removed),
-                thousands(before),
-                thousands(self.library.len())
-            )
-        };
+        let mut text = format!(
+            "library refreshed: {} added, {} updated, {} removed ({} → {} articles)",
+            thousands(report.added),
+            thousands(report.updated),
+            thousands(report.removed),
+            thousands(before),
+            thousands(self.library.len())
+        );
         let problems = self.problem_summary();
         if !problems.is_empty() {
             text.push_str("; ");
