@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde_json::{Map, Value};
 
-use super::text::{clean_block, clean_line, repair_mojibake};
+use super::text::{clean_block, clean_line, repair_mojibake, strip_escape_sequences};
 use super::{
     AiInfo, Article, ArticleDetails, ArticleId, MAX_FILE_BYTES, Sentiment, ShortText, Source,
     frontmatter, yaml,
@@ -67,10 +67,12 @@ pub fn parse_article(path: &str, bytes: &[u8]) -> Result<Parsed, ParseError> {
 }
 
 /// YAML rejects raw control characters, so a stray escape sequence in a title would cost the
-/// whole article. They are dropped before parsing (fields are sanitized again afterwards); the
-/// mojibake repair comes first because its input can contain C1 characters (`â€\u{9d}` is `”`).
+/// whole article. Whole sequences, then any other control characters, are dropped before parsing
+/// (fields are sanitized again afterwards); the mojibake repair comes first because its input can
+/// contain C1 characters (`â€\u{9d}` is `”`).
 fn strip_controls(yaml: &str) -> String {
-    yaml.chars()
+    strip_escape_sequences(yaml)
+        .chars()
         .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
         .collect()
 }
@@ -460,7 +462,10 @@ mod tests {
         let parsed = parse(
             "---\ntitle: 'Red \u{1b}[31malert\u{1b}[0m\u{7}'\ndescription: 'He said â€œyesâ€\u{9d}'\n---\n",
         );
-        assert_eq!(parsed.article.title, "Red [31malert[0m");
+        assert_eq!(
+            parsed.article.title, "Red alert",
+            "whole sequences go, not just ESC"
+        );
         assert_eq!(parsed.article.description, "He said “yes”");
     }
 

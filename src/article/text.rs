@@ -51,7 +51,7 @@ pub fn clean_block(raw: &str) -> String {
 /// Removes whole terminal escape sequences (`ESC [ 31 m`, `ESC ] 0 ; title BEL`, …), not just
 /// their control characters, so no `[31m` debris is left in the text. What is not a complete
 /// sequence is left for [`classify`] to strip character by character.
-fn strip_escape_sequences(text: &str) -> Cow<'_, str> {
+pub fn strip_escape_sequences(text: &str) -> Cow<'_, str> {
     if !text.contains(['\x1b', '\u{9b}', '\u{9d}']) {
         return text.into();
     }
