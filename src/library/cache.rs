@@ -1,16 +1,28 @@
 //! The article cache: parsed metadata and details in SQLite, keyed by file path and stamped with
-//! size and mtime, so an unchanged file is never read or parsed twice.
+//! size and mtime, so an unchanged file is never read or parsed twice. Beside the rows, each root
+//! has a [`Snapshot`] of its metadata, which is what a start reads.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use rayon::prelude::*;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
 
+use super::snapshot::{ChunkChanges, Snapped, SnappedEntry, Snapshot};
 use crate::article::{Article, ArticleDetails, PARSER_REVISION};
 
-/// Bump when the schema or the encoding of `meta`/`details` changes: old caches are moved aside.
-const SCHEMA_VERSION: i64 = 2;
+/// Bump when the schema or the encoding of `meta`/`details`/`snapshot` changes: old caches are
+/// moved aside. Version 2 caches (no snapshot table) are upgraded in place.
+const SCHEMA_VERSION: i64 = 3;
+
+const SNAPSHOT_TABLE: &str = "CREATE TABLE snapshot (
+    root TEXT NOT NULL,
+    start TEXT NOT NULL,
+    files INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (root, start)
+);";
 
 #[derive(Debug, thiserror::Error)]
 pub enum CacheError {
@@ -30,7 +42,7 @@ pub struct Cache {
 }
 
 /// The size and mtime the cache saw, to compare with what is on disk now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
     pub size: u64,
     pub mtime_ns: i64,
@@ -46,54 +58,42 @@ pub enum Entry {
     Problem(String),
 }
 
-/// One stored row, as read back for building the library.
-pub struct Row {
-    pub file_id: i64,
-    pub path: String,
-    pub root: String,
-    pub entry: RowEntry,
-}
-
-// Rows live only between decoding and assembly; boxing each article would cost an allocation per
-// article on every start.
-#[allow(clippy::large_enum_variant)]
-pub enum RowEntry {
-    Article {
-        article: Article,
-        warnings: Vec<String>,
-    },
-    Problem(String),
-}
-
 /// A row as stored, before its metadata is decoded.
 struct RawRow {
     file_id: i64,
     path: String,
-    root: String,
+    stamp: Stamp,
     meta: Option<Vec<u8>>,
     problem: Option<String>,
     warnings: Option<String>,
 }
 
 impl RawRow {
-    fn decode(self) -> Row {
+    /// A row whose metadata no longer decodes comes back as a problem: one damaged row costs one
+    /// article, not the library.
+    fn decode(self) -> Snapped {
         let entry = match (self.meta, self.problem) {
             (Some(meta), _) => match postcard::from_bytes::<Article>(&meta) {
-                Ok(article) => RowEntry::Article {
+                Ok(article) => SnappedEntry::Article {
                     article,
                     warnings: self
                         .warnings
                         .map(|w| w.lines().map(str::to_owned).collect())
                         .unwrap_or_default(),
                 },
-                Err(error) => RowEntry::Problem(format!("cache entry unreadable: {error}")),
+                Err(error) => SnappedEntry::Problem {
+                    path: self.path,
+                    message: format!("cache entry unreadable: {error}"),
+                },
             },
-            (None, problem) => RowEntry::Problem(problem.unwrap_or_default()),
+            (None, problem) => SnappedEntry::Problem {
+                path: self.path,
+                message: problem.unwrap_or_default(),
+            },
         };
-        Row {
+        Snapped {
             file_id: self.file_id,
-            path: self.path,
-            root: self.root,
+            stamp: self.stamp,
             entry,
         }
     }
@@ -158,6 +158,18 @@ impl Cache {
                          data BLOB NOT NULL
                      );
                      CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                     {SNAPSHOT_TABLE}
+                     PRAGMA user_version = {SCHEMA_VERSION};
+                     COMMIT;"
+                ))
+                .map_err(sqlite)?;
+            }
+            2 => {
+                // Only the snapshot table is new: each root's snapshot is built from the rows
+                // the first time it is read.
+                conn.execute_batch(&format!(
+                    "BEGIN;
+                     {SNAPSHOT_TABLE}
                      PRAGMA user_version = {SCHEMA_VERSION};
                      COMMIT;"
                 ))
@@ -172,6 +184,11 @@ impl Cache {
                         })
                     })
                     .and_then(|()| conn.query_row("SELECT count(*) FROM settings", [], |_| Ok(())))
+                    .and_then(|()| {
+                        conn.query_row("SELECT count(*) FROM snapshot WHERE root = ''", [], |_| {
+                            Ok(())
+                        })
+                    })
                     .map_err(sqlite)?;
             }
             other => {
@@ -193,6 +210,7 @@ impl Cache {
             // Parsed by another version: every file is read again on the next refresh.
             conn.execute_batch(&format!(
                 "BEGIN;
+                 DELETE FROM snapshot;
                  DELETE FROM details;
                  DELETE FROM files;
                  INSERT OR REPLACE INTO settings (key, value) VALUES ('parser', '{PARSER_REVISION}');
@@ -213,158 +231,137 @@ impl Cache {
         }
     }
 
-    /// Stamps of every file the cache holds under `root`.
-    pub fn stamps(&self, root: &str) -> Result<HashMap<String, Stamp>, CacheError> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT path, size, mtime FROM files WHERE root = ?1")
-            .map_err(|e| self.err(e))?;
-        let rows = statement
-            .query_map([root], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    Stamp {
-                        size: row.get::<_, i64>(1)? as u64,
-                        mtime_ns: row.get(2)?,
-                    },
-                ))
-            })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    /// The snapshot of `root`: every file the cache holds under it, in path order. Chunks are
+    /// read here while the thread pool decodes them, a few at a time so memory holds the articles
+    /// and a few chunks, not all blobs. A root without a snapshot (a cache from before snapshots)
+    /// or with a chunk that no longer decodes gets one rebuilt from its rows.
+    pub fn snapshot(&mut self, root: &str) -> Result<Snapshot, CacheError> {
+        if let Some(snapshot) = self.read_snapshot(root)? {
+            return Ok(snapshot);
+        }
+        let snapshot = Snapshot::from_sorted(self.rows(root)?);
+        let mut writer = self.writer(root)?;
+        writer
+            .tx
+            .execute("DELETE FROM snapshot WHERE root = ?1", [root])
+            .map_err(|e| writer.err(e))?;
+        let everything = ChunkChanges {
+            deleted: Vec::new(),
+            written: (0..snapshot.chunk_count()).collect(),
+        };
+        writer.store(&snapshot, &everything)?;
+        writer.commit()?;
+        Ok(snapshot)
     }
 
-    /// Stores entries from `incoming` and removes `removed`, all in one transaction, so a crash
-    /// leaves either the old cache or the new one.
-    pub fn write(
-        &mut self,
-        root: &str,
-        incoming: impl IntoIterator<Item = (String, Stamp, Entry)>,
-        removed: &[String],
-    ) -> Result<(), CacheError> {
-        let path = self.path.clone();
-        let err = |source| CacheError::Sqlite {
-            path: path.clone(),
-            source,
-        };
-        let tx = self.conn.transaction().map_err(err)?;
-        {
-            let mut upsert = tx
-                .prepare_cached(
-                    "INSERT INTO files (path, root, size, mtime, meta, problem, warnings)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                     ON CONFLICT(path) DO UPDATE SET root = excluded.root, size = excluded.size,
-                         mtime = excluded.mtime, meta = excluded.meta, problem = excluded.problem,
-                         warnings = excluded.warnings
-                     RETURNING id",
-                )
-                .map_err(err)?;
-            let mut put_details = tx
-                .prepare_cached("INSERT OR REPLACE INTO details (file_id, data) VALUES (?1, ?2)")
-                .map_err(err)?;
-            let mut drop_details = tx
-                .prepare_cached("DELETE FROM details WHERE file_id = ?1")
-                .map_err(err)?;
-            for (file, stamp, entry) in incoming {
-                let size = i64::try_from(stamp.size).unwrap_or(i64::MAX);
-                match entry {
-                    Entry::Article {
-                        article,
-                        details,
-                        warnings,
-                    } => {
-                        let meta = encode(&*article);
-                        let warnings = (!warnings.is_empty()).then(|| warnings.join("\n"));
-                        let id: i64 = upsert
-                            .query_row(
-                                params![
-                                    file,
-                                    root,
-                                    size,
-                                    stamp.mtime_ns,
-                                    meta,
-                                    None::<String>,
-                                    warnings
-                                ],
-                                |row| row.get(0),
-                            )
-                            .map_err(err)?;
-                        put_details
-                            .execute(params![id, encode(&*details)])
-                            .map_err(err)?;
-                    }
-                    Entry::Problem(problem) => {
-                        let id: i64 = upsert
-                            .query_row(
-                                params![
-                                    file,
-                                    root,
-                                    size,
-                                    stamp.mtime_ns,
-                                    None::<Vec<u8>>,
-                                    problem,
-                                    None::<String>
-                                ],
-                                |row| row.get(0),
-                            )
-                            .map_err(err)?;
-                        drop_details.execute([id]).map_err(err)?;
+    fn read_snapshot(&mut self, root: &str) -> Result<Option<Snapshot>, CacheError> {
+        let files: i64 = self
+            .conn
+            .prepare_cached("SELECT coalesce(sum(files), 0) FROM snapshot WHERE root = ?1")
+            .and_then(|mut statement| statement.query_row([root], |row| row.get(0)))
+            .map_err(|e| self.err(e))?;
+        let mut snapshot = Snapshot::with_capacity(usize::try_from(files).unwrap_or(0));
+        let conn = &mut self.conn;
+        // This thread decodes while another reads the next chunks; buffers go back and forth,
+        // so a few are allocated for all chunks.
+        let (read, decoded) = std::thread::scope(|scope| {
+            let (sender, receiver) = mpsc::sync_channel::<(String, Vec<u8>)>(2);
+            let (recycle, recycled) = mpsc::channel::<Vec<u8>>();
+            let reading = scope.spawn(move || -> rusqlite::Result<()> {
+                let mut statement = conn.prepare_cached(
+                    "SELECT start, data FROM snapshot WHERE root = ?1 ORDER BY start",
+                )?;
+                let mut rows = statement.query([root])?;
+                while let Some(row) = rows.next()? {
+                    let start = row.get(0)?;
+                    let data = row.get_ref(1)?.as_blob()?;
+                    let mut buffer = recycled.try_recv().unwrap_or_default();
+                    buffer.clear();
+                    buffer.extend_from_slice(data);
+                    if sender.send((start, buffer)).is_err() {
+                        break;
                     }
                 }
+                Ok(())
+            });
+            let mut decoded = true;
+            for (start, data) in receiver {
+                if snapshot.decode_chunk(start, &data).is_err() {
+                    decoded = false;
+                    break;
+                }
+                let _ = recycle.send(data);
             }
-            let mut delete = tx
-                .prepare_cached("DELETE FROM files WHERE path = ?1")
-                .map_err(err)?;
-            for file in removed {
-                delete.execute([file]).map_err(err)?;
-            }
-        }
-        tx.commit().map_err(err)
+            let read = reading
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (read, decoded)
+        });
+        read.map_err(|e| self.err(e))?;
+        let complete = snapshot.chunk_count() > 0 && snapshot.chunk_start(0).is_empty();
+        Ok((decoded && complete).then_some(snapshot))
     }
 
-    /// Calls `each` with every row under the given roots, in path order. Metadata is decoded in
-    /// parallel, a batch at a time, so memory holds the articles and one batch, not all blobs.
-    /// Rows whose metadata no longer decodes come back as problems: one damaged row costs one
-    /// article, not the library.
-    pub fn for_each_row(
-        &self,
-        roots: &[String],
-        mut each: impl FnMut(Row),
-    ) -> Result<(), CacheError> {
+    /// Every row under `root` in path order, decoded in parallel a batch at a time.
+    fn rows(&self, root: &str) -> Result<Vec<Snapped>, CacheError> {
         const BATCH: usize = 4096;
         let mut statement = self
             .conn
             .prepare_cached(
-                "SELECT id, path, root, meta, problem, warnings FROM files ORDER BY path",
+                "SELECT id, path, size, mtime, meta, problem, warnings FROM files
+                 WHERE root = ?1 ORDER BY path",
             )
             .map_err(|e| self.err(e))?;
-        let mut rows = statement.query([]).map_err(|e| self.err(e))?;
+        let mut rows = statement.query([root]).map_err(|e| self.err(e))?;
+        let mut decoded = Vec::new();
         let mut batch: Vec<RawRow> = Vec::with_capacity(BATCH);
         loop {
             let row = rows.next().map_err(|e| self.err(e))?;
             if let Some(row) = row {
-                let root: String = row.get(2).map_err(|e| self.err(e))?;
-                if roots.contains(&root) {
-                    batch.push(RawRow {
-                        file_id: row.get(0).map_err(|e| self.err(e))?,
-                        path: row.get(1).map_err(|e| self.err(e))?,
-                        root,
-                        meta: row.get(3).map_err(|e| self.err(e))?,
-                        problem: row.get(4).map_err(|e| self.err(e))?,
-                        warnings: row.get(5).map_err(|e| self.err(e))?,
-                    });
-                }
+                let raw = (|| {
+                    Ok::<_, rusqlite::Error>(RawRow {
+                        file_id: row.get(0)?,
+                        path: row.get(1)?,
+                        stamp: Stamp {
+                            size: row.get::<_, i64>(2)? as u64,
+                            mtime_ns: row.get(3)?,
+                        },
+                        meta: row.get(4)?,
+                        problem: row.get(5)?,
+                        warnings: row.get(6)?,
+                    })
+                })()
+                .map_err(|e| self.err(e))?;
+                batch.push(raw);
             }
             if batch.len() == BATCH || (row.is_none() && !batch.is_empty()) {
-                let decoded: Vec<Row> = std::mem::take(&mut batch)
+                let part: Vec<Snapped> = std::mem::take(&mut batch)
                     .into_par_iter()
                     .map(RawRow::decode)
                     .collect();
-                decoded.into_iter().for_each(&mut each);
+                decoded.extend(part);
             }
             if row.is_none() {
-                return Ok(());
+                return Ok(decoded);
             }
         }
+    }
+
+    /// Starts one transaction for changes under `root`: nothing is seen until
+    /// [`Writer::commit`], so a crash leaves either the old cache or the new one.
+    pub fn writer(&mut self, root: &str) -> Result<Writer<'_>, CacheError> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|source| CacheError::Sqlite {
+                path: self.path.clone(),
+                source,
+            })?;
+        Ok(Writer {
+            tx,
+            path: &self.path,
+            root: root.to_owned(),
+        })
     }
 
     pub fn details(&self, file_id: i64) -> Result<ArticleDetails, CacheError> {
@@ -380,6 +377,148 @@ impl Cache {
         postcard::from_bytes(&data).map_err(|error| CacheError::Incompatible {
             path: self.path.clone(),
             message: format!("stored text for entry {file_id} is unreadable: {error}"),
+        })
+    }
+}
+
+/// Changes under one root, in one transaction.
+pub struct Writer<'c> {
+    tx: Transaction<'c>,
+    path: &'c Path,
+    root: String,
+}
+
+impl Writer<'_> {
+    fn err(&self, source: rusqlite::Error) -> CacheError {
+        CacheError::Sqlite {
+            path: self.path.to_owned(),
+            source,
+        }
+    }
+
+    /// Stores one file's outcome (its details too) and gives back what the snapshot keeps of it.
+    pub fn put(&mut self, file: String, stamp: Stamp, entry: Entry) -> Result<Snapped, CacheError> {
+        let size = i64::try_from(stamp.size).unwrap_or(i64::MAX);
+        let (meta, problem, warnings) = match &entry {
+            Entry::Article {
+                article, warnings, ..
+            } => (
+                Some(encode(&**article)),
+                None,
+                (!warnings.is_empty()).then(|| warnings.join("\n")),
+            ),
+            Entry::Problem(problem) => (None, Some(problem.as_str()), None),
+        };
+        let file_id: i64 = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO files (path, root, size, mtime, meta, problem, warnings)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT(path) DO UPDATE SET root = excluded.root, size = excluded.size,
+                     mtime = excluded.mtime, meta = excluded.meta, problem = excluded.problem,
+                     warnings = excluded.warnings
+                 RETURNING id",
+            )
+            .and_then(|mut upsert| {
+                upsert.query_row(
+                    params![
+                        file,
+                        self.root,
+                        size,
+                        stamp.mtime_ns,
+                        meta,
+                        problem,
+                        warnings
+                    ],
+                    |row| row.get(0),
+                )
+            })
+            .map_err(|e| self.err(e))?;
+        let entry = match entry {
+            Entry::Article {
+                article,
+                details,
+                warnings,
+            } => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT OR REPLACE INTO details (file_id, data) VALUES (?1, ?2)",
+                    )
+                    .and_then(|mut put| put.execute(params![file_id, encode(&*details)]))
+                    .map_err(|e| self.err(e))?;
+                SnappedEntry::Article {
+                    article: *article,
+                    warnings,
+                }
+            }
+            Entry::Problem(message) => {
+                self.tx
+                    .prepare_cached("DELETE FROM details WHERE file_id = ?1")
+                    .and_then(|mut drop| drop.execute([file_id]))
+                    .map_err(|e| self.err(e))?;
+                SnappedEntry::Problem {
+                    path: file,
+                    message,
+                }
+            }
+        };
+        Ok(Snapped {
+            file_id,
+            stamp,
+            entry,
+        })
+    }
+
+    /// Forgets a file that is gone (its details with it).
+    pub fn remove(&mut self, file: &str) -> Result<(), CacheError> {
+        self.tx
+            .prepare_cached("DELETE FROM files WHERE path = ?1")
+            .and_then(|mut delete| delete.execute([file]))
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Stores the chunks of `snapshot` that `changes` names, encoding a few at a time in parallel.
+    pub fn store(&mut self, snapshot: &Snapshot, changes: &ChunkChanges) -> Result<(), CacheError> {
+        let mut delete = self
+            .tx
+            .prepare_cached("DELETE FROM snapshot WHERE root = ?1 AND start = ?2")
+            .map_err(|e| self.err(e))?;
+        for start in &changes.deleted {
+            delete
+                .execute(params![self.root, start])
+                .map_err(|e| self.err(e))?;
+        }
+        let mut insert = self
+            .tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO snapshot (root, start, files, data) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .map_err(|e| self.err(e))?;
+        for batch in changes.written.chunks(4) {
+            let encoded: Vec<Vec<u8>> = batch
+                .par_iter()
+                .map(|&k| snapshot.encode_chunk(k))
+                .collect();
+            for (&k, data) in batch.iter().zip(encoded) {
+                insert
+                    .execute(params![
+                        self.root,
+                        snapshot.chunk_start(k),
+                        snapshot.chunk_len(k) as i64,
+                        data
+                    ])
+                    .map_err(|e| self.err(e))?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn commit(self) -> Result<(), CacheError> {
+        let path = self.path;
+        self.tx.commit().map_err(|source| CacheError::Sqlite {
+            path: path.to_owned(),
+            source,
         })
     }
 }

@@ -2,18 +2,22 @@
 //! articles with the user's marks. Problems with single files are data here, never errors.
 
 pub mod cache;
+mod refresh;
 mod samples;
 mod scan;
+mod snapshot;
 pub mod state;
+#[cfg(test)]
+mod tests;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 
-use rayon::prelude::*;
+use foldhash::HashMapExt;
 
-use crate::article::{Article, ArticleDetails, MAX_FILE_BYTES, ParseError, parse_article};
-use cache::{Cache, CacheError, Entry, RowEntry, Stamp};
+use crate::article::{Article, ArticleDetails, parse_article};
+use cache::{Cache, CacheError};
+use snapshot::{Outcome, Snapped, SnappedEntry, Snapshot};
 pub use state::{Marks, StateError, StateStore};
 
 /// Where the library keeps what it derives (cache) and what the user owns (state).
@@ -109,10 +113,15 @@ struct Loaded {
 
 impl Loaded {
     fn push(&mut self, article: Article, details: DetailsRef, root: usize, warnings: Vec<String>) {
-        if !warnings.is_empty() {
-            self.warnings.push((self.articles.len(), warnings));
-        }
         self.articles.push(article);
+        self.note(details, root, warnings);
+    }
+
+    /// Everything about the last article but the article itself.
+    fn note(&mut self, details: DetailsRef, root: usize, warnings: Vec<String>) {
+        if !warnings.is_empty() {
+            self.warnings.push((self.details.len(), warnings));
+        }
         self.details.push(details);
         self.root_of.push(root);
     }
@@ -122,9 +131,15 @@ impl Library {
     /// Refreshes the cache from `roots` (reading only changed files), then loads from it.
     pub fn open(roots: &[PathBuf], paths: &StorePaths) -> Result<Library, LoadError> {
         let (mut cache, mut notices) = open_cache(&paths.cache)?;
-        let refreshed = refresh(&mut cache, roots)?;
+        let refreshed = refresh::refresh(&mut cache, roots)?;
         notices.extend(refreshed.notices);
-        let mut library = load(cache, &refreshed.roots, &paths.state, notices)?;
+        let mut library = load(
+            cache,
+            refreshed.roots,
+            refreshed.snapshots,
+            &paths.state,
+            notices,
+        );
         library.report = refreshed.report;
         library.problems.extend(refreshed.skipped);
         library.sort_problems();
@@ -133,12 +148,16 @@ impl Library {
 
     /// Loads what the cache holds for `roots` without looking at the files: the fast start.
     pub fn open_cached(roots: &[PathBuf], paths: &StorePaths) -> Result<Library, LoadError> {
-        let (cache, notices) = open_cache(&paths.cache)?;
+        let (mut cache, notices) = open_cache(&paths.cache)?;
         let reports = roots
             .iter()
             .map(|root| root_report(root))
             .collect::<Vec<_>>();
-        load(cache, &reports, &paths.state, notices)
+        let snapshots = reports
+            .iter()
+            .map(|report| cache.snapshot(&report.path))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(load(cache, reports, snapshots, &paths.state, notices))
     }
 
     /// The embedded sample library, with marks kept in the same state store as any other.
@@ -364,149 +383,73 @@ fn root_report(root: &Path) -> RootReport {
     RootReport { path, offline }
 }
 
-struct Refreshed {
-    roots: Vec<RootReport>,
-    report: RefreshReport,
-    skipped: Vec<Problem>,
-    notices: Vec<String>,
-}
-
-/// Brings the cache in line with the folders: parses new and changed files (in parallel, streamed
-/// into one transaction per root so memory stays flat), and forgets deleted ones.
-fn refresh(cache: &mut Cache, roots: &[PathBuf]) -> Result<Refreshed, LoadError> {
-    let mut refreshed = Refreshed {
-        roots: Vec::new(),
-        report: RefreshReport::default(),
-        skipped: Vec::new(),
-        notices: Vec::new(),
-    };
-    for root in roots {
-        let report = root_report(root);
-        if let Some(reason) = &report.offline {
-            refreshed.notices.push(format!(
-                "library folder {} is {reason}; showing its articles from the cache",
-                report.path
-            ));
-            refreshed.roots.push(report);
-            continue;
-        }
-        let found = scan::scan(Path::new(&report.path));
-        let stamps = cache.stamps(&report.path)?;
-        refreshed.report.scanned += found.files.len();
-
-        let mut changed = Vec::new();
-        let mut seen = HashSet::with_capacity(found.files.len());
-        for file in &found.files {
-            let stamp = Stamp {
-                size: file.size,
-                mtime_ns: file.mtime_ns,
-            };
-            match stamps.get(&file.display) {
-                Some(old) if *old == stamp => {}
-                Some(_) => {
-                    refreshed.report.updated += 1;
-                    changed.push((file, stamp));
-                }
-                None => {
-                    refreshed.report.added += 1;
-                    changed.push((file, stamp));
-                }
-            }
-            seen.insert(file.display.as_str());
-        }
-        // A folder we could not read is not a folder whose files were deleted.
-        let unreadable: Vec<String> = found
-            .skipped
-            .iter()
-            .map(|(path, _)| format!("{path}/"))
-            .collect();
-        let removed: Vec<String> = stamps
-            .keys()
-            .filter(|path| !seen.contains(path.as_str()))
-            .filter(|path| !unreadable.iter().any(|dir| path.starts_with(dir)))
-            .cloned()
-            .collect();
-        refreshed.report.removed += removed.len();
-        refreshed.report.parsed += changed.len();
-
-        let (sender, receiver) = mpsc::sync_channel(256);
-        let mut problems = 0;
-        let written = std::thread::scope(|scope| {
-            scope.spawn(move || {
-                changed
-                    .into_par_iter()
-                    .for_each_with(sender, |sender, (file, stamp)| {
-                        let entry = read_entry(&file.path, &file.display, file.size);
-                        // The receiver only goes away when the write failed; that error wins.
-                        let _ = sender.send((file.display.clone(), stamp, entry));
-                    });
-            });
-            let entries = receiver.into_iter().inspect(|(_, _, entry)| {
-                if matches!(entry, Entry::Problem(_)) {
-                    problems += 1;
-                }
-            });
-            cache.write(&report.path, entries, &removed)
-        });
-        written?;
-        refreshed.report.problems += problems;
-        refreshed
-            .skipped
-            .extend(found.skipped.into_iter().map(|(path, message)| Problem {
-                path,
-                message,
-                severity: Severity::Warning,
-            }));
-        refreshed.roots.push(report);
-    }
-    Ok(refreshed)
-}
-
-fn read_entry(path: &Path, display: &str, size: u64) -> Entry {
-    if size > MAX_FILE_BYTES {
-        return Entry::Problem(ParseError::TooLarge { size }.to_string());
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) => return Entry::Problem(format!("cannot read: {error}")),
-    };
-    match parse_article(display, &bytes) {
-        Ok(parsed) => Entry::Article {
-            article: Box::new(parsed.article),
-            details: Box::new(parsed.details),
-            warnings: parsed.warnings,
-        },
-        Err(error) => Entry::Problem(error.to_string()),
-    }
-}
-
+/// Joins the roots' snapshots in path order (as one listing of all files would give; a file under
+/// two nested roots counts once), then de-duplicates and adds the user's marks. With one root the
+/// snapshot's articles become the library's as they are.
 fn load(
     cache: Cache,
-    roots: &[RootReport],
+    roots: Vec<RootReport>,
+    mut snapshots: Vec<Snapshot>,
     state_path: &Path,
     mut notices: Vec<String>,
-) -> Result<Library, LoadError> {
-    let keys: Vec<String> = roots.iter().map(|root| root.path.clone()).collect();
+) -> Library {
     let mut loaded = Loaded::default();
     let mut problems = Vec::new();
-    cache.for_each_row(&keys, |row| {
-        let root = keys.iter().position(|key| *key == row.root).unwrap_or(0);
-        match row.entry {
-            RowEntry::Article { article, warnings } => {
-                loaded.push(article, DetailsRef::Cache(row.file_id), root, warnings);
+    if snapshots.len() == 1 {
+        let (articles, files) = snapshots.remove(0).into_parts();
+        loaded.articles = articles;
+        loaded.details.reserve_exact(files.len());
+        loaded.root_of.reserve_exact(files.len());
+        for file in files {
+            match file.outcome {
+                Outcome::Article { warnings } => {
+                    loaded.note(DetailsRef::Cache(file.file_id), 0, warnings);
+                }
+                Outcome::Problem(problem) => problems.push(Problem {
+                    path: problem.path,
+                    message: problem.message,
+                    severity: Severity::Error,
+                }),
             }
-            RowEntry::Problem(message) => problems.push(Problem {
-                path: row.path,
+        }
+    } else {
+        let mut add = |snapped: Snapped, root: usize| match snapped.entry {
+            SnappedEntry::Article { article, warnings } => {
+                loaded.push(article, DetailsRef::Cache(snapped.file_id), root, warnings);
+            }
+            SnappedEntry::Problem { path, message } => problems.push(Problem {
+                path,
                 message,
                 severity: Severity::Error,
             }),
+        };
+        let mut runs: Vec<_> = snapshots.into_iter().map(Snapshot::into_snapped).collect();
+        let mut heads: Vec<Option<Snapped>> = runs.iter_mut().map(Iterator::next).collect();
+        loop {
+            let mut first: Option<(usize, &Snapped)> = None;
+            for (root, head) in heads.iter().enumerate() {
+                if let Some(head) = head
+                    && first.is_none_or(|(_, best)| head.path() < best.path())
+                {
+                    first = Some((root, head));
+                }
+            }
+            let Some((root, _)) = first else { break };
+            let snapped = std::mem::replace(&mut heads[root], runs[root].next())
+                .expect("the chosen head is there");
+            for (other, head) in heads.iter_mut().enumerate() {
+                while head.as_ref().is_some_and(|h| h.path() == snapped.path()) {
+                    *head = runs[other].next();
+                }
+            }
+            add(snapped, root);
         }
-    })?;
+    }
     let (state, state_notices) = open_state(state_path);
     notices.extend(state_notices);
-    let mut library = assemble(loaded, problems, roots.to_vec(), state, notices);
+    let mut library = assemble(loaded, problems, roots, state, notices);
     library.cache = Some(cache);
-    Ok(library)
+    library
 }
 
 /// De-duplicates by id (the newer `updatedAt` wins) and joins the user's marks. Works in place:
@@ -527,7 +470,8 @@ fn assemble(
         }));
     }
     let mut keep = vec![true; articles.len()];
-    let mut winner: HashMap<&str, usize> = HashMap::with_capacity(articles.len());
+    let mut winner: foldhash::HashMap<&str, usize> =
+        foldhash::HashMap::with_capacity(articles.len());
     for (index, article) in articles.iter().enumerate() {
         let Some(&previous) = winner.get(article.id.0.as_str()) else {
             winner.insert(&article.id.0, index);

@@ -1,19 +1,29 @@
 //! Finds the Markdown files under a root folder, walking folders in parallel.
 
+use std::ffi::OsString;
+use std::fs::{DirEntry, Metadata};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
 
-use ignore::{WalkBuilder, WalkState};
+use rayon::prelude::*;
 
 /// A Markdown file and the stamp that tells whether the cache still holds it correctly.
 #[derive(Debug, Clone)]
 pub struct FoundFile {
-    pub path: PathBuf,
     /// The path as the user sees it and the cache keys it.
     pub display: String,
+    /// The path itself, kept only when `display` had to replace bytes that are not UTF-8.
+    raw: Option<PathBuf>,
     pub size: u64,
     pub mtime_ns: i64,
+}
+
+impl FoundFile {
+    pub fn path(&self) -> &Path {
+        self.raw
+            .as_deref()
+            .unwrap_or_else(|| Path::new(&self.display))
+    }
 }
 
 /// What a walk found (sorted by path), and what it had to step over: unreadable folders, link
@@ -24,125 +34,208 @@ pub struct Scan {
     pub skipped: Vec<(String, String)>,
 }
 
+impl Scan {
+    fn append(&mut self, mut other: Scan) {
+        self.files.append(&mut other.files);
+        self.skipped.append(&mut other.skipped);
+    }
+}
+
 pub fn is_markdown(path: &Path) -> bool {
     path.extension()
         .and_then(|ext| ext.to_str())
         .is_some_and(|ext| ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown"))
 }
 
+/// A folder on the way down from the root, to recognise a link that leads back up.
+struct Ancestor<'a> {
+    id: Identity,
+    path: &'a Path,
+    parent: Option<&'a Ancestor<'a>>,
+}
+
+impl Ancestor<'_> {
+    fn find(&self, id: Identity) -> Option<&Path> {
+        let mut at = Some(self);
+        while let Some(ancestor) = at {
+            if ancestor.id == id {
+                return Some(ancestor.path);
+            }
+            at = ancestor.parent;
+        }
+        None
+    }
+}
+
 /// Walks `root` recursively, following links, skipping dot files and dot folders. Nothing else
 /// is filtered: a library is not a source tree, so `.gitignore` files are not obeyed.
+///
+/// Folders and the entries within one folder are visited in parallel; each file costs one
+/// `stat` relative to its open folder, which is what bounds a warm start.
 pub fn scan(root: &Path) -> Scan {
-    let result = Mutex::new(Scan::default());
-    WalkBuilder::new(root)
-        .standard_filters(false)
-        .hidden(true)
-        .follow_links(true)
-        .threads(std::thread::available_parallelism().map_or(2, |n| n.get().min(8)))
-        .build_parallel()
-        .run(|| {
-            let mut batch = Batch {
-                shared: &result,
-                found: Vec::new(),
-                skipped: Vec::new(),
+    let mut scan = match std::fs::metadata(root) {
+        Ok(metadata) => {
+            let top = Ancestor {
+                id: identity(&metadata, root),
+                path: root,
+                parent: None,
             };
-            Box::new(move |entry| {
-                match entry {
-                    Ok(entry) => {
-                        if entry.file_type().is_some_and(|t| !t.is_dir())
-                            && is_markdown(entry.path())
-                        {
-                            match entry.metadata() {
-                                Ok(metadata) if metadata.is_file() => {
-                                    batch.found.push(found_file(entry.into_path(), &metadata));
-                                }
-                                Ok(_) => {}
-                                Err(error) => batch.skipped.push(describe(&error, root)),
-                            }
-                        }
-                    }
-                    Err(error) => batch.skipped.push(describe(&error, root)),
-                }
-                if batch.found.len() >= 512 {
-                    batch.flush();
-                }
-                WalkState::Continue
-            })
-        });
-    let mut scan = result.into_inner().expect("no scanning thread panics");
-    scan.files
-        .sort_unstable_by(|a, b| a.display.cmp(&b.display));
+            walk(root, &top)
+        }
+        Err(error) => Scan {
+            files: Vec::new(),
+            skipped: vec![describe(root, &error)],
+        },
+    };
+    // Folders come back in name order, so this is nearly sorted already and cheap.
+    scan.files.sort_by(|a, b| a.display.cmp(&b.display));
     scan.skipped.sort();
     scan
 }
 
-/// One walking thread's findings, handed over in batches so threads rarely contend for the lock,
-/// and once more when the thread's visitor is dropped at the end of the walk.
-struct Batch<'a> {
-    shared: &'a Mutex<Scan>,
-    found: Vec<FoundFile>,
-    skipped: Vec<(String, String)>,
-}
-
-impl Batch<'_> {
-    fn flush(&mut self) {
-        let mut shared = self.shared.lock().expect("no scanning thread panics");
-        shared.files.append(&mut self.found);
-        shared.skipped.append(&mut self.skipped);
+fn walk(dir: &Path, ancestor: &Ancestor<'_>) -> Scan {
+    let mut scan = Scan::default();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => {
+            scan.skipped.push(describe(dir, &error));
+            return scan;
+        }
+    };
+    let mut visible: Vec<(OsString, DirEntry)> = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => {
+                let name = entry.file_name();
+                if !name.as_encoded_bytes().starts_with(b".") {
+                    visible.push((name, entry));
+                }
+            }
+            Err(error) => scan.skipped.push(describe(dir, &error)),
+        }
     }
-}
-
-impl Drop for Batch<'_> {
-    fn drop(&mut self) {
-        self.flush();
+    visible.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let found: Vec<Scan> = visible
+        .par_iter()
+        .with_min_len(64)
+        .map(|(_, entry)| visit(entry, ancestor))
+        .collect();
+    for part in found {
+        scan.append(part);
     }
+    scan
 }
 
-fn found_file(path: PathBuf, metadata: &std::fs::Metadata) -> FoundFile {
+fn visit(entry: &DirEntry, ancestor: &Ancestor<'_>) -> Scan {
+    let mut scan = Scan::default();
+    let Ok(file_type) = entry.file_type() else {
+        return visit_followed(entry, ancestor);
+    };
+    if file_type.is_symlink() {
+        return visit_followed(entry, ancestor);
+    }
+    let path = entry.path();
+    if file_type.is_dir() {
+        match entry.metadata() {
+            Ok(metadata) => {
+                let here = Ancestor {
+                    id: identity(&metadata, &path),
+                    path: &path,
+                    parent: Some(ancestor),
+                };
+                return walk(&path, &here);
+            }
+            Err(error) => scan.skipped.push(describe(&path, &error)),
+        }
+    } else if file_type.is_file() && is_markdown(&path) {
+        // A stat relative to the open folder: no walk down the whole path again.
+        match entry.metadata() {
+            Ok(metadata) => scan.files.push(found_file(path, &metadata)),
+            Err(error) => scan.skipped.push(describe(&path, &error)),
+        }
+    }
+    scan
+}
+
+/// A symbolic link (or an entry of unknown type): look at what it points to.
+fn visit_followed(entry: &DirEntry, ancestor: &Ancestor<'_>) -> Scan {
+    let mut scan = Scan::default();
+    let path = entry.path();
+    match std::fs::metadata(&path) {
+        Ok(metadata) if metadata.is_dir() => {
+            let id = identity(&metadata, &path);
+            if let Some(target) = ancestor.find(id) {
+                scan.skipped.push((
+                    path.display().to_string(),
+                    format!(
+                        "symbolic link loop back to {}; not followed",
+                        target.display()
+                    ),
+                ));
+                return scan;
+            }
+            let here = Ancestor {
+                id,
+                path: &path,
+                parent: Some(ancestor),
+            };
+            return walk(&path, &here);
+        }
+        Ok(metadata) if metadata.is_file() && is_markdown(&path) => {
+            scan.files.push(found_file(path, &metadata));
+        }
+        Ok(_) => {}
+        Err(error) => scan.skipped.push(describe(&path, &error)),
+    }
+    scan
+}
+
+/// What makes a folder the same folder, whatever path leads to it.
+type Identity = (u64, u64);
+
+#[cfg(unix)]
+fn identity(metadata: &Metadata, _path: &Path) -> Identity {
+    use std::os::unix::fs::MetadataExt;
+    (metadata.dev(), metadata.ino())
+}
+
+#[cfg(not(unix))]
+fn identity(_metadata: &Metadata, path: &Path) -> Identity {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    (
+        0,
+        BuildHasherDefault::<DefaultHasher>::default().hash_one(canonical),
+    )
+}
+
+fn found_file(path: PathBuf, metadata: &Metadata) -> FoundFile {
     let mtime_ns = metadata
         .modified()
         .ok()
         .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
         .map_or(0, |age| i64::try_from(age.as_nanos()).unwrap_or(i64::MAX));
+    let (display, raw) = match path.into_os_string().into_string() {
+        Ok(display) => (display, None),
+        Err(raw) => {
+            let raw = PathBuf::from(raw);
+            (raw.display().to_string(), Some(raw))
+        }
+    };
     FoundFile {
-        display: path.display().to_string(),
-        path,
+        display,
+        raw,
         size: metadata.len(),
         mtime_ns,
     }
 }
 
 /// `(path, why)` for something the walk could not use.
-fn describe(error: &ignore::Error, root: &Path) -> (String, String) {
-    let mut path = root.display().to_string();
-    let mut inner = error;
-    loop {
-        match inner {
-            ignore::Error::WithPath { path: at, err } => {
-                path = at.display().to_string();
-                inner = err;
-            }
-            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-                inner = err;
-            }
-            ignore::Error::Loop { ancestor, child } => {
-                return (
-                    child.display().to_string(),
-                    format!(
-                        "symbolic link loop back to {}; not followed",
-                        ancestor.display()
-                    ),
-                );
-            }
-            ignore::Error::Io(io) => {
-                let why = match io.kind() {
-                    std::io::ErrorKind::NotFound => "dangling symbolic link; skipped".to_owned(),
-                    std::io::ErrorKind::PermissionDenied => "permission denied; skipped".to_owned(),
-                    _ => format!("cannot read: {io}"),
-                };
-                return (path, why);
-            }
-            other => return (path, other.to_string()),
-        }
-    }
+fn describe(path: &Path, error: &std::io::Error) -> (String, String) {
+    let why = match error.kind() {
+        std::io::ErrorKind::NotFound => "dangling symbolic link; skipped".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied; skipped".to_owned(),
+        _ => format!("cannot read: {error}"),
+    };
+    (path.display().to_string(), why)
 }

@@ -1,0 +1,166 @@
+//! Brings the cache in line with the folders: walks each root while its snapshot is read, compares
+//! the two (both are in path order), parses only new and changed files, and forgets deleted ones.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+
+use super::cache::{Cache, Entry, Stamp};
+use super::snapshot::Snapshot;
+use super::{LoadError, Problem, RefreshReport, RootReport, Severity, root_report, scan};
+use crate::article::{MAX_FILE_BYTES, ParseError, parse_article};
+
+pub(super) struct Refreshed {
+    pub roots: Vec<RootReport>,
+    /// One per root, in the same order.
+    pub snapshots: Vec<Snapshot>,
+    pub report: RefreshReport,
+    pub skipped: Vec<Problem>,
+    pub notices: Vec<String>,
+}
+
+pub(super) fn refresh(cache: &mut Cache, roots: &[PathBuf]) -> Result<Refreshed, LoadError> {
+    let mut refreshed = Refreshed {
+        roots: Vec::new(),
+        snapshots: Vec::new(),
+        report: RefreshReport::default(),
+        skipped: Vec::new(),
+        notices: Vec::new(),
+    };
+    for root in roots {
+        let report = root_report(root);
+        let snapshot = match &report.offline {
+            Some(reason) => {
+                refreshed.notices.push(format!(
+                    "library folder {} is {reason}; showing its articles from the cache",
+                    report.path
+                ));
+                cache.snapshot(&report.path)?
+            }
+            None => refresh_root(cache, &report.path, &mut refreshed)?,
+        };
+        refreshed.roots.push(report);
+        refreshed.snapshots.push(snapshot);
+    }
+    Ok(refreshed)
+}
+
+/// Parses new and changed files (in parallel, streamed into one transaction so memory holds the
+/// articles, not the bodies) and stores the chunks of the snapshot that changed.
+fn refresh_root(
+    cache: &mut Cache,
+    root: &str,
+    refreshed: &mut Refreshed,
+) -> Result<Snapshot, LoadError> {
+    // Walking is system calls and reading the snapshot is decoding: they overlap well.
+    let (found, snapshot) = std::thread::scope(|scope| {
+        let walking = scope.spawn(|| scan::scan(Path::new(root)));
+        let snapshot = cache.snapshot(root);
+        let found = walking
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (found, snapshot)
+    });
+    let mut snapshot = snapshot?;
+    refreshed.report.scanned += found.files.len();
+
+    // A folder we could not read is not a folder whose files were deleted.
+    let unreadable: Vec<String> = found
+        .skipped
+        .iter()
+        .map(|(path, _)| format!("{path}/"))
+        .collect();
+    let mut changed = Vec::new();
+    let mut removed: Vec<String> = Vec::new();
+    {
+        let mut forget = |path: &str| {
+            if !unreadable.iter().any(|dir| path.starts_with(dir)) {
+                removed.push(path.to_owned());
+            }
+        };
+        let mut known = snapshot.entries().peekable();
+        for file in &found.files {
+            while let Some((gone, _)) = known.next_if(|(path, _)| *path < file.display.as_str()) {
+                forget(gone);
+            }
+            let stamp = Stamp {
+                size: file.size,
+                mtime_ns: file.mtime_ns,
+            };
+            match known.next_if(|(path, _)| *path == file.display) {
+                Some((_, old)) if old.stamp == stamp => {}
+                Some(_) => {
+                    refreshed.report.updated += 1;
+                    changed.push((file, stamp));
+                }
+                None => {
+                    refreshed.report.added += 1;
+                    changed.push((file, stamp));
+                }
+            }
+        }
+        known.for_each(|(gone, _)| forget(gone));
+    }
+    refreshed
+        .skipped
+        .extend(found.skipped.iter().map(|(path, message)| Problem {
+            path: path.clone(),
+            message: message.clone(),
+            severity: Severity::Warning,
+        }));
+    if changed.is_empty() && removed.is_empty() {
+        return Ok(snapshot);
+    }
+    refreshed.report.removed += removed.len();
+    refreshed.report.parsed += changed.len();
+
+    let mut writer = cache.writer(root)?;
+    let mut fresh = Vec::with_capacity(changed.len());
+    let mut problems = 0;
+    let (sender, receiver) = mpsc::sync_channel(256);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            // Stops early when the writer failed and let go of the receiver.
+            let _ = changed
+                .into_par_iter()
+                .try_for_each_with(sender, |sender, (file, stamp)| {
+                    let entry = read_entry(file.path(), &file.display, file.size);
+                    sender.send((file.display.clone(), stamp, entry))
+                });
+        });
+        for (path, stamp, entry) in receiver {
+            if matches!(entry, Entry::Problem(_)) {
+                problems += 1;
+            }
+            fresh.push(writer.put(path, stamp, entry)?);
+        }
+        Ok::<_, LoadError>(())
+    })?;
+    for path in &removed {
+        writer.remove(path)?;
+    }
+    let changes = snapshot.update(fresh, &removed);
+    writer.store(&snapshot, &changes)?;
+    writer.commit()?;
+    refreshed.report.problems += problems;
+    Ok(snapshot)
+}
+
+fn read_entry(path: &Path, display: &str, size: u64) -> Entry {
+    if size > MAX_FILE_BYTES {
+        return Entry::Problem(ParseError::TooLarge { size }.to_string());
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => return Entry::Problem(format!("cannot read: {error}")),
+    };
+    match parse_article(display, &bytes) {
+        Ok(parsed) => Entry::Article {
+            article: Box::new(parsed.article),
+            details: Box::new(parsed.details),
+            warnings: parsed.warnings,
+        },
+        Err(error) => Entry::Problem(error.to_string()),
+    }
+}

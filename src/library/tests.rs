@@ -1,0 +1,128 @@
+//! The snapshot against the rows it mirrors: the fast start, old caches, damage, several roots.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::{Library, StorePaths};
+
+fn write_article(path: &Path, title: &str) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let external = path.file_stem().unwrap().to_string_lossy();
+    fs::write(
+        path,
+        format!(
+            "---\ntitle: {title}\npublishedAt: '2026-03-01T10:00:00Z'\nexternalId: '{external}'\n\
+             source: {{name: Test Wire, key: testwire, type: RSS}}\n---\nBody of {title}.\n"
+        ),
+    )
+    .unwrap();
+}
+
+fn setup(count: usize) -> (tempfile::TempDir, PathBuf, StorePaths) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("news");
+    for n in 0..count {
+        write_article(
+            &root.join(format!("d{}/a{n:03}.md", n % 4)),
+            &format!("Story {n}"),
+        );
+    }
+    let paths = StorePaths {
+        cache: dir.path().join("cache/cache.db"),
+        state: dir.path().join("data/state.db"),
+    };
+    (dir, root, paths)
+}
+
+fn titles(library: &Library) -> Vec<String> {
+    library.articles().iter().map(|a| a.title.clone()).collect()
+}
+
+#[test]
+fn the_fast_start_serves_what_the_refresh_stored() {
+    let (_dir, root, paths) = setup(30);
+    let opened = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    let cached = Library::open_cached(&[root], &paths).unwrap();
+    assert_eq!(titles(&cached), titles(&opened));
+    assert_eq!(cached.len(), 30);
+    let index = (0..cached.len())
+        .find(|&i| cached.article(i).title == "Story 7")
+        .unwrap();
+    assert!(
+        cached
+            .details(index)
+            .unwrap()
+            .body
+            .contains("Body of Story 7")
+    );
+}
+
+#[test]
+fn a_cache_from_before_snapshots_is_upgraded_without_parsing_again() {
+    let (_dir, root, paths) = setup(12);
+    drop(Library::open(std::slice::from_ref(&root), &paths).unwrap());
+    let conn = rusqlite::Connection::open(&paths.cache).unwrap();
+    conn.execute_batch("DROP TABLE snapshot; PRAGMA user_version = 2;")
+        .unwrap();
+    drop(conn);
+    let library = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    assert_eq!(library.report().parsed, 0);
+    assert_eq!(library.len(), 12);
+    assert!(library.notices().is_empty(), "{:?}", library.notices());
+    let again = Library::open_cached(&[root], &paths).unwrap();
+    assert_eq!(titles(&again), titles(&library));
+}
+
+#[test]
+fn a_damaged_snapshot_is_rebuilt_from_the_rows() {
+    let (_dir, root, paths) = setup(12);
+    let first = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    let conn = rusqlite::Connection::open(&paths.cache).unwrap();
+    conn.execute_batch("UPDATE snapshot SET data = x'ffffffff0102'")
+        .unwrap();
+    drop(conn);
+    let library = Library::open_cached(std::slice::from_ref(&root), &paths).unwrap();
+    assert_eq!(titles(&library), titles(&first));
+    let library = Library::open(&[root], &paths).unwrap();
+    assert_eq!(library.report().parsed, 0);
+    assert_eq!(titles(&library), titles(&first));
+}
+
+#[test]
+fn changes_reach_the_fast_start() {
+    let (_dir, root, paths) = setup(12);
+    drop(Library::open(std::slice::from_ref(&root), &paths).unwrap());
+    fs::remove_file(root.join("d1/a001.md")).unwrap();
+    write_article(&root.join("d1/a001x.md"), "Newcomer");
+    write_article(&root.join("d2/a002.md"), "Story 2, revised at length");
+    let opened = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    assert_eq!(opened.report().parsed, 2);
+    let cached = Library::open_cached(&[root], &paths).unwrap();
+    let titles = titles(&cached);
+    assert_eq!(titles.len(), 12);
+    assert!(titles.contains(&"Newcomer".to_owned()));
+    assert!(titles.contains(&"Story 2, revised at length".to_owned()));
+    assert!(!titles.contains(&"Story 1".to_owned()));
+}
+
+#[test]
+fn several_roots_load_in_path_order_and_a_nested_root_counts_once() {
+    let (dir, root, paths) = setup(8);
+    let other = dir.path().join("more");
+    write_article(&other.join("b.md"), "Elsewhere");
+    let nested = root.join("d0");
+    let roots = [other.clone(), root.clone(), nested];
+    let library = Library::open(&roots, &paths).unwrap();
+    assert_eq!(library.len(), 9, "{:?}", titles(&library));
+    let loaded: Vec<&str> = library.articles().iter().map(|a| a.path.as_str()).collect();
+    let mut sorted = loaded.clone();
+    sorted.sort_unstable();
+    assert_eq!(loaded, sorted);
+    assert!(
+        library.problems().is_empty(),
+        "no duplicates: {:?}",
+        library.problems()
+    );
+    let cached = Library::open_cached(&roots, &paths).unwrap();
+    assert_eq!(titles(&cached), titles(&library));
+}
