@@ -133,18 +133,44 @@ fn search(
     query_text: &str,
     sort: SortMode,
 ) -> Result<Vec<u32>> {
-    let query = Query::parse(query_text, Utc::now());
+    let query = parse_query(query_text)?;
+    let order = sorted(library.articles(), sort);
+    // Without terms there is nothing to look up: skip building the index.
+    let index = (!query.terms.is_empty()).then(|| SearchIndex::build(library.articles()));
+    Ok(matching(index.as_ref(), library, config, &query, &order))
+}
+
+fn parse_query(text: &str) -> Result<Query> {
+    let query = Query::parse(text, Utc::now());
     if let Some(error) = query.errors.first() {
         bail!("cannot understand the query: {error}");
     }
-    let index = SearchIndex::build(library.articles());
+    Ok(query)
+}
+
+/// The `candidates` that match `query`; `index` may be left out when the query has no terms.
+fn matching(
+    index: Option<&SearchIndex>,
+    library: &Library,
+    config: &Config,
+    query: &Query,
+    candidates: &[u32],
+) -> Vec<u32> {
+    let Some(index) = index.filter(|_| !query.terms.is_empty()) else {
+        // What the index does for a query without terms: leave drafts out unless asked.
+        return candidates
+            .iter()
+            .copied()
+            .filter(|&i| config.show_drafts || !library.article(i as usize).draft)
+            .collect();
+    };
     let marks = |i: usize| library.marks(i);
     let context = Context {
         articles: library.articles(),
         marks: &marks,
         show_drafts: config.show_drafts,
     };
-    Ok(index.search(&query, &context, &sorted(library.articles(), sort)))
+    index.search(query, &context, candidates)
 }
 
 fn warn_about_problems(library: &Library) {
@@ -363,8 +389,11 @@ fn show(setup: &Setup, id: &str, width: Option<u16>) -> Result<ExitCode> {
 fn stats(setup: &Setup, query: &str) -> Result<ExitCode> {
     let library = setup.open()?;
     warn_about_problems(&library);
-    let matches = search(&library, &setup.config, query, SortMode::Newest)?;
+    let query = parse_query(query)?;
+    // Counts do not depend on order: no sort. One index serves the search and the counts.
     let index = SearchIndex::build(library.articles());
+    let everything: Vec<u32> = (0..library.len() as u32).collect();
+    let matches = matching(Some(&index), &library, &setup.config, &query, &everything);
     let facets = index.facets(library.articles(), &matches);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     writeln!(out, "{} articles", facets.total)?;

@@ -1,7 +1,7 @@
 //! The in-memory search index: lower-cased text and interned facet values per article, built once
 //! per library so that each keystroke filters and counts with plain comparisons and array bumps.
 
-use std::collections::HashMap;
+use rayon::prelude::*;
 
 use crate::article::{Article, Sentiment};
 use crate::library::Marks;
@@ -11,7 +11,8 @@ use super::query::{Filter, Flag, Query};
 /// Interned strings: an id per distinct value, names by id.
 #[derive(Debug, Default)]
 struct Interner {
-    ids: HashMap<String, u32>,
+    /// Facet values are few and short: a fast hasher, no defence against crafted collisions needed.
+    ids: foldhash::HashMap<Box<str>, u32>,
     names: Vec<String>,
 }
 
@@ -21,7 +22,7 @@ impl Interner {
             return id;
         }
         let id = u32::try_from(self.names.len()).expect("fewer than 4 billion distinct values");
-        self.ids.insert(name.to_owned(), id);
+        self.ids.insert(name.into(), id);
         self.names.push(name.to_owned());
         id
     }
@@ -83,64 +84,68 @@ pub struct Context<'a> {
 
 impl SearchIndex {
     pub fn build(articles: &[Article]) -> SearchIndex {
-        let mut index = SearchIndex {
-            haystacks: Vec::with_capacity(articles.len()),
-            tags: Vec::with_capacity(articles.len()),
-            sources: Vec::with_capacity(articles.len()),
-            categories: Vec::with_capacity(articles.len()),
-            langs: Vec::with_capacity(articles.len()),
-            tag_names: Interner::default(),
-            source_names: Interner::default(),
-            category_names: Interner::default(),
-            lang_names: Interner::default(),
-            source_keys: Vec::new(),
-        };
-        let mut haystack = String::new();
-        for article in articles {
-            haystack.clear();
-            for part in [
-                article.title.as_str(),
-                article.description.as_str(),
-                article.source.name.as_str(),
-                article.source.key.as_str(),
-                article.category.as_deref().unwrap_or(""),
-            ]
-            .into_iter()
-            .chain(article.tags.iter().map(|tag| tag.as_str()))
-            {
-                // A separator no query can contain keeps words of two fields from joining.
-                haystack.push('\u{1f}');
-                haystack.extend(part.chars().flat_map(char::to_lowercase));
-            }
-            index.haystacks.push(haystack.as_str().into());
-            index.tags.push(
-                article
-                    .tags
-                    .iter()
-                    .map(|tag| index.tag_names.intern(tag))
-                    .collect(),
-            );
-            let source = index.source_names.intern(&article.source.name);
-            if index.source_keys.len() <= source as usize {
+        // Lower-casing every text is most of the work and parallel; interning is a hash lookup
+        // per value and runs beside it, in article order so ids are stable.
+        let (haystacks, mut index) = rayon::join(
+            || {
+                articles
+                    .par_iter()
+                    .with_min_len(512)
+                    .map_init(String::new, |haystack, article| {
+                        build_haystack(haystack, article);
+                        Box::<str>::from(haystack.as_str())
+                    })
+                    .collect()
+            },
+            || {
+                let mut index = SearchIndex {
+                    haystacks: Vec::new(),
+                    tags: Vec::with_capacity(articles.len()),
+                    sources: Vec::with_capacity(articles.len()),
+                    categories: Vec::with_capacity(articles.len()),
+                    langs: Vec::with_capacity(articles.len()),
+                    tag_names: Interner::default(),
+                    source_names: Interner::default(),
+                    category_names: Interner::default(),
+                    lang_names: Interner::default(),
+                    source_keys: Vec::new(),
+                };
+                for article in articles {
+                    index.intern(article);
+                }
                 index
-                    .source_keys
-                    .push(article.source.key.to_lowercase().to_string());
-            }
-            index.sources.push(source);
-            index.categories.push(
-                article
-                    .category
-                    .as_deref()
-                    .map_or(NONE, |c| index.category_names.intern(c)),
-            );
-            index.langs.push(
-                article
-                    .lang
-                    .as_deref()
-                    .map_or(NONE, |l| index.lang_names.intern(l)),
-            );
-        }
+            },
+        );
+        index.haystacks = haystacks;
         index
+    }
+
+    fn intern(&mut self, article: &Article) {
+        self.tags.push(
+            article
+                .tags
+                .iter()
+                .map(|tag| self.tag_names.intern(tag))
+                .collect(),
+        );
+        let source = self.source_names.intern(&article.source.name);
+        if self.source_keys.len() <= source as usize {
+            self.source_keys
+                .push(article.source.key.to_lowercase().to_string());
+        }
+        self.sources.push(source);
+        self.categories.push(
+            article
+                .category
+                .as_deref()
+                .map_or(NONE, |c| self.category_names.intern(c)),
+        );
+        self.langs.push(
+            article
+                .lang
+                .as_deref()
+                .map_or(NONE, |l| self.lang_names.intern(l)),
+        );
     }
 
     pub fn tag_name(&self, id: usize) -> &str {
@@ -278,6 +283,60 @@ impl SearchIndex {
     }
 }
 
+/// The article's searchable fields, lower-cased, each after a separator no query can contain so
+/// that words of two fields never join.
+fn build_haystack(haystack: &mut String, article: &Article) {
+    haystack.clear();
+    for part in [
+        article.title.as_str(),
+        article.description.as_str(),
+        article.source.name.as_str(),
+        article.source.key.as_str(),
+        article.category.as_deref().unwrap_or(""),
+    ]
+    .into_iter()
+    .chain(article.tags.iter().map(|tag| tag.as_str()))
+    {
+        haystack.push('\u{1f}');
+        push_lowercase(haystack, part);
+    }
+}
+
+/// Appends `text` lower-cased as `char::to_lowercase` does it, with shortcuts for runs of ASCII
+/// and for the Cyrillic and punctuation blocks that most non-ASCII text here is made of.
+fn push_lowercase(out: &mut String, text: &str) {
+    let mut rest = text;
+    loop {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let from = out.len();
+        out.push_str(&rest[..ascii]);
+        out[from..].make_ascii_lowercase();
+        // At a character that is not ASCII, or the end: go char by char to the next ASCII one.
+        let mut chars = rest[ascii..].chars();
+        loop {
+            let here = chars.as_str();
+            match chars.next() {
+                None => return,
+                Some(c) if c.is_ascii() => {
+                    rest = here;
+                    break;
+                }
+                Some(c @ '\u{400}'..='\u{40f}') => out.push(shifted(c, 0x50)),
+                Some(c @ '\u{410}'..='\u{42f}') => out.push(shifted(c, 0x20)),
+                Some(c @ ('\u{430}'..='\u{45f}' | '\u{2000}'..='\u{206f}')) => out.push(c),
+                Some(c) => out.extend(c.to_lowercase()),
+            }
+        }
+    }
+}
+
+fn shifted(c: char, by: u32) -> char {
+    char::from_u32(c as u32 + by).unwrap_or(c)
+}
+
 impl Facets {
     pub fn sentiment_count(&self, sentiment: Sentiment) -> usize {
         self.sentiment[sentiment.index()]
@@ -293,5 +352,23 @@ impl Facets {
             .collect();
         ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked
+    }
+}
+
+#[cfg(test)]
+mod lowercase_tests {
+    use super::push_lowercase;
+
+    #[test]
+    fn shortcuts_lower_case_like_char_to_lowercase() {
+        let mut every = String::new();
+        for c in ('\u{0}'..='\u{2fff}').chain(['İ', 'Σ', 'ẞ', '😀']) {
+            every.push(c);
+        }
+        let text = format!("Bitcoin ТЕСТ Їжак — ҐРУНТ… {every} ÉCOLE end");
+        let mut fast = String::new();
+        push_lowercase(&mut fast, &text);
+        let slow: String = text.chars().flat_map(char::to_lowercase).collect();
+        assert_eq!(fast, slow);
     }
 }

@@ -1,5 +1,6 @@
 //! Sort orders for the headline list.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::article::Article;
@@ -40,7 +41,7 @@ pub fn sorted(articles: &[Article], mode: SortMode) -> Vec<u32> {
     let millis = |article: &Article| article.published_at.map(|at| at.timestamp_millis());
     // Keys are computed once per article, not once per comparison.
     let mut keyed: Vec<((i64, i64, i64), u32)> = articles
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(index, article)| {
             let newest_first = millis(article).map_or(i64::MAX, |m| -m);
@@ -52,8 +53,9 @@ pub fn sorted(articles: &[Article], mode: SortMode) -> Vec<u32> {
             (key, index as u32)
         })
         .collect();
-    keyed.sort_unstable();
-    keyed.into_iter().map(|(_, index)| index).collect()
+    // Keys end in the index, so they are unique and an unstable sort is deterministic.
+    keyed.par_sort_unstable();
+    keyed.into_par_iter().map(|(_, index)| index).collect()
 }
 
 /// An integer that sorts like the float (total order, NaN never occurs after parsing).
