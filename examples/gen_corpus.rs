@@ -17,7 +17,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 const SHARD_SIZE: u64 = 1_000;
-const DEFAULT_SEED: u64 = 20_261_125;
+pub const DEFAULT_SEED: u64 = 20_261_125;
 /// Per-file size targets are `TARGET_BASE + 2 × U(0, TARGET_SPREAD)`, calibrated so that the
 /// written files average about 5,900 bytes.
 const TARGET_BASE: usize = 3_189;
@@ -1153,10 +1153,10 @@ fn render_body(
 // Driver.
 
 #[derive(Default, Clone, Copy)]
-struct Totals {
-    files: u64,
-    uk: u64,
-    bytes: u64,
+pub struct Totals {
+    pub files: u64,
+    pub uk: u64,
+    pub bytes: u64,
 }
 
 impl Totals {
@@ -1221,20 +1221,25 @@ fn parse_args() -> Result<Args, String> {
     })
 }
 
+/// Writes `count` articles into `dir` (also used by the benchmarks, which include this file).
+pub fn write_corpus(dir: &Path, count: u64, seed: u64) -> std::io::Result<Totals> {
+    let ctx = Ctx::new(seed);
+    let shards = count.div_ceil(SHARD_SIZE);
+    std::fs::create_dir_all(dir)?;
+    (0..shards)
+        .into_par_iter()
+        .map(|shard| write_shard(&ctx, dir, shard, count))
+        .try_reduce(Totals::default, |a, b| Ok(a.merge(b)))
+}
+
 fn main() {
     let args = parse_args().unwrap_or_else(|msg| {
         eprintln!("gen_corpus: {msg}\nusage: gen_corpus DIR N [--seed S]");
         std::process::exit(2);
     });
     let started = Instant::now();
-    let ctx = Ctx::new(args.seed);
     let shards = args.count.div_ceil(SHARD_SIZE);
-    let result = std::fs::create_dir_all(&args.dir).and_then(|()| {
-        (0..shards)
-            .into_par_iter()
-            .map(|shard| write_shard(&ctx, &args.dir, shard, args.count))
-            .try_reduce(Totals::default, |a, b| Ok(a.merge(b)))
-    });
+    let result = write_corpus(&args.dir, args.count, args.seed);
     let totals = result.unwrap_or_else(|err| {
         eprintln!("gen_corpus: writing to {}: {err}", args.dir.display());
         std::process::exit(1);

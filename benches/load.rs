@@ -1,0 +1,122 @@
+//! The data layer's load path: a cold parse and index of a whole library, a warm open (every file
+//! unchanged), the fast start from the cache alone (`open_cached`), and building the search index
+//! and the sorted list that the first screen needs.
+//!
+//! The library is written by the corpus generator (`examples/gen_corpus.rs`):
+//! `TIDINGS_BENCH_ARTICLES` articles (default 2,000) in a temporary folder. `TIDINGS_BENCH_LIBRARY=DIR`
+//! benchmarks an existing folder instead (e.g. one written by
+//! `cargo run --release --example gen_corpus -- DIR 100000`).
+
+#[allow(dead_code)]
+#[path = "../examples/gen_corpus.rs"]
+mod gen_corpus;
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use tidings::app::{SearchIndex, SortMode, sorted};
+use tidings::library::{Library, StorePaths};
+
+struct Corpus {
+    dir: tempfile::TempDir,
+    roots: Vec<PathBuf>,
+    articles: usize,
+}
+
+impl Corpus {
+    fn new() -> Corpus {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let roots = match std::env::var_os("TIDINGS_BENCH_LIBRARY") {
+            Some(path) => vec![PathBuf::from(path)],
+            None => {
+                let count = std::env::var("TIDINGS_BENCH_ARTICLES")
+                    .ok()
+                    .and_then(|n| n.replace('_', "").parse().ok())
+                    .unwrap_or(2_000);
+                let root = dir.path().join("news");
+                gen_corpus::write_corpus(&root, count, gen_corpus::DEFAULT_SEED)
+                    .expect("corpus written");
+                vec![root]
+            }
+        };
+        let mut corpus = Corpus {
+            dir,
+            roots,
+            articles: 0,
+        };
+        // Index once into the shared cache, so the warm benchmarks start warm.
+        corpus.articles = Library::open(&corpus.roots, &corpus.paths("warm"))
+            .expect("library opens")
+            .len();
+        corpus
+    }
+
+    fn paths(&self, name: &str) -> StorePaths {
+        StorePaths {
+            cache: self.dir.path().join(format!("{name}/cache.db")),
+            state: self.dir.path().join("state.db"),
+        }
+    }
+}
+
+fn load(c: &mut Criterion) {
+    let corpus = Corpus::new();
+    let mut group = c.benchmark_group(format!("load {} articles", corpus.articles));
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(10));
+
+    group.bench_function("cold parse and index", |b| {
+        let mut run = 0;
+        b.iter_batched(
+            || {
+                run += 1;
+                corpus.paths(&format!("cold{run}"))
+            },
+            |paths| {
+                let library = Library::open(&corpus.roots, &paths).expect("library opens");
+                let _ = std::fs::remove_file(&paths.cache);
+                library
+            },
+            BatchSize::PerIteration,
+        );
+    });
+
+    let warm = corpus.paths("warm");
+    group.bench_function("warm open, files unchanged", |b| {
+        b.iter_with_large_drop(|| {
+            let library = Library::open(&corpus.roots, &warm).expect("library opens");
+            assert_eq!(library.report().parsed, 0);
+            library
+        });
+    });
+
+    group.bench_function("open_cached", |b| {
+        b.iter_with_large_drop(|| {
+            Library::open_cached(&corpus.roots, &warm).expect("library opens")
+        });
+    });
+
+    let library = Library::open_cached(&corpus.roots, &warm).expect("library opens");
+    group.bench_function("SearchIndex::build", |b| {
+        b.iter_with_large_drop(|| SearchIndex::build(black_box(library.articles())));
+    });
+    group.bench_function("sorted newest", |b| {
+        b.iter(|| sorted(black_box(library.articles()), SortMode::Newest));
+    });
+    drop(library);
+
+    group.bench_function("first screen: open_cached, index, sort", |b| {
+        b.iter_with_large_drop(|| {
+            let library = Library::open_cached(&corpus.roots, &warm).expect("library opens");
+            let index = SearchIndex::build(library.articles());
+            let order = sorted(library.articles(), SortMode::Newest);
+            (library, index, order)
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, load);
+criterion_main!(benches);
