@@ -1,6 +1,5 @@
 //! Finds the Markdown files under a root folder, walking folders in parallel.
 
-use std::ffi::OsString;
 use std::fs::{DirEntry, Metadata};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -102,59 +101,76 @@ fn walk(dir: &Path, ancestor: &Ancestor<'_>) -> Scan {
             return scan;
         }
     };
-    let mut visible: Vec<(OsString, DirEntry)> = Vec::new();
+    // Plain files are stat'ed in runs (one task per run keeps the pool's overhead small);
+    // folders and links are visited one task each, since each may hold a whole tree.
+    let mut files = Vec::new();
+    let mut others = Vec::new();
     for entry in entries {
         match entry {
-            Ok(entry) => {
-                let name = entry.file_name();
-                if !name.as_encoded_bytes().starts_with(b".") {
-                    visible.push((name, entry));
+            Ok(entry) if entry.file_name().as_encoded_bytes().starts_with(b".") => {}
+            Ok(entry) => match entry.file_type() {
+                Ok(kind) if kind.is_file() => {
+                    if is_markdown(Path::new(&entry.file_name())) {
+                        files.push(entry);
+                    }
                 }
-            }
+                _ => others.push(entry),
+            },
             Err(error) => scan.skipped.push(describe(dir, &error)),
         }
     }
-    visible.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let found: Vec<Scan> = visible
-        .par_iter()
-        .with_min_len(64)
-        .map(|(_, entry)| visit(entry, ancestor))
-        .collect();
-    for part in found {
+    let (found, nested): (Vec<Scan>, Vec<Scan>) = rayon::join(
+        || {
+            files
+                .par_chunks(1024)
+                .map(|run| {
+                    let mut scan = Scan::default();
+                    for entry in run {
+                        let path = entry.path();
+                        // A stat relative to the open folder: no walk down the whole path again.
+                        match entry.metadata() {
+                            Ok(metadata) => scan.files.push(found_file(path, &metadata)),
+                            Err(error) => scan.skipped.push(describe(&path, &error)),
+                        }
+                    }
+                    scan
+                })
+                .collect()
+        },
+        || {
+            others
+                .par_iter()
+                .map(|entry| visit(entry, ancestor))
+                .collect()
+        },
+    );
+    for part in found.into_iter().chain(nested) {
         scan.append(part);
     }
     scan
 }
 
+/// A folder, a link, or an entry of unknown type.
 fn visit(entry: &DirEntry, ancestor: &Ancestor<'_>) -> Scan {
-    let mut scan = Scan::default();
-    let Ok(file_type) = entry.file_type() else {
-        return visit_followed(entry, ancestor);
-    };
-    if file_type.is_symlink() {
-        return visit_followed(entry, ancestor);
-    }
     let path = entry.path();
-    if file_type.is_dir() {
-        match entry.metadata() {
+    match entry.file_type() {
+        Ok(kind) if kind.is_dir() => match entry.metadata() {
             Ok(metadata) => {
                 let here = Ancestor {
                     id: identity(&metadata, &path),
                     path: &path,
                     parent: Some(ancestor),
                 };
-                return walk(&path, &here);
+                walk(&path, &here)
             }
-            Err(error) => scan.skipped.push(describe(&path, &error)),
-        }
-    } else if file_type.is_file() && is_markdown(&path) {
-        // A stat relative to the open folder: no walk down the whole path again.
-        match entry.metadata() {
-            Ok(metadata) => scan.files.push(found_file(path, &metadata)),
-            Err(error) => scan.skipped.push(describe(&path, &error)),
-        }
+            Err(error) => Scan {
+                files: Vec::new(),
+                skipped: vec![describe(&path, &error)],
+            },
+        },
+        Ok(kind) if !kind.is_symlink() => Scan::default(),
+        _ => visit_followed(entry, ancestor),
     }
-    scan
 }
 
 /// A symbolic link (or an entry of unknown type): look at what it points to.
