@@ -241,6 +241,8 @@ impl Snapshot {
             1
         };
         let size = entries.len().div_ceil(pieces).max(1);
+        self.files.reserve(entries.len());
+        self.articles.reserve(entries.len());
         let mut start = Some(start);
         for (n, entry) in entries.into_iter().enumerate() {
             if n % size == 0 {
@@ -271,11 +273,17 @@ impl Snapshot {
         fresh.sort_unstable_by(|a, b| a.path().cmp(b.path()));
         let count = self.chunks.len();
         let mut dirty = vec![false; count];
-        let mut fresh_by_chunk: Vec<Vec<Snapped>> = (0..count).map(|_| Vec::new()).collect();
-        for entry in fresh {
-            let k = self.chunk_of(entry.path());
-            dirty[k] = true;
-            fresh_by_chunk[k].push(entry);
+        let mut fresh_by_chunk: Vec<Vec<Snapped>> = Vec::with_capacity(count);
+        if count == 1 {
+            dirty[0] = !fresh.is_empty();
+            fresh_by_chunk.push(fresh);
+        } else {
+            fresh_by_chunk.resize_with(count, Vec::new);
+            for entry in fresh {
+                let k = self.chunk_of(entry.path());
+                dirty[k] = true;
+                fresh_by_chunk[k].push(entry);
+            }
         }
         for path in removed {
             dirty[self.chunk_of(path)] = true;
@@ -352,8 +360,12 @@ impl Snapshot {
 
 /// Merges two runs sorted by path; on equal paths the fresh entry replaces the old.
 fn merge(old: impl Iterator<Item = Snapped>, fresh: Vec<Snapped>) -> Vec<Snapped> {
-    let mut merged = Vec::with_capacity(fresh.len());
     let mut old = old.peekable();
+    if old.peek().is_none() {
+        // The first index of a folder: nothing to merge with, and nothing to copy.
+        return fresh;
+    }
+    let mut merged = Vec::with_capacity(fresh.len());
     for entry in fresh {
         while let Some(earlier) = old.next_if(|o| o.path() < entry.path()) {
             merged.push(earlier);
