@@ -164,10 +164,8 @@ fn matching(
             .filter(|&i| config.show_drafts || !library.article(i as usize).draft)
             .collect();
     };
-    let marks = |i: usize| library.marks(i);
     let context = Context {
-        articles: library.articles(),
-        marks: &marks,
+        marks: library.all_marks(),
         show_drafts: config.show_drafts,
     };
     index.search(query, &context, candidates)
@@ -394,7 +392,7 @@ fn stats(setup: &Setup, query: &str) -> Result<ExitCode> {
     let index = SearchIndex::build(library.articles());
     let everything: Vec<u32> = (0..library.len() as u32).collect();
     let matches = matching(Some(&index), &library, &setup.config, &query, &everything);
-    let facets = index.facets(library.articles(), &matches);
+    let facets = index.facets(&matches);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     writeln!(out, "{} articles", facets.total)?;
     writeln!(out, "\nSentiment")?;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use crate::article::{Article, Sentiment};
+use crate::article::Sentiment;
 
 use super::filters::{Dimension, Filters};
 use super::index::{Facets, SearchIndex};
@@ -120,30 +120,28 @@ pub struct Timeline {
 impl Timeline {
     /// Counts `visible` per day (UTC) over the [`TIMELINE_DAYS`] up to the newest of them that
     /// is not in the future of `now`.
-    pub fn build(articles: &[Article], visible: &[u32], now: DateTime<Utc>) -> Timeline {
-        let horizon = now + Duration::days(1);
-        let newest = visible
+    pub fn build(index: &SearchIndex, visible: &[u32], now: DateTime<Utc>) -> Timeline {
+        let horizon = (now + Duration::days(1)).timestamp().div_euclid(86_400);
+        let Some(last) = visible
             .iter()
-            .filter_map(|&i| articles[i as usize].published_at)
-            .filter(|&at| at <= horizon)
-            .max();
-        let Some(newest) = newest else {
+            .filter_map(|&i| index.day(i as usize))
+            .filter(|&day| day <= horizon)
+            .max()
+        else {
             return Timeline::default();
         };
-        let last_day = newest.date_naive();
         let mut days = vec![[0u32; 4]; TIMELINE_DAYS];
         for &i in visible {
-            let article = &articles[i as usize];
-            let Some(at) = article.published_at else {
+            let Some(day) = index.day(i as usize) else {
                 continue;
             };
-            let back = (last_day - at.date_naive()).num_days();
+            let back = last - day;
             if (0..TIMELINE_DAYS as i64).contains(&back) {
-                days[TIMELINE_DAYS - 1 - back as usize][article.sentiment.index()] += 1;
+                days[TIMELINE_DAYS - 1 - back as usize][index.sentiment(i as usize)] += 1;
             }
         }
         Timeline {
-            last_day: Some(last_day),
+            last_day: DateTime::from_timestamp(last * 86_400, 0).map(|at| at.date_naive()),
             days,
         }
     }

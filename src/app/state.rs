@@ -872,18 +872,15 @@ impl App {
     fn search(&self, within: Option<&[u32]>) -> Results {
         let mut query = Query::parse(&self.query.text, self.now);
         query.terms.extend(self.filters.terms());
-        let library = &self.library;
-        let marks = |i: usize| library.marks(i);
         let context = Context {
-            articles: library.articles(),
-            marks: &marks,
+            marks: self.library.all_marks(),
             show_drafts: self.show_drafts,
         };
         let visible = self
             .index
             .search(&query, &context, within.unwrap_or(&self.order));
-        let facets = self.index.facets(library.articles(), &visible);
-        let timeline = Timeline::build(library.articles(), &visible, self.now);
+        let facets = self.index.facets(&visible);
+        let timeline = Timeline::build(&self.index, &visible, self.now);
         Results {
             text: self.query.text.clone(),
             errors: query.errors,

@@ -206,6 +206,11 @@ impl Library {
         &self.articles[index]
     }
 
+    /// Every article's marks, by article index.
+    pub fn all_marks(&self) -> &[Marks] {
+        &self.marks
+    }
+
     pub fn marks(&self, index: usize) -> Marks {
         self.marks[index]
     }
