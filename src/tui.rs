@@ -90,6 +90,8 @@ fn event_loop(
     loop {
         app.set_now(Utc::now());
         draw(terminal, &mut view, app)?;
+        // Headlines are on screen: now the text index, before the first key is read.
+        app.complete_index();
         for effect in app.take_effects() {
             match effect {
                 Effect::Copy(text) => copy_to_clipboard(&text),

@@ -100,47 +100,29 @@ pub struct Context<'a> {
 }
 
 impl SearchIndex {
+    /// The whole index. Lower-casing every text is most of the work and parallel; interning is
+    /// a hash lookup per value and runs beside it, in article order so ids are stable.
     pub fn build(articles: &[Article]) -> SearchIndex {
-        // Lower-casing every text is most of the work and parallel; interning is a hash lookup
-        // per value and runs beside it, in article order so ids are stable.
-        let (haystacks, mut index) = rayon::join(
-            || {
-                articles
-                    .par_iter()
-                    .with_min_len(512)
-                    .map_init(String::new, |haystack, article| {
-                        build_haystack(haystack, article);
-                        Box::<str>::from(haystack.as_str())
-                    })
-                    .collect()
-            },
-            || {
-                let mut tag_starts = Vec::with_capacity(articles.len() + 1);
-                tag_starts.push(0);
-                let mut index = SearchIndex {
-                    haystacks: Vec::new(),
-                    tag_ids: Vec::with_capacity(articles.len() * 4),
-                    tag_starts,
-                    sentiments: Vec::with_capacity(articles.len()),
-                    published: Vec::with_capacity(articles.len()),
-                    flags: Vec::with_capacity(articles.len()),
-                    sources: Vec::with_capacity(articles.len()),
-                    categories: Vec::with_capacity(articles.len()),
-                    langs: Vec::with_capacity(articles.len()),
-                    tag_names: Interner::default(),
-                    source_names: Interner::default(),
-                    category_names: Interner::default(),
-                    lang_names: Interner::default(),
-                    source_keys: Vec::new(),
-                };
-                for article in articles {
-                    index.intern(article);
-                }
-                index
-            },
-        );
+        let (haystacks, mut index) = rayon::join(|| haystacks(articles), || columns(articles));
         index.haystacks = haystacks;
         index
+    }
+
+    /// Everything but the lower-cased text: enough to list, filter by field and count, at a
+    /// fraction of the cost, so a first screen need not wait for [`SearchIndex::add_text`].
+    pub fn build_without_text(articles: &[Article]) -> SearchIndex {
+        columns(articles)
+    }
+
+    /// Whether word and phrase terms can be searched.
+    pub fn has_text(&self) -> bool {
+        self.haystacks.len() == self.sentiments.len()
+    }
+
+    pub fn add_text(&mut self, articles: &[Article]) {
+        if !self.has_text() {
+            self.haystacks = haystacks(articles);
+        }
     }
 
     fn intern(&mut self, article: &Article) {
@@ -283,7 +265,11 @@ impl SearchIndex {
 
     fn matches(&self, term: &Compiled<'_>, i: usize, context: &Context<'_>) -> bool {
         match term {
-            Compiled::Text(finder) => finder.find(self.haystacks[i].as_bytes()).is_some(),
+            // Without text (see `has_text`) no word matches: callers add it before searching.
+            Compiled::Text(finder) => self
+                .haystacks
+                .get(i)
+                .is_some_and(|haystack| finder.find(haystack.as_bytes()).is_some()),
             Compiled::Ids { of, ids } => match of {
                 Dimension::Tag => self.tags(i).iter().any(|tag| ids.contains(tag)),
                 Dimension::Source => ids.contains(&self.sources[i]),
@@ -358,6 +344,43 @@ impl SearchIndex {
         facets
     }
 }
+fn haystacks(articles: &[Article]) -> Vec<Box<str>> {
+    articles
+        .par_iter()
+        .with_min_len(512)
+        .map_init(String::new, |haystack, article| {
+            build_haystack(haystack, article);
+            Box::<str>::from(haystack.as_str())
+        })
+        .collect()
+}
+
+/// The index without its text: interned facet values and per-article columns.
+fn columns(articles: &[Article]) -> SearchIndex {
+    let mut tag_starts = Vec::with_capacity(articles.len() + 1);
+    tag_starts.push(0);
+    let mut index = SearchIndex {
+        haystacks: Vec::new(),
+        tag_ids: Vec::with_capacity(articles.len() * 4),
+        tag_starts,
+        sentiments: Vec::with_capacity(articles.len()),
+        published: Vec::with_capacity(articles.len()),
+        flags: Vec::with_capacity(articles.len()),
+        sources: Vec::with_capacity(articles.len()),
+        categories: Vec::with_capacity(articles.len()),
+        langs: Vec::with_capacity(articles.len()),
+        tag_names: Interner::default(),
+        source_names: Interner::default(),
+        category_names: Interner::default(),
+        lang_names: Interner::default(),
+        source_keys: Vec::new(),
+    };
+    for article in articles {
+        index.intern(article);
+    }
+    index
+}
+
 /// The article's searchable fields, lower-cased, each after a separator no query can contain so
 /// that words of two fields never join.
 fn build_haystack(haystack: &mut String, article: &Article) {

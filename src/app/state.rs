@@ -117,7 +117,8 @@ pub struct App {
 
 impl App {
     pub fn new(library: Library, settings: Settings) -> App {
-        let index = SearchIndex::build(library.articles());
+        // The text is indexed after the first screen is drawn (see `complete_index`).
+        let index = SearchIndex::build_without_text(library.articles());
         let order = sorted(library.articles(), settings.sort);
         let mut app = App {
             library,
@@ -839,12 +840,14 @@ impl App {
 
     fn refilter_keeping(&mut self, keep: Option<usize>) {
         self.typed.clear();
+        self.complete_index_for_query();
         let results = self.search(None);
         self.show_results(results, keep);
     }
 
     /// Searches only the current results: the query was made narrower by typing.
     fn narrow(&mut self) {
+        self.complete_index_for_query();
         let keep = self.selected_index();
         let narrower = self.search(Some(&self.visible));
         let previous = self.show_results(narrower, keep);
@@ -865,6 +868,19 @@ impl App {
                 true
             }
             _ => false,
+        }
+    }
+
+    /// Indexes the articles' text for word searches, if that is not done yet: the reader calls
+    /// it once its first screen is up, and any search that needs it calls it first.
+    pub fn complete_index(&mut self) {
+        self.index.add_text(self.library.articles());
+    }
+
+    /// Only typed queries can hold words; filters set by keys never need the text.
+    fn complete_index_for_query(&mut self) {
+        if !self.query.text.trim().is_empty() {
+            self.complete_index();
         }
     }
 

@@ -262,11 +262,10 @@ impl Cache {
             .map_err(|e| self.err(e))?;
         let mut snapshot = Snapshot::with_capacity(usize::try_from(files).unwrap_or(0));
         let conn = &mut self.conn;
-        // This thread decodes while another reads the next chunks; buffers go back and forth,
-        // so a few are allocated for all chunks.
-        let (read, decoded) = std::thread::scope(|scope| {
-            let (sender, receiver) = mpsc::sync_channel::<(String, Vec<u8>)>(2);
-            let (recycle, recycled) = mpsc::channel::<Vec<u8>>();
+        // One thread reads chunks while the thread pool decodes them, each into a part of its
+        // own; the parts are joined in order at the end.
+        let (read, parts) = std::thread::scope(|scope| {
+            let (sender, receiver) = mpsc::sync_channel::<(String, Vec<u8>)>(4);
             let reading = scope.spawn(move || -> rusqlite::Result<()> {
                 let mut statement = conn.prepare_cached(
                     "SELECT start, data FROM snapshot WHERE root = ?1 ORDER BY start",
@@ -274,29 +273,35 @@ impl Cache {
                 let mut rows = statement.query([root])?;
                 while let Some(row) = rows.next()? {
                     let start = row.get(0)?;
-                    let data = row.get_ref(1)?.as_blob()?;
-                    let mut buffer = recycled.try_recv().unwrap_or_default();
-                    buffer.clear();
-                    buffer.extend_from_slice(data);
-                    if sender.send((start, buffer)).is_err() {
+                    let data = row.get_ref(1)?.as_blob()?.to_vec();
+                    if sender.send((start, data)).is_err() {
                         break;
                     }
                 }
                 Ok(())
             });
-            let mut decoded = true;
-            for (start, data) in receiver {
-                if snapshot.decode_chunk(start, &data).is_err() {
-                    decoded = false;
-                    break;
-                }
-                let _ = recycle.send(data);
-            }
+            let mut parts: Vec<(usize, Option<Snapshot>)> = receiver
+                .into_iter()
+                .enumerate()
+                .par_bridge()
+                .map(|(n, (start, data))| {
+                    let mut part = Snapshot::default();
+                    (n, part.decode_chunk(start, &data).is_ok().then_some(part))
+                })
+                .collect();
+            parts.sort_unstable_by_key(|&(n, _)| n);
             let read = reading
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (read, decoded)
+            (read, parts)
         });
+        let mut decoded = true;
+        for (_, part) in parts {
+            match part {
+                Some(part) => snapshot.append(part),
+                None => decoded = false,
+            }
+        }
         read.map_err(|e| self.err(e))?;
         let complete = snapshot.chunk_count() > 0 && snapshot.chunk_start(0).is_empty();
         Ok((decoded && complete).then_some(snapshot))

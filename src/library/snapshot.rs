@@ -350,6 +350,19 @@ impl Snapshot {
         postcard::to_allocvec(&view).expect("encoding plain owned data into a Vec cannot fail")
     }
 
+    /// Appends the chunks of `part`, which all come after this snapshot's.
+    pub fn append(&mut self, mut part: Snapshot) {
+        let (files, articles) = (self.files.len(), self.articles.len());
+        self.chunks
+            .extend(part.chunks.drain(..).map(|chunk| ChunkStart {
+                start: chunk.start,
+                file: chunk.file + files,
+                article: chunk.article + articles,
+            }));
+        self.files.append(&mut part.files);
+        self.articles.append(&mut part.articles);
+    }
+
     /// Appends a stored chunk (chunks come in order of their starts).
     pub fn decode_chunk(&mut self, start: String, bytes: &[u8]) -> Result<(), postcard::Error> {
         self.begin_chunk(start);
@@ -559,6 +572,27 @@ mod tests {
         assert_eq!(snapshot.chunk_count(), 1);
         assert_eq!(changes.deleted.len(), 30);
         assert_eq!(snapshot.len(), 30);
+    }
+
+    #[test]
+    fn parts_decoded_apart_and_appended_in_order_equal_the_whole() {
+        let whole = Snapshot::from_sorted(numbered(0..5_000));
+        assert!(whole.chunk_count() > 1);
+        let mut joined = Snapshot::default();
+        for chunk in 0..whole.chunk_count() {
+            let mut part = Snapshot::default();
+            part.decode_chunk(
+                whole.chunk_start(chunk).to_owned(),
+                &whole.encode_chunk(chunk),
+            )
+            .unwrap();
+            joined.append(part);
+        }
+        assert_eq!(paths(&joined), paths(&whole));
+        assert_eq!(lens(&joined), lens(&whole));
+        for chunk in 0..whole.chunk_count() {
+            assert_eq!(joined.chunk_start(chunk), whole.chunk_start(chunk));
+        }
     }
 
     #[test]
