@@ -2,8 +2,12 @@
 //! key (`update` + `draw`) while typing a query, toggling a filter or moving.
 //!
 //! `TIDINGS_BENCH_LIBRARY=DIR` benchmarks a real folder (e.g. one written by
-//! `cargo run --release --example gen_corpus -- DIR 100000`); without it a small library of
-//! `TIDINGS_BENCH_ARTICLES` (default 2,000) synthetic articles is written to a temporary folder.
+//! `cargo run --release --example gen_corpus -- DIR 100000`); without it the same generator
+//! writes `TIDINGS_BENCH_ARTICLES` (default 2,000) articles to a temporary folder.
+
+#[allow(dead_code)]
+#[path = "../examples/gen_corpus.rs"]
+mod gen_corpus;
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -31,10 +35,11 @@ fn corpus() -> Corpus {
         None => {
             let count = std::env::var("TIDINGS_BENCH_ARTICLES")
                 .ok()
-                .and_then(|n| n.parse().ok())
+                .and_then(|n| n.replace('_', "").parse().ok())
                 .unwrap_or(2_000);
             let root = dir.path().join("news");
-            write_articles(&root, count);
+            gen_corpus::write_corpus(&root, count, gen_corpus::DEFAULT_SEED)
+                .expect("corpus written");
             vec![root]
         }
     };
@@ -48,53 +53,6 @@ fn corpus() -> Corpus {
         _dir: dir,
         roots,
         paths,
-    }
-}
-
-/// Small articles with varied words, tags, sources and sentiments.
-fn write_articles(root: &std::path::Path, count: usize) {
-    const WORDS: [&str; 12] = [
-        "bitcoin",
-        "ether",
-        "rally",
-        "miners",
-        "rates",
-        "grid",
-        "solar",
-        "launch",
-        "chips",
-        "inflation",
-        "exchange",
-        "stablecoin",
-    ];
-    const TAGS: [&str; 8] = [
-        "BTC", "ETH", "ETF", "MARKET", "ENERGY", "SPACE", "MACRO", "AI",
-    ];
-    const SENTIMENTS: [&str; 4] = ["POSITIVE", "NEUTRAL", "NEGATIVE", "MIXED"];
-    std::fs::create_dir_all(root).expect("library folder");
-    for i in 0..count {
-        let word = |k: usize| WORDS[(i * 7 + k * 5) % WORDS.len()];
-        let text = format!(
-            "---\ntitle: {} {} {} number {i}\ndescription: A note on {} and {}.\n\
-             publishedAt: '2026-{:02}-{:02}T{:02}:00:00Z'\nsource: {{name: Wire {}, key: wire{}}}\n\
-             tags: [{}, {}]\nsentiment: {}\nlang: en\nexternalId: '{i}'\n---\n\
-             ## Overview\n\nThe {} story, told briefly, with a [link](https://example.org/{i}).\n",
-            word(0),
-            word(1),
-            word(2),
-            word(3),
-            word(4),
-            i % 11 + 1,
-            i % 28 + 1,
-            i % 24,
-            i % 9,
-            i % 9,
-            TAGS[i % TAGS.len()],
-            TAGS[(i / 3) % TAGS.len()],
-            SENTIMENTS[i % 4],
-            word(5),
-        );
-        std::fs::write(root.join(format!("{i:06}.md")), text).expect("article written");
     }
 }
 

@@ -20,8 +20,8 @@ use crate::library::{Library, LoadError};
 use crate::ui::article::Zone;
 use crate::ui::{Theme, View};
 
-/// What the background refresh sends back.
-type Refreshed = Result<(Library, SearchIndex), LoadError>;
+/// What the background refresh sends back: a new library when the folders changed.
+type Refreshed = Result<Option<(Library, SearchIndex)>, LoadError>;
 
 /// How often the loop wakes without input: picks up a finished refresh and keeps "3m" current.
 const TICK: Duration = Duration::from_millis(250);
@@ -45,11 +45,16 @@ pub fn run(setup: &Setup) -> Result<ExitCode> {
         std::thread::Builder::new()
             .name("refresh".into())
             .spawn(move || {
-                // The index is built here too, so the swap costs the reader no time.
-                let refreshed = Library::open(&roots, &paths).map(|library| {
-                    let index = SearchIndex::build(library.articles());
-                    (library, index)
-                });
+                // Walking the folders is cheap; a second copy of the library is not: load one
+                // only when something changed. The index is built here too, so the swap costs
+                // the reader no time.
+                let refreshed = match Library::has_changes(&roots, &paths) {
+                    Ok(false) => Ok(None),
+                    Ok(true) | Err(_) => Library::open(&roots, &paths).map(|library| {
+                        let index = SearchIndex::build(library.articles());
+                        Some((library, index))
+                    }),
+                };
                 // The receiver is gone only when the reader has quit.
                 let _ = sender.send(refreshed);
             })
@@ -112,8 +117,12 @@ fn event_loop(
         }
         if let Some(receiver) = &refresh {
             match receiver.try_recv() {
-                Ok(Ok((library, index))) => {
+                Ok(Ok(Some((library, index)))) => {
                     app.replace_library(library, index);
+                    refresh = None;
+                }
+                Ok(Ok(None)) => {
+                    app.library_unchanged();
                     refresh = None;
                 }
                 Ok(Err(error)) => {

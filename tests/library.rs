@@ -450,3 +450,48 @@ fn the_builtin_samples_cover_the_format() {
         assert!(!library.details(index).unwrap().body.is_empty());
     }
 }
+
+#[test]
+fn a_quick_check_sees_added_changed_and_removed_files() {
+    let env = Env::new();
+    let root = env.root();
+    write(
+        &root.join("a.md"),
+        &article("A", "1", "en", "2026-03-01T10:00:00Z"),
+    );
+    write(
+        &root.join("sub/b.md"),
+        &article("B", "2", "en", "2026-03-01T10:00:00Z"),
+    );
+    env.open();
+    let roots = [root.clone()];
+    assert!(!Library::has_changes(&roots, &env.paths()).unwrap());
+    write(
+        &root.join("c.md"),
+        &article("C", "3", "en", "2026-03-01T10:00:00Z"),
+    );
+    assert!(Library::has_changes(&roots, &env.paths()).unwrap(), "added");
+    env.open();
+    assert!(!Library::has_changes(&roots, &env.paths()).unwrap());
+    write(
+        &root.join("a.md"),
+        &article("A, longer", "1", "en", "2026-03-01T10:00:00Z"),
+    );
+    assert!(
+        Library::has_changes(&roots, &env.paths()).unwrap(),
+        "changed"
+    );
+    env.open();
+    fs::remove_file(root.join("sub/b.md")).unwrap();
+    assert!(
+        Library::has_changes(&roots, &env.paths()).unwrap(),
+        "removed"
+    );
+    env.open();
+    assert!(!Library::has_changes(&roots, &env.paths()).unwrap());
+    let missing = [env.dir.path().join("unplugged")];
+    assert!(
+        !Library::has_changes(&missing, &env.paths()).unwrap(),
+        "a missing folder is served from the cache"
+    );
+}

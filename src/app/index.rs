@@ -31,7 +31,11 @@ impl Interner {
 const NONE: u32 = u32::MAX;
 
 pub struct SearchIndex {
-    haystacks: Vec<Box<str>>,
+    /// Every article's searchable text, lower-cased, one after another in one buffer (a string
+    /// per article would cost an allocation each and memory besides).
+    text: String,
+    /// Where each article's text ends in `text`; it starts where the previous one's ends.
+    text_ends: Vec<usize>,
     /// Tag ids of every article, one after another; article `i`'s are
     /// `tag_ids[tag_starts[i]..tag_starts[i + 1]]`. One flat array keeps counting cache-friendly.
     tag_ids: Vec<u32>,
@@ -103,8 +107,10 @@ impl SearchIndex {
     /// The whole index. Lower-casing every text is most of the work and parallel; interning is
     /// a hash lookup per value and runs beside it, in article order so ids are stable.
     pub fn build(articles: &[Article]) -> SearchIndex {
-        let (haystacks, mut index) = rayon::join(|| haystacks(articles), || columns(articles));
-        index.haystacks = haystacks;
+        let ((text, text_ends), mut index) =
+            rayon::join(|| haystacks(articles), || columns(articles));
+        index.text = text;
+        index.text_ends = text_ends;
         index
     }
 
@@ -116,12 +122,12 @@ impl SearchIndex {
 
     /// Whether word and phrase terms can be searched.
     pub fn has_text(&self) -> bool {
-        self.haystacks.len() == self.sentiments.len()
+        self.text_ends.len() == self.sentiments.len()
     }
 
     pub fn add_text(&mut self, articles: &[Article]) {
         if !self.has_text() {
-            self.haystacks = haystacks(articles);
+            (self.text, self.text_ends) = haystacks(articles);
         }
     }
 
@@ -174,6 +180,14 @@ impl SearchIndex {
 
     pub fn lang_name(&self, id: usize) -> &str {
         &self.lang_names.names[id]
+    }
+
+    fn haystack(&self, i: usize) -> Option<&str> {
+        let end = *self.text_ends.get(i)?;
+        let start = i
+            .checked_sub(1)
+            .map_or(0, |previous| self.text_ends[previous]);
+        Some(&self.text[start..end])
     }
 
     fn tags(&self, i: usize) -> &[u32] {
@@ -267,8 +281,7 @@ impl SearchIndex {
         match term {
             // Without text (see `has_text`) no word matches: callers add it before searching.
             Compiled::Text(finder) => self
-                .haystacks
-                .get(i)
+                .haystack(i)
                 .is_some_and(|haystack| finder.find(haystack.as_bytes()).is_some()),
             Compiled::Ids { of, ids } => match of {
                 Dimension::Tag => self.tags(i).iter().any(|tag| ids.contains(tag)),
@@ -344,15 +357,28 @@ impl SearchIndex {
         facets
     }
 }
-fn haystacks(articles: &[Article]) -> Vec<Box<str>> {
-    articles
-        .par_iter()
-        .with_min_len(512)
-        .map_init(String::new, |haystack, article| {
-            build_haystack(haystack, article);
-            Box::<str>::from(haystack.as_str())
+/// The lower-cased text of every article in one buffer, and where each one's ends. Sized up
+/// front, so the buffer is allocated once.
+fn haystacks(articles: &[Article]) -> (String, Vec<usize>) {
+    let size: usize = articles
+        .iter()
+        .map(|article| {
+            let fields = article.title.len()
+                + article.description.len()
+                + article.source.name.len()
+                + article.source.key.len()
+                + article.category.as_ref().map_or(0, |c| c.len());
+            let tags: usize = article.tags.iter().map(|tag| tag.len() + 1).sum();
+            fields + tags + 5
         })
-        .collect()
+        .sum();
+    let mut text = String::with_capacity(size);
+    let mut ends = Vec::with_capacity(articles.len());
+    for article in articles {
+        push_haystack(&mut text, article);
+        ends.push(text.len());
+    }
+    (text, ends)
 }
 
 /// The index without its text: interned facet values and per-article columns.
@@ -360,7 +386,8 @@ fn columns(articles: &[Article]) -> SearchIndex {
     let mut tag_starts = Vec::with_capacity(articles.len() + 1);
     tag_starts.push(0);
     let mut index = SearchIndex {
-        haystacks: Vec::new(),
+        text: String::new(),
+        text_ends: Vec::new(),
         tag_ids: Vec::with_capacity(articles.len() * 4),
         tag_starts,
         sentiments: Vec::with_capacity(articles.len()),
@@ -383,8 +410,7 @@ fn columns(articles: &[Article]) -> SearchIndex {
 
 /// The article's searchable fields, lower-cased, each after a separator no query can contain so
 /// that words of two fields never join.
-fn build_haystack(haystack: &mut String, article: &Article) {
-    haystack.clear();
+fn push_haystack(haystack: &mut String, article: &Article) {
     for part in [
         article.title.as_str(),
         article.description.as_str(),

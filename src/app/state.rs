@@ -314,6 +314,18 @@ impl App {
         });
     }
 
+    /// The background refresh found the folders as the cache has them.
+    pub fn library_unchanged(&mut self) {
+        self.refreshing = false;
+        self.notify(
+            format!(
+                "library up to date: {} articles",
+                thousands(self.library.len())
+            ),
+            Level::Info,
+        );
+    }
+
     /// Swaps in a refreshed library (with its search index, built off the UI thread), keeping
     /// the selection, the open article, the filters, and any marks set while the refresh ran.
     /// A refresh that found nothing new changes nothing on screen.
@@ -325,10 +337,7 @@ impl App {
             && library.roots() == self.library.roots()
             && library.problems() == self.library.problems();
         if unchanged {
-            self.notify(
-                format!("library up to date: {} articles", thousands(library.len())),
-                Level::Info,
-            );
+            self.library_unchanged();
             return;
         }
         let selected_id = self.selected_index().map(|i| self.article(i).id.clone());

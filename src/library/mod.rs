@@ -146,9 +146,42 @@ impl Library {
         Ok(library)
     }
 
+    /// Whether the folders differ from what the cache holds (a file added, changed or removed,
+    /// something unreadable), found by walking them and comparing stamps: no article is read or
+    /// decoded. A missing folder is served from the cache and counts as unchanged. The reader
+    /// asks this before it loads a second copy of a large library in the background.
+    pub fn has_changes(roots: &[PathBuf], paths: &StorePaths) -> Result<bool, LoadError> {
+        let (cache, _) = open_cache(&paths.cache)?;
+        for root in roots {
+            let report = root_report(root);
+            if report.offline.is_some() {
+                continue;
+            }
+            let found = scan::scan(Path::new(&report.path));
+            let stamps = cache.stamps(&report.path)?;
+            let same = found.skipped.is_empty()
+                && found.files.len() == stamps.len()
+                && found
+                    .files
+                    .iter()
+                    .zip(&stamps)
+                    .all(|(file, (path, stamp))| {
+                        file.display == *path
+                            && file.size == stamp.size
+                            && file.mtime_ns == stamp.mtime_ns
+                    });
+            if !same {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// Loads what the cache holds for `roots` without looking at the files: the fast start.
     pub fn open_cached(roots: &[PathBuf], paths: &StorePaths) -> Result<Library, LoadError> {
         let (mut cache, notices) = open_cache(&paths.cache)?;
+        // The reader waits for this one: spend memory on speed.
+        cache.decode_in_parallel(true);
         let reports = roots
             .iter()
             .map(|root| root_report(root))
