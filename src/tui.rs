@@ -33,6 +33,7 @@ pub fn run(setup: &Setup) -> Result<ExitCode> {
         sort: setup.config.sort,
         show_drafts: setup.config.show_drafts,
         now: Utc::now(),
+        headlines_first: true,
     };
     // Headlines come from the cache at once; the folders are checked for changes meanwhile.
     let (library, refresh) = if setup.roots.is_empty() {

@@ -496,3 +496,25 @@ fn a_refresh_that_found_nothing_new_changes_nothing() {
     assert!(app.message().unwrap().text.contains("up to date"));
     assert!(!app.refreshing());
 }
+
+#[test]
+fn headlines_first_then_the_same_state_once_the_index_is_complete() {
+    let fixture = Fixture::new();
+    let eager = fixture.app();
+    let mut quick = fixture.app_with(true);
+    assert_eq!(titles(&quick), titles(&eager), "the same headlines at once");
+    assert_eq!(quick.facets().total, 0, "not counted yet");
+    quick.complete_index();
+    assert_eq!(quick.facets(), eager.facets());
+    assert_eq!(quick.timeline(), eager.timeline());
+    assert_eq!(titles(&quick), titles(&eager));
+
+    // A key before the index is complete still filters correctly.
+    let mut early = fixture.app_with(true);
+    type_query(&mut early, "alp");
+    assert_eq!(titles(&early), [NEWEST[1]]);
+    let mut early = fixture.app_with(true);
+    early.handle_key(Key::Char('3'));
+    assert_eq!(titles(&early), [NEWEST[3]]);
+    assert_eq!(early.facets().total, 1);
+}

@@ -31,10 +31,12 @@ impl Interner {
 const NONE: u32 = u32::MAX;
 
 pub struct SearchIndex {
-    /// Every article's searchable text, lower-cased, one after another in one buffer (a string
-    /// per article would cost an allocation each and memory besides).
-    text: String,
-    /// Where each article's text ends in `text`; it starts where the previous one's ends.
+    /// Every article's searchable text, lower-cased, one after another in a buffer per
+    /// [`TEXT_CHUNK`] articles (a string per article would cost an allocation each and memory
+    /// besides; one buffer for all could not be filled in parallel).
+    text: Vec<String>,
+    /// Where each article's text ends in its chunk's buffer; it starts where the previous one's
+    /// ends, or at 0 for the first of a chunk.
     text_ends: Vec<usize>,
     /// Tag ids of every article, one after another; article `i`'s are
     /// `tag_ids[tag_starts[i]..tag_starts[i + 1]]`. One flat array keeps counting cache-friendly.
@@ -120,6 +122,15 @@ impl SearchIndex {
         columns(articles)
     }
 
+    /// How many articles the index covers.
+    pub fn len(&self) -> usize {
+        self.sentiments.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sentiments.is_empty()
+    }
+
     /// Whether word and phrase terms can be searched.
     pub fn has_text(&self) -> bool {
         self.text_ends.len() == self.sentiments.len()
@@ -184,10 +195,12 @@ impl SearchIndex {
 
     fn haystack(&self, i: usize) -> Option<&str> {
         let end = *self.text_ends.get(i)?;
-        let start = i
-            .checked_sub(1)
-            .map_or(0, |previous| self.text_ends[previous]);
-        Some(&self.text[start..end])
+        let start = if i % TEXT_CHUNK == 0 {
+            0
+        } else {
+            self.text_ends[i - 1]
+        };
+        Some(&self.text[i / TEXT_CHUNK][start..end])
     }
 
     fn tags(&self, i: usize) -> &[u32] {
@@ -357,28 +370,44 @@ impl SearchIndex {
         facets
     }
 }
-/// The lower-cased text of every article in one buffer, and where each one's ends. Sized up
-/// front, so the buffer is allocated once.
-fn haystacks(articles: &[Article]) -> (String, Vec<usize>) {
-    let size: usize = articles
-        .iter()
-        .map(|article| {
-            let fields = article.title.len()
-                + article.description.len()
-                + article.source.name.len()
-                + article.source.key.len()
-                + article.category.as_ref().map_or(0, |c| c.len());
-            let tags: usize = article.tags.iter().map(|tag| tag.len() + 1).sum();
-            fields + tags + 5
+/// Articles per text buffer.
+const TEXT_CHUNK: usize = 4096;
+
+/// The lower-cased text of every article, a buffer per [`TEXT_CHUNK`] articles filled in
+/// parallel, and where each article's text ends in its buffer. Each buffer is sized up front, so
+/// it is allocated once.
+fn haystacks(articles: &[Article]) -> (Vec<String>, Vec<usize>) {
+    let chunks: Vec<(String, Vec<usize>)> = articles
+        .par_chunks(TEXT_CHUNK)
+        .map(|chunk| {
+            let size: usize = chunk
+                .iter()
+                .map(|article| {
+                    let fields = article.title.len()
+                        + article.description.len()
+                        + article.source.name.len()
+                        + article.source.key.len()
+                        + article.category.as_ref().map_or(0, |c| c.len());
+                    let tags: usize = article.tags.iter().map(|tag| tag.len() + 1).sum();
+                    fields + tags + 5
+                })
+                .sum();
+            let mut text = String::with_capacity(size);
+            let mut ends = Vec::with_capacity(chunk.len());
+            for article in chunk {
+                push_haystack(&mut text, article);
+                ends.push(text.len());
+            }
+            (text, ends)
         })
-        .sum();
-    let mut text = String::with_capacity(size);
+        .collect();
+    let mut texts = Vec::with_capacity(chunks.len());
     let mut ends = Vec::with_capacity(articles.len());
-    for article in articles {
-        push_haystack(&mut text, article);
-        ends.push(text.len());
+    for (text, chunk_ends) in chunks {
+        texts.push(text);
+        ends.extend(chunk_ends);
     }
-    (text, ends)
+    (texts, ends)
 }
 
 /// The index without its text: interned facet values and per-article columns.
@@ -386,7 +415,7 @@ fn columns(articles: &[Article]) -> SearchIndex {
     let mut tag_starts = Vec::with_capacity(articles.len() + 1);
     tag_starts.push(0);
     let mut index = SearchIndex {
-        text: String::new(),
+        text: Vec::new(),
         text_ends: Vec::new(),
         tag_ids: Vec::with_capacity(articles.len() * 4),
         tag_starts,
@@ -494,5 +523,62 @@ mod lowercase_tests {
         push_lowercase(&mut fast, &text);
         let slow: String = text.chars().flat_map(char::to_lowercase).collect();
         assert_eq!(fast, slow);
+    }
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+    use crate::app::Query;
+    use crate::article::{ArticleId, Source};
+    use chrono::Utc;
+
+    fn article(n: usize) -> Article {
+        Article {
+            id: ArticleId(format!("a/{n}").into()),
+            path: format!("{n}.md"),
+            title: format!("Headline number{n} ÜBER"),
+            description: String::new(),
+            published_at: None,
+            updated_at: None,
+            lang: None,
+            external_id: None,
+            source: Source::default(),
+            category: None,
+            tags: vec![format!("T{}", n % 3).into()],
+            sticky_weight: 0.0,
+            sentiment: Sentiment::ALL[n % 4],
+            score: 0.0,
+            draft: false,
+            ai: None,
+        }
+    }
+
+    #[test]
+    fn text_is_found_on_both_sides_of_every_buffer_boundary() {
+        let articles: Vec<Article> = (0..3 * TEXT_CHUNK + 5).map(article).collect();
+        let mut index = SearchIndex::build_without_text(&articles);
+        assert!(!index.has_text());
+        index.add_text(&articles);
+        assert!(index.has_text());
+        let all: Vec<u32> = (0..articles.len() as u32).collect();
+        let context = Context {
+            marks: &vec![Marks::default(); articles.len()],
+            show_drafts: false,
+        };
+        for n in [
+            0,
+            TEXT_CHUNK - 1,
+            TEXT_CHUNK,
+            2 * TEXT_CHUNK,
+            3 * TEXT_CHUNK + 4,
+        ] {
+            let query = Query::parse(&format!("\"number{n} über\""), Utc::now());
+            assert_eq!(index.search(&query, &context, &all), [n as u32], "{n}");
+        }
+        let facets = index.facets(&all);
+        assert_eq!(facets.total, articles.len());
+        assert_eq!(facets.sentiment.iter().sum::<usize>(), articles.len());
+        assert_eq!(facets.tags.iter().sum::<usize>(), articles.len());
     }
 }

@@ -68,6 +68,10 @@ pub struct Settings {
     pub sort: SortMode,
     pub show_drafts: bool,
     pub now: DateTime<Utc>,
+    /// Show the headlines before counting facets and indexing text, which
+    /// [`App::complete_index`] then does: the reader's first screen comes sooner on a large
+    /// library, and the sidebar fills in a moment later.
+    pub headlines_first: bool,
 }
 
 pub struct App {
@@ -117,8 +121,13 @@ pub struct App {
 
 impl App {
     pub fn new(library: Library, settings: Settings) -> App {
-        // The text is indexed after the first screen is drawn (see `complete_index`).
-        let index = SearchIndex::build_without_text(library.articles());
+        // The text is indexed after the first screen is drawn (see `complete_index`), and with
+        // `headlines_first` the counts too.
+        let index = if settings.headlines_first {
+            SearchIndex::build_without_text(&[])
+        } else {
+            SearchIndex::build_without_text(library.articles())
+        };
         let order = sorted(library.articles(), settings.sort);
         let mut app = App {
             library,
@@ -158,7 +167,18 @@ impl App {
             refreshing: false,
             typed: Vec::new(),
         };
-        app.refilter();
+        if settings.headlines_first {
+            let (library, show_drafts) = (&app.library, app.show_drafts);
+            app.visible = app
+                .order
+                .iter()
+                .copied()
+                .filter(|&i| show_drafts || !library.article(i as usize).draft)
+                .collect();
+            app.select(0);
+        } else {
+            app.refilter();
+        }
         app.message = app.startup_message();
         app
     }
@@ -883,13 +903,26 @@ impl App {
     /// Indexes the articles' text for word searches, if that is not done yet: the reader calls
     /// it once its first screen is up, and any search that needs it calls it first.
     pub fn complete_index(&mut self) {
+        if !self.has_columns() {
+            self.index = SearchIndex::build_without_text(self.library.articles());
+            self.refilter();
+        }
         self.index.add_text(self.library.articles());
     }
 
-    /// Only typed queries can hold words; filters set by keys never need the text.
+    /// Whether the index covers the library (it does not yet with `headlines_first`).
+    fn has_columns(&self) -> bool {
+        self.index.len() == self.library.len()
+    }
+
+    /// Completes what a search needs of the index: the columns always, the text when the typed
+    /// query may hold words (filters set by keys never need it).
     fn complete_index_for_query(&mut self) {
+        if !self.has_columns() {
+            self.index = SearchIndex::build_without_text(self.library.articles());
+        }
         if !self.query.text.trim().is_empty() {
-            self.complete_index();
+            self.index.add_text(self.library.articles());
         }
     }
 

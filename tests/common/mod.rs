@@ -109,12 +109,18 @@ impl Fixture {
     }
 
     pub fn app(&self) -> App {
+        self.app_with(false)
+    }
+
+    /// With `headlines_first`, as the reader starts: counts and text come with `complete_index`.
+    pub fn app_with(&self, headlines_first: bool) -> App {
         App::new(
             self.library(),
             Settings {
                 sort: SortMode::Newest,
                 show_drafts: false,
                 now: now(),
+                headlines_first,
             },
         )
     }
