@@ -226,6 +226,13 @@ fn show_renders_plain_text_for_a_pipe() {
         stdout(&env.run_lib(&["show", &short, "--width", "40"])),
         text
     );
+    // So does the file's path, relative to where tidings runs.
+    let relative = env
+        .command(&["--library", "news", "show", "news/b.md", "--width", "40"])
+        .current_dir(env.dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&relative), text, "{}", stderr(&relative));
 }
 
 #[test]

@@ -312,10 +312,17 @@ impl Library {
 
     /// Finds an article by full id, short id, path, or an unambiguous prefix of an id.
     pub fn find(&self, query: &str) -> Result<usize, FindError> {
-        let exact = self
-            .articles
-            .iter()
-            .position(|a| a.id.0 == query || a.path == query || a.id.short() == query);
+        // Paths are kept absolute, as the roots are: `news/a.md` means the one under the
+        // current folder.
+        let absolute = std::path::absolute(query)
+            .ok()
+            .map(|path| path.display().to_string());
+        let exact = self.articles.iter().position(|a| {
+            a.id.0 == query
+                || a.path == query
+                || a.id.short() == query
+                || absolute.as_deref() == Some(a.path.as_str())
+        });
         if let Some(index) = exact {
             return Ok(index);
         }
