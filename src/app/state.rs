@@ -337,6 +337,13 @@ impl App {
     /// The background refresh found the folders as the cache has them.
     pub fn library_unchanged(&mut self) {
         self.refreshing = false;
+        // News that nothing changed must not hide a problem still being shown.
+        if self
+            .message()
+            .is_some_and(|message| message.level != Level::Info)
+        {
+            return;
+        }
         self.notify(
             format!(
                 "library up to date: {} articles",
