@@ -19,6 +19,11 @@ use super::query_line::{QueryLine, narrows};
 use super::sidebar::{self, Entry, EntryKind, Timeline};
 use super::sort::{SortMode, sorted};
 
+mod results;
+mod update;
+
+use results::Results;
+
 /// What the app asks the terminal layer to do for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -410,176 +415,9 @@ impl App {
         self.notify(text, level);
     }
 
-    /// Translates a key press into an action (by mode: help, query editor, or the key table)
-    /// and applies it.
-    pub fn handle_key(&mut self, key: Key) {
-        if self.show_help {
-            let action = match key {
-                Key::Char('q') | Key::Ctrl('c') => Action::Quit,
-                _ => Action::ToggleHelp,
-            };
-            self.update(action);
-            return;
-        }
-        if self.query.editing {
-            let action = match key {
-                Key::Enter => Action::QueryAccept,
-                Key::Esc => Action::QueryCancel,
-                Key::Backspace => Action::QueryBackspace,
-                Key::Ctrl('w') => Action::QueryDeleteWord,
-                Key::Ctrl('u') => Action::QueryClear,
-                Key::Ctrl('c') => Action::Quit,
-                Key::Left => Action::QueryCursorLeft,
-                Key::Right => Action::QueryCursorRight,
-                Key::Home | Key::Ctrl('a') => Action::QueryCursorHome,
-                Key::End | Key::Ctrl('e') => Action::QueryCursorEnd,
-                Key::Char(c) => Action::QueryInput(c),
-                _ => return,
-            };
-            self.update(action);
-            return;
-        }
-        if let Some(action) = action_for(key) {
-            self.update(action);
-        }
-    }
-
-    pub fn update(&mut self, action: Action) {
-        match action {
-            Action::Down => self.move_by(1),
-            Action::Up => self.move_by(-1),
-            Action::Top => self.move_to_start(),
-            Action::Bottom => self.move_to_end(),
-            Action::PageDown => self.move_by(self.page() as isize),
-            Action::PageUp => self.move_by(-(self.page() as isize)),
-            Action::HalfPageDown => self.move_by((self.page() / 2).max(1) as isize),
-            Action::HalfPageUp => self.move_by(-((self.page() / 2).max(1) as isize)),
-            Action::Open => match self.focus {
-                Focus::Sidebar => self.toggle_entry(),
-                Focus::List | Focus::Article => self.open(),
-            },
-            Action::Back => self.back(),
-            Action::NextFocus => self.focus = self.focus.next(),
-            Action::PreviousFocus => self.focus = self.focus.previous(),
-            Action::FocusPane(pane) => self.focus = pane,
-            Action::StartQuery => self.query.begin(),
-            Action::QueryInput(c) => {
-                if !c.is_control() {
-                    let narrower = self.query.at_end() && narrows(&self.query.text, c);
-                    self.query.insert(c);
-                    if narrower {
-                        self.narrow();
-                    } else {
-                        self.refilter();
-                    }
-                }
-            }
-            Action::QueryBackspace => {
-                let at_end = self.query.at_end();
-                if self.query.backspace() && !(at_end && self.widen()) {
-                    self.refilter();
-                }
-            }
-            Action::QueryDeleteWord => {
-                self.query.delete_word();
-                self.refilter();
-            }
-            Action::QueryClear => {
-                self.query.clear();
-                self.refilter();
-            }
-            Action::QueryCursorLeft => self.query.left(),
-            Action::QueryCursorRight => self.query.right(),
-            Action::QueryCursorHome => self.query.home(),
-            Action::QueryCursorEnd => self.query.end(),
-            Action::QueryAccept => self.query.accept(),
-            Action::QueryCancel => {
-                if self.query.cancel() {
-                    self.refilter();
-                }
-            }
-            Action::ToggleSentiment(sentiment) => {
-                self.filters.toggle_sentiment(sentiment);
-                self.refilter();
-            }
-            Action::ToggleUnreadOnly => {
-                self.filters.unread_only ^= true;
-                self.refilter();
-            }
-            Action::JumpToTags => {
-                self.focus = Focus::Sidebar;
-                let entries = self.sidebar_entries();
-                if let Some(first_tag) = entries.iter().position(|entry| {
-                    matches!(
-                        entry.kind,
-                        EntryKind::Facet(super::filters::Dimension::Tag, _)
-                    )
-                }) {
-                    self.sidebar_cursor = first_tag;
-                    self.sidebar_offset = first_tag.saturating_sub(1);
-                }
-                self.keep_sidebar_cursor_in_view();
-            }
-            Action::ToggleEntry => {
-                if self.focus == Focus::Sidebar {
-                    self.toggle_entry();
-                }
-            }
-            Action::ClearFilters => {
-                self.filters = Filters::default();
-                self.query = QueryLine::default();
-                self.refilter();
-                self.notify("every filter cleared", Level::Info);
-            }
-            Action::CycleSort => {
-                self.sort = self.sort.next();
-                let keep = self.selected_index();
-                self.order = sorted(self.library.articles(), self.sort);
-                self.refilter_keeping(keep);
-                self.notify(format!("sorted by {}", self.sort.name()), Level::Info);
-            }
-            Action::ToggleStar => {
-                if let Some(index) = self.target() {
-                    let starred = !self.library.marks(index).starred;
-                    let result = self.library.set_starred(index, starred);
-                    self.after_marking(index, result);
-                }
-            }
-            Action::ToggleRead => {
-                if let Some(index) = self.target() {
-                    let read = !self.library.marks(index).read;
-                    let result = self.library.set_read(index, read);
-                    self.after_marking(index, result);
-                }
-            }
-            Action::NextLanguage => self.next_language(),
-            Action::CopyLink => self.copy_link(),
-            Action::ToggleHelp => self.show_help ^= true,
-            Action::Quit => self.quit = true,
-            Action::SelectHeadline(row) => {
-                if row < self.visible.len() {
-                    self.focus = Focus::List;
-                    self.select(row);
-                }
-            }
-            Action::SelectEntry(entry) => {
-                if entry < self.sidebar_entries().len() {
-                    self.focus = Focus::Sidebar;
-                    self.sidebar_cursor = entry;
-                    self.toggle_entry();
-                }
-            }
-            Action::Scroll { pane, lines } => {
-                let focus = std::mem::replace(&mut self.focus, pane);
-                self.move_by(lines as isize);
-                self.focus = focus;
-            }
-        }
-    }
-
     // ----- helpers -----
 
-    fn startup_message(&self) -> Option<Message> {
+    pub(super) fn startup_message(&self) -> Option<Message> {
         let mut parts: Vec<String> = self.library.notices().to_vec();
         for root in self.library.roots() {
             if let Some(reason) = &root.offline {
@@ -603,7 +441,7 @@ impl App {
         })
     }
 
-    fn problem_summary(&self) -> String {
+    pub(super) fn problem_summary(&self) -> String {
         let unusable = self
             .library
             .problems()
@@ -617,7 +455,7 @@ impl App {
         }
     }
 
-    fn find_by_id(&self, id: &ArticleId) -> Option<usize> {
+    pub(super) fn find_by_id(&self, id: &ArticleId) -> Option<usize> {
         self.library.articles().iter().position(|a| a.id == *id)
     }
 
@@ -626,88 +464,14 @@ impl App {
         self.visible.get(self.selected).map(|&i| i as usize)
     }
 
-    /// The article that marks and copies apply to: the one being read, else the selected one.
-    fn target(&self) -> Option<usize> {
-        match self.focus {
-            Focus::Article => self.shown.or_else(|| self.selected_index()),
-            _ => self.selected_index(),
-        }
-    }
-
-    fn page(&self) -> usize {
-        let rows = match self.focus {
-            Focus::List => self.viewport.list_rows,
-            Focus::Article => self.viewport.article_rows,
-            Focus::Sidebar => self.viewport.sidebar_rows,
-        };
-        rows.saturating_sub(1).max(1)
-    }
-
-    fn max_article_scroll(&self) -> usize {
-        self.viewport
-            .article_lines
-            .saturating_sub(self.viewport.article_rows)
-    }
-
-    fn move_by(&mut self, delta: isize) {
-        match self.focus {
-            Focus::List => {
-                if self.visible.is_empty() {
-                    return;
-                }
-                let last = self.visible.len() - 1;
-                let target = self.selected.saturating_add_signed(delta).min(last);
-                self.select(target);
-            }
-            Focus::Article => {
-                self.article_scroll = self
-                    .article_scroll
-                    .saturating_add_signed(delta)
-                    .min(self.max_article_scroll());
-            }
-            Focus::Sidebar => {
-                let count = self.sidebar_entries().len();
-                if count > 0 {
-                    self.sidebar_cursor = self
-                        .sidebar_cursor
-                        .saturating_add_signed(delta)
-                        .min(count - 1);
-                    self.keep_sidebar_cursor_in_view();
-                }
-            }
-        }
-    }
-
-    fn move_to_start(&mut self) {
-        match self.focus {
-            Focus::List => self.select(0),
-            Focus::Article => self.article_scroll = 0,
-            Focus::Sidebar => {
-                self.sidebar_cursor = 0;
-                self.keep_sidebar_cursor_in_view();
-            }
-        }
-    }
-
-    fn move_to_end(&mut self) {
-        match self.focus {
-            Focus::List => self.select(self.visible.len().saturating_sub(1)),
-            Focus::Article => self.article_scroll = self.max_article_scroll(),
-            Focus::Sidebar => {
-                self.sidebar_cursor = self.sidebar_entries().len().saturating_sub(1);
-                self.keep_sidebar_cursor_in_view();
-            }
-        }
-    }
-
     /// Selects the headline at `position` and shows its article in the article pane.
-    fn select(&mut self, position: usize) {
+    pub(super) fn select(&mut self, position: usize) {
         self.selected = position.min(self.visible.len().saturating_sub(1));
         self.keep_selection_in_view();
         self.show(self.selected_index());
     }
 
-    fn show(&mut self, index: Option<usize>) {
+    pub(super) fn show(&mut self, index: Option<usize>) {
         if index == self.shown {
             return;
         }
@@ -722,7 +486,7 @@ impl App {
         self.load_details();
     }
 
-    fn load_details(&mut self) {
+    pub(super) fn load_details(&mut self) {
         let Some(index) = self.shown else {
             self.details = None;
             return;
@@ -736,7 +500,7 @@ impl App {
         self.details = Some((index, details));
     }
 
-    fn keep_selection_in_view(&mut self) {
+    pub(super) fn keep_selection_in_view(&mut self) {
         let rows = self.viewport.list_rows.max(1);
         if self.selected < self.list_offset {
             self.list_offset = self.selected;
@@ -747,7 +511,7 @@ impl App {
         self.list_offset = self.list_offset.min(max_offset);
     }
 
-    fn keep_sidebar_cursor_in_view(&mut self) {
+    pub(super) fn keep_sidebar_cursor_in_view(&mut self) {
         let rows = self.viewport.sidebar_rows.max(1);
         if self.sidebar_cursor < self.sidebar_offset {
             self.sidebar_offset = self.sidebar_cursor;
@@ -755,232 +519,4 @@ impl App {
             self.sidebar_offset = self.sidebar_cursor + 1 - rows;
         }
     }
-
-    fn open(&mut self) {
-        if self.focus == Focus::List {
-            self.show(self.selected_index());
-        }
-        let Some(index) = self.shown else {
-            return;
-        };
-        self.focus = Focus::Article;
-        if !self.library.marks(index).read {
-            let result = self.library.set_read(index, true);
-            self.after_marking(index, result);
-        }
-    }
-
-    fn back(&mut self) {
-        if self.focus != Focus::List {
-            self.focus = Focus::List;
-            // The pane follows the list again (it may show a translation).
-            self.show(self.selected_index());
-        }
-    }
-
-    fn toggle_entry(&mut self) {
-        let entries = self.sidebar_entries();
-        let Some(entry) = entries.get(self.sidebar_cursor) else {
-            return;
-        };
-        match &entry.kind {
-            EntryKind::Sentiment(sentiment) => self.filters.toggle_sentiment(*sentiment),
-            EntryKind::Facet(dimension, name) => self.filters.toggle(*dimension, name),
-        }
-        let keep = self.selected_index();
-        self.refilter_keeping(keep);
-        // The entry stays under the cursor when lists above it change length.
-        let kind = entry.kind.clone();
-        if let Some(position) = self
-            .sidebar_entries()
-            .iter()
-            .position(|entry| entry.kind == kind)
-        {
-            self.sidebar_cursor = position;
-        }
-        self.keep_sidebar_cursor_in_view();
-    }
-
-    fn after_marking(&mut self, index: usize, result: Result<(), crate::library::StateError>) {
-        self.changed_marks
-            .insert(self.article(index).id.clone(), self.library.marks(index));
-        if let Err(error) = result {
-            self.notify(format!("marks not saved: {error}"), Level::Error);
-        } else if !self.library.marks_are_saved() {
-            self.notify(
-                "marks are kept for this session only: the state database could not be opened",
-                Level::Warning,
-            );
-        }
-    }
-
-    fn next_language(&mut self) {
-        let Some(current) = self.shown.or_else(|| self.selected_index()) else {
-            return;
-        };
-        let translations = self.library.translations(current);
-        if translations.is_empty() {
-            self.notify("this story has no other language", Level::Info);
-            return;
-        }
-        let mut group = translations;
-        group.push(current);
-        group.sort_by(|&a, &b| self.article(a).lang.cmp(&self.article(b).lang));
-        let at = group.iter().position(|&i| i == current).unwrap_or(0);
-        let next = group[(at + 1) % group.len()];
-        let lang = self.article(next).lang.clone().unwrap_or_default();
-        let position = self.visible.iter().position(|&i| i as usize == next);
-        match position {
-            Some(position) if self.focus != Focus::Article => self.select(position),
-            _ => {
-                if let Some(position) = position {
-                    self.selected = position;
-                    self.keep_selection_in_view();
-                }
-                self.show(Some(next));
-            }
-        }
-        let hidden = if position.is_none() {
-            " (hidden from the list by the filters)"
-        } else {
-            ""
-        };
-        self.notify(
-            format!(
-                "showing the {lang} version, {} of {} languages{hidden}",
-                group.iter().position(|&i| i == next).unwrap_or(0) + 1,
-                group.len()
-            ),
-            Level::Info,
-        );
-    }
-
-    fn copy_link(&mut self) {
-        let Some(index) = self.target() else {
-            return;
-        };
-        let link = match self.library.details(index) {
-            Ok(details) => details.canonical_url,
-            Err(_) => None,
-        }
-        .unwrap_or_else(|| self.article(index).path.clone());
-        self.notify(format!("copied {link}"), Level::Info);
-        self.effects.push(Effect::Copy(link));
-    }
-
-    /// Re-runs the query and filters, keeping the selected article when it is still listed.
-    fn refilter(&mut self) {
-        let keep = self.selected_index();
-        self.refilter_keeping(keep);
-    }
-
-    fn refilter_keeping(&mut self, keep: Option<usize>) {
-        self.typed.clear();
-        self.complete_index_for_query();
-        let results = self.search(None);
-        self.show_results(results, keep);
-    }
-
-    /// Searches only the current results: the query was made narrower by typing.
-    fn narrow(&mut self) {
-        self.complete_index_for_query();
-        let keep = self.selected_index();
-        let narrower = self.search(Some(&self.visible));
-        let previous = self.show_results(narrower, keep);
-        self.typed.push(previous);
-        // Typing a long query keeps a bounded history; older entries are searched again.
-        if self.typed.len() > 64 {
-            self.typed.remove(0);
-        }
-    }
-
-    /// Restores the results of the text just shortened by Backspace, if they are remembered.
-    fn widen(&mut self) -> bool {
-        match self.typed.last() {
-            Some(results) if results.text == self.query.text => {
-                let results = self.typed.pop().expect("just looked");
-                let keep = self.selected_index();
-                self.show_results(results, keep);
-                true
-            }
-            _ => false,
-        }
-    }
-
-    /// Indexes the articles' text for word searches, if that is not done yet: the reader calls
-    /// it once its first screen is up, and any search that needs it calls it first.
-    pub fn complete_index(&mut self) {
-        if !self.has_columns() {
-            self.index = SearchIndex::build_without_text(self.library.articles());
-            self.refilter();
-        }
-        self.index.add_text(self.library.articles());
-    }
-
-    /// Whether the index covers the library (it does not yet with `headlines_first`).
-    fn has_columns(&self) -> bool {
-        self.index.len() == self.library.len()
-    }
-
-    /// Completes what a search needs of the index: the columns always, the text when the typed
-    /// query may hold words (filters set by keys never need it).
-    fn complete_index_for_query(&mut self) {
-        if !self.has_columns() {
-            self.index = SearchIndex::build_without_text(self.library.articles());
-        }
-        if !self.query.text.trim().is_empty() {
-            self.index.add_text(self.library.articles());
-        }
-    }
-
-    /// The articles matching the query and filters, among `within` (else all), with counts.
-    fn search(&self, within: Option<&[u32]>) -> Results {
-        let mut query = Query::parse(&self.query.text, self.now);
-        query.terms.extend(self.filters.terms());
-        let context = Context {
-            marks: self.library.all_marks(),
-            show_drafts: self.show_drafts,
-        };
-        let visible = self
-            .index
-            .search(&query, &context, within.unwrap_or(&self.order));
-        let facets = self.index.facets(&visible);
-        let timeline = Timeline::build(&self.index, &visible, self.now);
-        Results {
-            text: self.query.text.clone(),
-            errors: query.errors,
-            visible,
-            facets,
-            timeline,
-        }
-    }
-
-    /// Shows `results`, keeping the article `keep` selected when it is among them; returns the
-    /// results shown before.
-    fn show_results(&mut self, results: Results, keep: Option<usize>) -> Results {
-        let previous = Results {
-            text: std::mem::replace(&mut self.shown_text, results.text),
-            errors: std::mem::replace(&mut self.query_errors, results.errors),
-            visible: std::mem::replace(&mut self.visible, results.visible),
-            facets: std::mem::replace(&mut self.facets, results.facets),
-            timeline: std::mem::replace(&mut self.timeline, results.timeline),
-        };
-        let kept = keep.and_then(|keep| self.visible.iter().position(|&i| i as usize == keep));
-        if kept.is_none() {
-            self.list_offset = 0;
-        }
-        let entries = self.sidebar_entries().len();
-        self.sidebar_cursor = self.sidebar_cursor.min(entries.saturating_sub(1));
-        self.select(kept.unwrap_or(0));
-        previous
-    }
-}
-
-/// One search's outcome, for the query text it was made with.
-struct Results {
-    text: String,
-    errors: Vec<String>,
-    visible: Vec<u32>,
-    facets: Facets,
-    timeline: Timeline,
 }

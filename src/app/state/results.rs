@@ -1,0 +1,122 @@
+//! Searching and showing results: the query and filters run against the index, narrowed while
+//! typing, remembered for Backspace, and shown with the selection kept where it can be.
+
+use super::*;
+
+impl App {
+    /// Re-runs the query and filters, keeping the selected article when it is still listed.
+    pub(super) fn refilter(&mut self) {
+        let keep = self.selected_index();
+        self.refilter_keeping(keep);
+    }
+
+    pub(super) fn refilter_keeping(&mut self, keep: Option<usize>) {
+        self.typed.clear();
+        self.complete_index_for_query();
+        let results = self.search(None);
+        self.show_results(results, keep);
+    }
+
+    /// Searches only the current results: the query was made narrower by typing.
+    pub(super) fn narrow(&mut self) {
+        self.complete_index_for_query();
+        let keep = self.selected_index();
+        let narrower = self.search(Some(&self.visible));
+        let previous = self.show_results(narrower, keep);
+        self.typed.push(previous);
+        // Typing a long query keeps a bounded history; older entries are searched again.
+        if self.typed.len() > 64 {
+            self.typed.remove(0);
+        }
+    }
+
+    /// Restores the results of the text just shortened by Backspace, if they are remembered.
+    pub(super) fn widen(&mut self) -> bool {
+        match self.typed.last() {
+            Some(results) if results.text == self.query.text => {
+                let results = self.typed.pop().expect("just looked");
+                let keep = self.selected_index();
+                self.show_results(results, keep);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Indexes the articles' text for word searches, if that is not done yet: the reader calls
+    /// it once its first screen is up, and any search that needs it calls it first.
+    pub fn complete_index(&mut self) {
+        if !self.has_columns() {
+            self.index = SearchIndex::build_without_text(self.library.articles());
+            self.refilter();
+        }
+        self.index.add_text(self.library.articles());
+    }
+
+    /// Whether the index covers the library (it does not yet with `headlines_first`).
+    pub(super) fn has_columns(&self) -> bool {
+        self.index.len() == self.library.len()
+    }
+
+    /// Completes what a search needs of the index: the columns always, the text when the typed
+    /// query may hold words (filters set by keys never need it).
+    pub(super) fn complete_index_for_query(&mut self) {
+        if !self.has_columns() {
+            self.index = SearchIndex::build_without_text(self.library.articles());
+        }
+        if !self.query.text.trim().is_empty() {
+            self.index.add_text(self.library.articles());
+        }
+    }
+
+    /// The articles matching the query and filters, among `within` (else all), with counts.
+    pub(super) fn search(&self, within: Option<&[u32]>) -> Results {
+        let mut query = Query::parse(&self.query.text, self.now);
+        query.terms.extend(self.filters.terms());
+        let context = Context {
+            marks: self.library.all_marks(),
+            show_drafts: self.show_drafts,
+        };
+        let visible = self
+            .index
+            .search(&query, &context, within.unwrap_or(&self.order));
+        let facets = self.index.facets(&visible);
+        let timeline = Timeline::build(&self.index, &visible, self.now);
+        Results {
+            text: self.query.text.clone(),
+            errors: query.errors,
+            visible,
+            facets,
+            timeline,
+        }
+    }
+
+    /// Shows `results`, keeping the article `keep` selected when it is among them; returns the
+    /// results shown before.
+    pub(super) fn show_results(&mut self, results: Results, keep: Option<usize>) -> Results {
+        let previous = Results {
+            text: std::mem::replace(&mut self.shown_text, results.text),
+            errors: std::mem::replace(&mut self.query_errors, results.errors),
+            visible: std::mem::replace(&mut self.visible, results.visible),
+            facets: std::mem::replace(&mut self.facets, results.facets),
+            timeline: std::mem::replace(&mut self.timeline, results.timeline),
+        };
+        let kept = keep.and_then(|keep| self.visible.iter().position(|&i| i as usize == keep));
+        if kept.is_none() {
+            self.list_offset = 0;
+        }
+        let entries = self.sidebar_entries().len();
+        self.sidebar_cursor = self.sidebar_cursor.min(entries.saturating_sub(1));
+        self.select(kept.unwrap_or(0));
+        previous
+    }
+}
+
+/// One search's outcome, for the query text it was made with.
+pub(super) struct Results {
+    text: String,
+    errors: Vec<String>,
+    visible: Vec<u32>,
+    facets: Facets,
+    timeline: Timeline,
+}
