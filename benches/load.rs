@@ -7,62 +7,17 @@
 //! benchmarks an existing folder instead (e.g. one written by
 //! `cargo run --release --example gen_corpus -- DIR 100000`).
 
-#[allow(dead_code)]
-#[path = "../examples/gen_corpus.rs"]
-mod gen_corpus;
+mod common;
 
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use tidings::app::{SearchIndex, SortMode, sorted};
-use tidings::library::{Library, StorePaths};
-
-struct Corpus {
-    dir: tempfile::TempDir,
-    roots: Vec<PathBuf>,
-    articles: usize,
-}
-
-impl Corpus {
-    fn new() -> Corpus {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let roots = match std::env::var_os("TIDINGS_BENCH_LIBRARY") {
-            Some(path) => vec![PathBuf::from(path)],
-            None => {
-                let count = std::env::var("TIDINGS_BENCH_ARTICLES")
-                    .ok()
-                    .and_then(|n| n.replace('_', "").parse().ok())
-                    .unwrap_or(2_000);
-                let root = dir.path().join("news");
-                gen_corpus::write_corpus(&root, count, gen_corpus::DEFAULT_SEED)
-                    .expect("corpus written");
-                vec![root]
-            }
-        };
-        let mut corpus = Corpus {
-            dir,
-            roots,
-            articles: 0,
-        };
-        // Index once into the shared cache, so the warm benchmarks start warm.
-        corpus.articles = Library::open(&corpus.roots, &corpus.paths("warm"))
-            .expect("library opens")
-            .len();
-        corpus
-    }
-
-    fn paths(&self, name: &str) -> StorePaths {
-        StorePaths {
-            cache: self.dir.path().join(format!("{name}/cache.db")),
-            state: self.dir.path().join("state.db"),
-        }
-    }
-}
+use tidings::library::Library;
 
 fn load(c: &mut Criterion) {
-    let corpus = Corpus::new();
+    let corpus = common::Corpus::new();
     let mut group = c.benchmark_group(format!("load {} articles", corpus.articles));
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(10));

@@ -5,12 +5,9 @@
 //! `cargo run --release --example gen_corpus -- DIR 100000`); without it the same generator
 //! writes `TIDINGS_BENCH_ARTICLES` (default 2,000) articles to a temporary folder.
 
-#[allow(dead_code)]
-#[path = "../examples/gen_corpus.rs"]
-mod gen_corpus;
+mod common;
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -18,43 +15,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tidings::app::{Action, App, Settings, SortMode};
 use tidings::article::Sentiment;
-use tidings::library::{Library, StorePaths};
+use tidings::library::Library;
 use tidings::ui::article::Zone;
 use tidings::ui::{Theme, View};
-
-struct Corpus {
-    _dir: tempfile::TempDir,
-    roots: Vec<PathBuf>,
-    paths: StorePaths,
-}
-
-fn corpus() -> Corpus {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let roots = match std::env::var_os("TIDINGS_BENCH_LIBRARY") {
-        Some(path) => vec![PathBuf::from(path)],
-        None => {
-            let count = std::env::var("TIDINGS_BENCH_ARTICLES")
-                .ok()
-                .and_then(|n| n.replace('_', "").parse().ok())
-                .unwrap_or(2_000);
-            let root = dir.path().join("news");
-            gen_corpus::write_corpus(&root, count, gen_corpus::DEFAULT_SEED)
-                .expect("corpus written");
-            vec![root]
-        }
-    };
-    let paths = StorePaths {
-        cache: dir.path().join("cache.db"),
-        state: dir.path().join("state.db"),
-    };
-    // Index once, so every run below starts warm.
-    Library::open(&roots, &paths).expect("library opens");
-    Corpus {
-        _dir: dir,
-        roots,
-        paths,
-    }
-}
 
 fn settings() -> Settings {
     Settings {
@@ -75,12 +38,13 @@ fn frame(terminal: &mut Terminal<TestBackend>, view: &mut View, app: &mut App) {
 }
 
 fn reader(c: &mut Criterion) {
-    let corpus = corpus();
+    let corpus = common::Corpus::new();
+    let paths = corpus.paths("warm");
     let mut group = c.benchmark_group("reader");
     group.sample_size(20);
 
     let launch = |complete: bool| {
-        let library = Library::open_cached(&corpus.roots, &corpus.paths).expect("cache opens");
+        let library = Library::open_cached(&corpus.roots, &paths).expect("cache opens");
         let mut app = App::new(library, settings());
         let mut terminal = Terminal::new(TestBackend::new(160, 45)).expect("backend");
         let mut view = View::new(Theme { color: true }, Zone::Utc);
@@ -103,7 +67,7 @@ fn reader(c: &mut Criterion) {
         },
     );
 
-    let library = Library::open_cached(&corpus.roots, &corpus.paths).expect("cache opens");
+    let library = Library::open_cached(&corpus.roots, &paths).expect("cache opens");
     let mut app = App::new(library, settings());
     let mut terminal = Terminal::new(TestBackend::new(160, 45)).expect("backend");
     let mut view = View::new(Theme { color: true }, Zone::Utc);
