@@ -6,7 +6,7 @@ mod common;
 use common::Fixture;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tidings::app::{Action, App, Key};
+use tidings::app::{Action, App, Focus, Key};
 use tidings::ui::article::Zone;
 use tidings::ui::{Theme, View};
 use unicode_width::UnicodeWidthStr;
@@ -183,4 +183,48 @@ fn wide_characters_keep_the_columns_aligned() {
             assert_eq!(buffer[(border, y)].symbol(), "│", "row {y}:\n{screen}");
         }
     }
+}
+
+#[test]
+fn clicks_and_the_wheel_land_where_the_last_frame_put_things() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    let mut terminal = Terminal::new(TestBackend::new(WIDE.0, WIDE.1)).unwrap();
+    let mut view = View::new(Theme { color: true }, Zone::Utc);
+    terminal
+        .draw(|frame| {
+            view.draw(frame, &app);
+        })
+        .unwrap();
+    // Row 0 is the list's top border; row 3 is its third headline.
+    assert_eq!(view.click(5, 3), Some(Action::SelectHeadline(2)));
+    app.update(view.click(5, 3).unwrap());
+    assert_eq!(app.selected(), 2);
+    // The article pane is in the middle, the sidebar on the right.
+    assert_eq!(view.click(80, 10), Some(Action::FocusPane(Focus::Article)));
+    assert_eq!(
+        view.wheel(80, 10, 3),
+        Some(Action::Scroll {
+            pane: Focus::Article,
+            lines: 3
+        })
+    );
+    let screen = text(&terminal);
+    let (y, _) = screen
+        .lines()
+        .enumerate()
+        .find(|(_, line)| line.contains("[ ] - negative"))
+        .expect("the negative entry is drawn");
+    let click = view.click(WIDE.0 - 10, y as u16).expect("an entry");
+    app.update(click);
+    assert_eq!(
+        app.active_query(),
+        "sentiment:neg",
+        "a click toggles the entry"
+    );
+    assert_eq!(
+        view.click(0, WIDE.1 - 1),
+        None,
+        "the status line is not a pane"
+    );
 }
