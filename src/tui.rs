@@ -109,12 +109,22 @@ fn event_loop(
         if event::poll(TICK)? {
             // Take every event already waiting before drawing again: a held key or a wheel
             // burst costs one frame, not one per event.
+            let mut typed = String::new();
             loop {
-                handle_event(event::read()?, app, &view);
+                let event = event::read()?;
+                // Characters typed into the query in one burst (a paste) are one search.
+                match typed_char(&event, app) {
+                    Some(c) => typed.push(c),
+                    None => {
+                        app.type_text(&std::mem::take(&mut typed));
+                        handle_event(event, app, &view);
+                    }
+                }
                 if app.should_quit() || !event::poll(Duration::ZERO)? {
                     break;
                 }
             }
+            app.type_text(&typed);
         }
         if let Some(receiver) = &refresh {
             match receiver.try_recv() {
@@ -192,6 +202,19 @@ fn handle_event(event: Event, app: &mut App, view: &View) {
         }
         // A resize needs nothing but the next draw.
         _ => {}
+    }
+}
+
+/// The character a key event types into the query being edited, if it is one.
+fn typed_char(event: &Event, app: &App) -> Option<char> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release && app.query().editing => {
+            match translate(*key)? {
+                Key::Char(c) => Some(c),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 

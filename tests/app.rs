@@ -23,6 +23,7 @@ fn viewport(list_rows: usize) -> Viewport {
         article_rows: 10,
         article_lines: 50,
         sidebar_rows: 8,
+        help_max_scroll: 30,
     }
 }
 
@@ -369,11 +370,31 @@ fn y_copies_the_link_or_else_the_path() {
 fn help_opens_and_any_key_closes_it() {
     let fixture = Fixture::new();
     let mut app = fixture.app();
+    app.set_viewport(viewport(10));
     app.handle_key(Key::Char('?'));
     assert!(app.show_help());
     app.handle_key(Key::Char('j'));
+    app.handle_key(Key::PageDown);
+    assert_eq!(app.help_scroll(), 10, "j and PgDn scroll the help");
+    app.handle_key(Key::End);
+    app.set_viewport(viewport(10));
+    app.handle_key(Key::Char('?'));
+    for _ in 0..40 {
+        app.handle_key(Key::Char('j'));
+    }
+    app.set_viewport(viewport(10));
+    assert_eq!(app.help_scroll(), 30, "no further than the view allows");
+    app.handle_key(Key::Char('x'));
     assert!(!app.show_help());
-    assert_eq!(app.selected(), 0, "the key only closed the help");
+    assert_eq!(
+        app.selected(),
+        0,
+        "the keys only scrolled and closed the help"
+    );
+    assert!(
+        app.filters().is_empty(),
+        "x did not clear anything: it closed the help"
+    );
     app.handle_key(Key::Char('?'));
     app.handle_key(Key::Char('q'));
     assert!(app.should_quit());
@@ -517,4 +538,40 @@ fn headlines_first_then_the_same_state_once_the_index_is_complete() {
     early.handle_key(Key::Char('3'));
     assert_eq!(titles(&early), [NEWEST[3]]);
     assert_eq!(early.facets().total, 1);
+}
+
+#[test]
+fn a_burst_of_typed_keys_is_one_search_with_the_same_result() {
+    let fixture = Fixture::new();
+    let mut burst = fixture.app();
+    burst.handle_key(Key::Char('/'));
+    burst.type_text("tag:etf \"rally\" -bravo");
+    let mut typed = fixture.app();
+    type_query(&mut typed, "tag:etf \"rally\" -bravo");
+    assert_eq!(burst.query().text, typed.query().text);
+    assert_eq!(titles(&burst), titles(&typed));
+    assert_eq!(titles(&burst), [NEWEST[1]]);
+    burst.type_text(" zzz");
+    assert!(titles(&burst).is_empty());
+}
+
+#[test]
+fn a_key_ends_news_on_the_status_line_and_marks_say_what_they_did() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.handle_key(Key::Char('x'));
+    assert_eq!(app.message().unwrap().text, "every filter cleared");
+    app.handle_key(Key::Char('j'));
+    assert!(app.message().is_none(), "the next key ends the news");
+    app.handle_key(Key::Char('s'));
+    assert_eq!(app.message().unwrap().text, "starred");
+    app.handle_key(Key::Char('r'));
+    assert_eq!(app.message().unwrap().text, "marked read");
+    app.notify("disk trouble", Level::Error);
+    app.handle_key(Key::Char('j'));
+    assert_eq!(
+        app.message().unwrap().text,
+        "disk trouble",
+        "a fresh problem outlives a key"
+    );
 }

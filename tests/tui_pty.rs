@@ -385,7 +385,7 @@ fn launch_lists_the_headlines_with_count_and_sort() {
             let row_of = |title: &str| rows.iter().position(|row| row.contains(title));
             let positions: Vec<Option<usize>> = TITLES.iter().map(|t| row_of(t)).collect();
             s.contains(" Headlines 4 / 4 ")
-                && query.starts_with("all articles")
+                && query.starts_with("no filter")
                 && query.trim_end().ends_with("sort: newest")
                 && positions.iter().all(Option::is_some)
                 && positions.windows(2).all(|pair| pair[0] < pair[1])
@@ -433,7 +433,7 @@ fn query_narrows_enter_keeps_esc_restores_and_x_clears() {
     tui.wait_for("every filter cleared", |s| {
         s.contains("Headlines 4 / 4")
             && s.contains_all(&TITLES)
-            && s.query_row().starts_with("all articles")
+            && s.query_row().starts_with("no filter")
     });
 }
 
@@ -454,7 +454,7 @@ fn sentiment_key_toggles_the_negative_only_filter() {
     tui.wait_for("every headline again", |s| {
         s.contains("Headlines 4 / 4")
             && s.contains_all(&TITLES)
-            && s.query_row().starts_with("all articles")
+            && s.query_row().starts_with("no filter")
     });
 }
 

@@ -54,7 +54,9 @@ impl Query {
         for token in tokenize(text) {
             let (negated, body) = match token.strip_prefix('-') {
                 Some(rest) if !rest.is_empty() => (true, rest),
-                _ => (false, token.as_str()),
+                // A lone `-` is a negation still being typed: not the text "-".
+                Some(_) => continue,
+                None => (false, token.as_str()),
             };
             match parse_term(body, now) {
                 Ok(Some(filter)) => query.terms.push(Term { negated, filter }),
@@ -328,6 +330,12 @@ mod tests {
         let query = Query::parse("since:someday sentiment:great is:weird ok", now());
         assert_eq!(query.errors.len(), 3, "{:?}", query.errors);
         assert_eq!(query.terms.len(), 1);
+    }
+
+    #[test]
+    fn a_lone_dash_is_a_negation_being_typed() {
+        assert!(Query::parse("-", now()).is_empty());
+        assert_eq!(filters("btc -"), [(false, Filter::Text("btc".into()))]);
     }
 
     #[test]

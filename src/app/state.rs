@@ -65,6 +65,8 @@ pub struct Viewport {
     /// Lines of the open article at the current width.
     pub article_lines: usize,
     pub sidebar_rows: usize,
+    /// How far the help screen can scroll.
+    pub help_max_scroll: usize,
 }
 
 /// Settings the reader starts with.
@@ -108,6 +110,8 @@ pub struct App {
     sidebar_cursor: usize,
     sidebar_offset: usize,
     show_help: bool,
+    /// Lines of the help screen scrolled away.
+    help_scroll: usize,
     message: Option<Message>,
     quit: bool,
     viewport: Viewport,
@@ -157,6 +161,7 @@ impl App {
             sidebar_cursor: 0,
             sidebar_offset: 0,
             show_help: false,
+            help_scroll: 0,
             message: None,
             quit: false,
             viewport: Viewport {
@@ -164,6 +169,7 @@ impl App {
                 article_rows: 20,
                 article_lines: 0,
                 sidebar_rows: 20,
+                help_max_scroll: 0,
             },
             now: settings.now,
             effects: Vec::new(),
@@ -272,6 +278,10 @@ impl App {
         self.show_help
     }
 
+    pub fn help_scroll(&self) -> usize {
+        self.help_scroll
+    }
+
     /// The status message, while it is fresh.
     pub fn message(&self) -> Option<&Message> {
         self.message
@@ -321,6 +331,7 @@ impl App {
         self.keep_selection_in_view();
         self.article_scroll = self.article_scroll.min(self.max_article_scroll());
         self.keep_sidebar_cursor_in_view();
+        self.help_scroll = self.help_scroll.min(viewport.help_max_scroll);
     }
 
     pub fn set_refreshing(&mut self, refreshing: bool) {
@@ -329,6 +340,17 @@ impl App {
 
     pub fn refreshing(&self) -> bool {
         self.refreshing
+    }
+
+    /// A key press ends news (info) at once and a problem shown for a few seconds already:
+    /// the line goes back to the key hints instead of describing an older action.
+    pub(super) fn age_message(&mut self) {
+        let seen_long_enough = |message: &Message| {
+            message.level == Level::Info || self.now - message.at >= chrono::Duration::seconds(3)
+        };
+        if self.message.as_ref().is_some_and(seen_long_enough) {
+            self.message = None;
+        }
     }
 
     pub fn notify(&mut self, text: impl Into<String>, level: Level) {

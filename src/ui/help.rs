@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 use super::theme::Theme;
 use crate::app::keys::{BINDINGS, QUERY_KEYS};
@@ -24,11 +24,12 @@ const QUERY_SYNTAX: &[(&str, &str)] = &[
     ("-term", "negates any term"),
 ];
 
-pub fn draw(area: Rect, buf: &mut Buffer, theme: Theme) {
+/// Draws the help over `area`, scrolled down `scroll` lines; returns how far it can scroll.
+pub fn draw(area: Rect, buf: &mut Buffer, theme: Theme, scroll: usize) -> usize {
     let width = area.width.saturating_sub(4).min(96);
     let height = area.height.saturating_sub(2);
     if width < 10 || height < 3 {
-        return;
+        return 0;
     }
     let popup = Rect::new(
         area.x + (area.width - width) / 2,
@@ -65,16 +66,30 @@ pub fn draw(area: Rect, buf: &mut Buffer, theme: Theme) {
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
-        "Mouse: click a headline or a sidebar entry; the wheel scrolls. Any key closes this.",
+        "Mouse: click a headline or a sidebar entry; the wheel scrolls.",
         theme.dim(),
     )));
+    // Lines that do not fit are cut, not wrapped, so scrolling counts true lines.
+    let rows = popup.height.saturating_sub(2) as usize;
+    let max_scroll = lines.len().saturating_sub(rows);
+    let scroll = scroll.min(max_scroll);
+    let title = if max_scroll == 0 {
+        " Keys · any key closes ".to_owned()
+    } else {
+        format!(
+            " Keys {}/{} · j k scroll, any other key closes ",
+            (scroll + rows).min(lines.len()),
+            lines.len()
+        )
+    };
     Clear.render(popup, buf);
     Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
+        .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
         .block(
             Block::bordered()
-                .title(" Keys ")
+                .title(title)
                 .border_style(theme.border(true)),
         )
         .render(popup, buf);
+    max_scroll
 }

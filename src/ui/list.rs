@@ -66,6 +66,8 @@ impl HeadlineList<'_> {
                 "Reading the library folders…"
             } else if library.is_empty() {
                 "No articles yet."
+            } else if app.query().editing {
+                "Nothing matches. Esc drops the edit, ^u clears the query."
             } else {
                 "Nothing matches. x clears every filter."
             };

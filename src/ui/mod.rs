@@ -130,6 +130,7 @@ impl View {
             article_rows: body_rows,
             article_lines: 0,
             sidebar_rows: body_rows,
+            help_max_scroll: 0,
         };
         if let Some(area) = panes.list {
             let focused = app.focus() == Focus::List;
@@ -172,7 +173,7 @@ impl View {
         }
         let cursor = status::draw(app, panes.query_row, panes.message_row, buf, theme);
         if app.show_help() {
-            help::draw(area, buf, theme);
+            viewport.help_max_scroll = help::draw(area, buf, theme, app.help_scroll());
         } else if let Some(cursor) = cursor {
             frame.set_cursor_position(cursor);
         }

@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::markdown::truncate;
 use super::theme::Theme;
+use crate::app::format::thousands;
 use crate::app::{App, Dimension, Entry, EntryKind, Timeline};
 use crate::article::Sentiment;
 
@@ -216,9 +217,10 @@ fn entry_line(entry: &Entry, total: usize, width: usize, theme: Theme) -> Line<'
     };
     let numbers = match &entry.kind {
         EntryKind::Sentiment(_) if total > 0 => {
-            format!(" {} {:>3}%", entry.count, entry.count * 100 / total.max(1))
+            let percent = (entry.count * 100 + total / 2) / total;
+            format!(" {} {percent:>3}%", thousands(entry.count))
         }
-        _ => format!(" {}", entry.count),
+        _ => format!(" {}", thousands(entry.count)),
     };
     let room = width.saturating_sub(checkbox.width() + numbers.width());
     let label = truncate(&label, room).into_owned();

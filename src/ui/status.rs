@@ -72,14 +72,18 @@ fn query_line(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<P
     } else {
         let active = app.active_query();
         if active.is_empty() {
-            spans.push(Span::styled("all articles · / to filter", theme.dim()));
+            spans.push(Span::styled("no filter · / to filter", theme.dim()));
         } else {
             spans.push(Span::styled("filter: ", theme.dim()));
             spans.push(Span::styled(active, theme.accent()));
         }
     }
     if let Some(error) = app.query_errors().first() {
-        spans.push(Span::styled(format!("  ⚠ {error}"), theme.error()));
+        // Cut with an ellipsis where the sort label begins.
+        let used: usize = spans.iter().map(Span::width).sum();
+        let warning = format!("  ⚠ {}", clean_line(error));
+        let warning = truncate(&warning, room.saturating_sub(used)).into_owned();
+        spans.push(Span::styled(warning, theme.error()));
     }
     let line = Line::from(spans);
     let text_area = Rect::new(area.x, area.y, room as u16, 1);
@@ -108,33 +112,34 @@ fn hints(app: &App, width: usize, theme: Theme) -> Line<'static> {
         &[("Enter", "keep"), ("Esc", "drop"), ("^u", "clear")]
     } else {
         match app.focus() {
+            // The most useful first: as many as fit are shown.
             Focus::List => &[
+                ("?", "help"),
                 ("Enter", "read"),
                 ("/", "filter"),
                 ("1 2 3", "sentiment"),
                 ("u", "unread"),
                 ("t", "tags"),
+                ("x", "clear"),
                 ("s", "star"),
                 ("o", "sort"),
-                ("x", "clear"),
-                ("?", "help"),
                 ("q", "quit"),
             ],
             Focus::Article => &[
+                ("?", "help"),
                 ("j k", "scroll"),
                 ("Esc", "back"),
                 ("L", "language"),
                 ("y", "copy link"),
                 ("s", "star"),
-                ("r", "unread"),
-                ("?", "help"),
+                ("r", "read/unread"),
             ],
             Focus::Sidebar => &[
+                ("?", "help"),
                 ("j k", "move"),
                 ("Space", "toggle filter"),
                 ("x", "clear"),
                 ("Tab", "headlines"),
-                ("?", "help"),
             ],
         }
     };

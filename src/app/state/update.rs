@@ -7,12 +7,24 @@ impl App {
     /// Translates a key press into an action (by mode: help, query editor, or the key table)
     /// and applies it.
     pub fn handle_key(&mut self, key: Key) {
+        self.age_message();
         if self.show_help {
-            let action = match key {
-                Key::Char('q') | Key::Ctrl('c') => Action::Quit,
-                _ => Action::ToggleHelp,
-            };
-            self.update(action);
+            // The help scrolls like a pane; any other key closes it.
+            match key {
+                Key::Char('q') | Key::Ctrl('c') => self.update(Action::Quit),
+                Key::Char('j') | Key::Down => self.help_scroll += 1,
+                Key::Char('k') | Key::Up => self.help_scroll = self.help_scroll.saturating_sub(1),
+                Key::PageDown | Key::Ctrl('d') | Key::Ctrl('f') | Key::Char(' ') => {
+                    self.help_scroll += self.viewport.list_rows.max(2) - 1;
+                }
+                Key::PageUp | Key::Ctrl('u') | Key::Ctrl('b') => {
+                    self.help_scroll = self
+                        .help_scroll
+                        .saturating_sub(self.viewport.list_rows.max(2) - 1);
+                }
+                Key::Char('g') | Key::Home => self.help_scroll = 0,
+                _ => self.update(Action::ToggleHelp),
+            }
             return;
         }
         if self.query.editing {
@@ -35,6 +47,26 @@ impl App {
         }
         if let Some(action) = action_for(key) {
             self.update(action);
+        }
+    }
+
+    /// Types `text` into the query being edited as one edit: a burst of keys (a paste, fast
+    /// typing) is searched once, not once per character.
+    pub fn type_text(&mut self, text: &str) {
+        let text: String = text.chars().filter(|c| !c.is_control()).collect();
+        if !self.query.editing || text.is_empty() {
+            return;
+        }
+        self.age_message();
+        let mut narrower = self.query.at_end();
+        for c in text.chars() {
+            narrower = narrower && narrows(&self.query.text, c);
+            self.query.insert(c);
+        }
+        if narrower {
+            self.narrow();
+        } else {
+            self.refilter();
         }
     }
 
@@ -136,6 +168,10 @@ impl App {
                 if let Some(index) = self.target() {
                     let starred = !self.library.marks(index).starred;
                     let result = self.library.set_starred(index, starred);
+                    self.notify(
+                        if starred { "starred" } else { "star removed" },
+                        Level::Info,
+                    );
                     self.after_marking(index, result);
                 }
             }
@@ -143,12 +179,17 @@ impl App {
                 if let Some(index) = self.target() {
                     let read = !self.library.marks(index).read;
                     let result = self.library.set_read(index, read);
+                    let text = if read { "marked read" } else { "marked unread" };
+                    self.notify(text, Level::Info);
                     self.after_marking(index, result);
                 }
             }
             Action::NextLanguage => self.next_language(),
             Action::CopyLink => self.copy_link(),
-            Action::ToggleHelp => self.show_help ^= true,
+            Action::ToggleHelp => {
+                self.show_help ^= true;
+                self.help_scroll = 0;
+            }
             Action::Quit => self.quit = true,
             Action::SelectHeadline(row) => {
                 if row < self.visible.len() {
