@@ -362,6 +362,7 @@ fn show(setup: &Setup, id: &str, width: Option<u16>) -> Result<ExitCode> {
         width,
         theme,
         Zone::Local,
+        library.original_language(index),
     );
     let mut out = std::io::BufWriter::new(stdout.lock());
     for line in &lines {

@@ -228,3 +228,15 @@ fn clicks_and_the_wheel_land_where_the_last_frame_put_things() {
         "the status line is not a pane"
     );
 }
+
+#[test]
+fn a_translation_names_the_language_it_was_translated_from() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.update(Action::Down);
+    app.handle_key(Key::Enter);
+    app.handle_key(Key::Char('L'));
+    let screen = text(&screen(&mut app, WIDE));
+    assert!(screen.contains("Альфа: ралі підняло ринки"), "{screen}");
+    assert!(screen.contains("AI-rewritten · translated from en"), "{screen}");
+}

@@ -295,6 +295,20 @@ impl Library {
         group
     }
 
+    /// The language of the original when the article is a translation (`ai.translatedFrom`
+    /// names the original's external id), if the original is in the library.
+    pub fn original_language(&self, index: usize) -> Option<&str> {
+        let article = &self.articles[index];
+        let original = article.ai.as_ref()?.translated_from.as_deref()?;
+        self.translations(index)
+            .into_iter()
+            .map(|other| &self.articles[other])
+            .find(|other| {
+                other.external_id.as_deref() == Some(original) && other.lang != article.lang
+            })
+            .and_then(|other| other.lang.as_deref())
+    }
+
     /// Every story told in more than one language: its articles, ordered by language.
     pub fn stories(&self) -> HashMap<(&str, &str), Vec<usize>> {
         let mut stories: HashMap<(&str, &str), Vec<usize>> = HashMap::new();

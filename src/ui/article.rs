@@ -42,6 +42,7 @@ pub fn article_lines(
     width: u16,
     theme: Theme,
     zone: Zone,
+    original_language: Option<&str>,
 ) -> Vec<Line<'static>> {
     let local_time = |at: DateTime<Utc>| zone.format(at, "%Y-%m-%d %H:%M");
     let width = width.max(10) as usize;
@@ -95,7 +96,11 @@ pub fn article_lines(
             extra.push("AI-rewritten".to_owned());
         }
         if let Some(original) = &ai.translated_from {
-            extra.push(format!("translated from {original}"));
+            // The original's language says more than its id; the id when it is not loaded.
+            extra.push(format!(
+                "translated from {}",
+                original_language.unwrap_or(original)
+            ));
         }
     }
     for item in extra {

@@ -46,9 +46,15 @@ impl ArticleCache {
         };
         if self.key.as_ref() != Some(&key) {
             self.lines = match app.details() {
-                Some(Ok(details)) => {
-                    article_lines(app.article(index), details, key.marks, width, theme, zone)
-                }
+                Some(Ok(details)) => article_lines(
+                    app.article(index),
+                    details,
+                    key.marks,
+                    width,
+                    theme,
+                    zone,
+                    app.library().original_language(index),
+                ),
                 Some(Err(error)) => vec![Line::from(Span::styled(error.clone(), theme.error()))],
                 None => Vec::new(),
             };
