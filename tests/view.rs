@@ -238,5 +238,8 @@ fn a_translation_names_the_language_it_was_translated_from() {
     app.handle_key(Key::Char('L'));
     let screen = text(&screen(&mut app, WIDE));
     assert!(screen.contains("Альфа: ралі підняло ринки"), "{screen}");
-    assert!(screen.contains("AI-rewritten · translated from en"), "{screen}");
+    assert!(
+        screen.contains("AI-rewritten · translated from en"),
+        "{screen}"
+    );
 }
