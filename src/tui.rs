@@ -3,6 +3,8 @@
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Duration;
 
@@ -16,7 +18,7 @@ use ratatui::DefaultTerminal;
 
 use crate::app::{App, Effect, Key, Level, SearchIndex, Settings};
 use crate::commands::Setup;
-use crate::library::{Library, LoadError};
+use crate::library::{Library, LoadError, Progress};
 use crate::ui::article::Zone;
 use crate::ui::{Theme, View};
 
@@ -29,6 +31,7 @@ const TICK: Duration = Duration::from_millis(250);
 const WHEEL_LINES: i32 = 3;
 
 pub fn run(setup: &Setup) -> Result<ExitCode> {
+    let progress = Arc::new(Progress::default());
     let settings = Settings {
         sort: setup.config.sort,
         show_drafts: setup.config.show_drafts,
@@ -43,6 +46,7 @@ pub fn run(setup: &Setup) -> Result<ExitCode> {
         let library = Library::open_cached(&setup.roots, &paths)?;
         let (sender, receiver) = mpsc::channel();
         let roots = setup.roots.clone();
+        let thread_progress = Arc::clone(&progress);
         std::thread::Builder::new()
             .name("refresh".into())
             .spawn(move || {
@@ -51,10 +55,14 @@ pub fn run(setup: &Setup) -> Result<ExitCode> {
                 // the reader no time.
                 let refreshed = match Library::has_changes(&roots, &paths) {
                     Ok(false) => Ok(None),
-                    Ok(true) | Err(_) => Library::open(&roots, &paths).map(|library| {
-                        let index = SearchIndex::build(library.articles());
-                        Some((library, index))
-                    }),
+                    Ok(true) | Err(_) => {
+                        Library::open_with_progress(&roots, &paths, &thread_progress).map(
+                            |library| {
+                                let index = SearchIndex::build(library.articles());
+                                Some((library, index))
+                            },
+                        )
+                    }
                 };
                 // The receiver is gone only when the reader has quit.
                 let _ = sender.send(refreshed);
@@ -71,7 +79,7 @@ pub fn run(setup: &Setup) -> Result<ExitCode> {
     install_mouse_release_on_panic();
     // Without mouse reporting the reader still works; say nothing and go on.
     let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
-    let result = event_loop(&mut terminal, &mut app, refresh);
+    let result = event_loop(&mut terminal, &mut app, refresh, &progress);
     let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result.map(|()| ExitCode::SUCCESS)
@@ -91,6 +99,7 @@ fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     mut refresh: Option<Receiver<Refreshed>>,
+    progress: &Progress,
 ) -> Result<()> {
     let mut view = View::new(Theme::from_env(), Zone::Local);
     loop {
@@ -127,6 +136,10 @@ fn event_loop(
             app.type_text(&typed);
         }
         if let Some(receiver) = &refresh {
+            app.set_progress(
+                progress.read.load(Ordering::Relaxed),
+                progress.to_read.load(Ordering::Relaxed),
+            );
             match receiver.try_recv() {
                 Ok(Ok(Some((library, index)))) => {
                     app.replace_library(library, index);

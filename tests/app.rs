@@ -575,3 +575,18 @@ fn a_key_ends_news_on_the_status_line_and_marks_say_what_they_did() {
         "a fresh problem outlives a key"
     );
 }
+
+#[test]
+fn refresh_progress_is_told_while_a_refresh_runs() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.set_progress(1_200, 5_000);
+    assert_eq!(app.refresh_progress(), None, "no refresh under way");
+    app.set_refreshing(true);
+    assert_eq!(
+        app.refresh_progress().as_deref(),
+        Some("reading 1,200 of 5,000 files")
+    );
+    app.library_unchanged();
+    assert_eq!(app.refresh_progress(), None);
+}

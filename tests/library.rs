@@ -495,3 +495,28 @@ fn a_quick_check_sees_added_changed_and_removed_files() {
         "a missing folder is served from the cache"
     );
 }
+
+#[test]
+fn a_refresh_counts_the_files_it_reads() {
+    use std::sync::atomic::Ordering;
+    let env = Env::new();
+    let root = env.root();
+    for n in 0..3 {
+        write(
+            &root.join(format!("{n}.md")),
+            &article(
+                &format!("N{n}"),
+                &n.to_string(),
+                "en",
+                "2026-03-01T10:00:00Z",
+            ),
+        );
+    }
+    let progress = tidings::library::Progress::default();
+    Library::open_with_progress(std::slice::from_ref(&root), &env.paths(), &progress).unwrap();
+    assert_eq!(progress.to_read.load(Ordering::Relaxed), 3);
+    assert_eq!(progress.read.load(Ordering::Relaxed), 3);
+    let again = tidings::library::Progress::default();
+    Library::open_with_progress(&[root], &env.paths(), &again).unwrap();
+    assert_eq!(again.to_read.load(Ordering::Relaxed), 0, "nothing changed");
+}

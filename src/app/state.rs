@@ -124,6 +124,8 @@ pub struct App {
     typed: Vec<Results>,
     /// A refreshed library is on its way.
     refreshing: bool,
+    /// Files the refresh has read, of those it has to: `(read, to read)`.
+    progress: (usize, usize),
     /// Counts library replacements, so views know indices may mean other articles now.
     generation: u64,
 }
@@ -176,6 +178,7 @@ impl App {
             changed_marks: HashMap::new(),
             generation: 0,
             refreshing: false,
+            progress: (0, 0),
             typed: Vec::new(),
         };
         if settings.headlines_first {
@@ -340,6 +343,22 @@ impl App {
 
     pub fn refreshing(&self) -> bool {
         self.refreshing
+    }
+
+    pub fn set_progress(&mut self, read: usize, to_read: usize) {
+        self.progress = (read, to_read);
+    }
+
+    /// What the refresh under way has done, in words: "reading 1,200 of 5,000 files".
+    pub fn refresh_progress(&self) -> Option<String> {
+        let (read, to_read) = self.progress;
+        (self.refreshing && to_read > 0).then(|| {
+            format!(
+                "reading {} of {} files",
+                thousands(read),
+                thousands(to_read)
+            )
+        })
     }
 
     /// A key press ends news (info) at once and a problem shown for a few seconds already:

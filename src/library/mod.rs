@@ -12,6 +12,7 @@ mod tests;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicUsize;
 
 use foldhash::HashMapExt;
 
@@ -48,6 +49,13 @@ pub struct RootReport {
     /// `None` when the folder was there; otherwise why it was not, and its articles come from
     /// the cache alone.
     pub offline: Option<String>,
+}
+
+/// How far a refresh is: files it found new or changed, and how many of them it has read.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub to_read: AtomicUsize,
+    pub read: AtomicUsize,
 }
 
 /// What a refresh did.
@@ -130,8 +138,17 @@ impl Loaded {
 impl Library {
     /// Refreshes the cache from `roots` (reading only changed files), then loads from it.
     pub fn open(roots: &[PathBuf], paths: &StorePaths) -> Result<Library, LoadError> {
+        Library::open_with_progress(roots, paths, &Progress::default())
+    }
+
+    /// [`Library::open`], counting in `progress` the files it reads, for another thread to show.
+    pub fn open_with_progress(
+        roots: &[PathBuf],
+        paths: &StorePaths,
+        progress: &Progress,
+    ) -> Result<Library, LoadError> {
         let (mut cache, mut notices) = open_cache(&paths.cache)?;
-        let refreshed = refresh::refresh(&mut cache, roots)?;
+        let refreshed = refresh::refresh(&mut cache, roots, progress)?;
         notices.extend(refreshed.notices);
         let mut library = load(
             cache,

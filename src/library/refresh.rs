@@ -2,13 +2,14 @@
 //! the two (both are in path order), parses only new and changed files, and forgets deleted ones.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 
 use rayon::prelude::*;
 
 use super::cache::{Cache, Entry, Stamp};
 use super::snapshot::Snapshot;
-use super::{LoadError, Problem, RefreshReport, RootReport, Severity, root_report, scan};
+use super::{LoadError, Problem, Progress, RefreshReport, RootReport, Severity, root_report, scan};
 use crate::article::{MAX_FILE_BYTES, ParseError, parse_article};
 
 pub(super) struct Refreshed {
@@ -20,7 +21,11 @@ pub(super) struct Refreshed {
     pub notices: Vec<String>,
 }
 
-pub(super) fn refresh(cache: &mut Cache, roots: &[PathBuf]) -> Result<Refreshed, LoadError> {
+pub(super) fn refresh(
+    cache: &mut Cache,
+    roots: &[PathBuf],
+    progress: &Progress,
+) -> Result<Refreshed, LoadError> {
     let mut refreshed = Refreshed {
         roots: Vec::new(),
         snapshots: Vec::new(),
@@ -38,7 +43,7 @@ pub(super) fn refresh(cache: &mut Cache, roots: &[PathBuf]) -> Result<Refreshed,
                 ));
                 cache.snapshot(&report.path)?
             }
-            None => refresh_root(cache, &report.path, &mut refreshed)?,
+            None => refresh_root(cache, &report.path, &mut refreshed, progress)?,
         };
         refreshed.roots.push(report);
         refreshed.snapshots.push(snapshot);
@@ -52,6 +57,7 @@ fn refresh_root(
     cache: &mut Cache,
     root: &str,
     refreshed: &mut Refreshed,
+    progress: &Progress,
 ) -> Result<Snapshot, LoadError> {
     // Walking is system calls and reading the snapshot is decoding: they overlap well.
     let (found, snapshot) = std::thread::scope(|scope| {
@@ -114,6 +120,7 @@ fn refresh_root(
     }
     refreshed.report.removed += removed.len();
     refreshed.report.parsed += changed.len();
+    progress.to_read.fetch_add(changed.len(), Ordering::Relaxed);
 
     let mut writer = cache.writer(root)?;
     let mut fresh = Vec::with_capacity(changed.len());
@@ -133,6 +140,7 @@ fn refresh_root(
             if matches!(entry, Entry::Problem(_)) {
                 problems += 1;
             }
+            progress.read.fetch_add(1, Ordering::Relaxed);
             fresh.push(writer.put(path, stamp, entry)?);
         }
         Ok::<_, LoadError>(())

@@ -62,8 +62,12 @@ impl HeadlineList<'_> {
             return;
         }
         if app.visible().is_empty() {
+            let reading = match app.refresh_progress() {
+                Some(progress) => format!("Reading the library folders: {progress}…"),
+                None => "Reading the library folders…".to_owned(),
+            };
             let text = if library.is_empty() && app.refreshing() {
-                "Reading the library folders…"
+                reading.as_str()
             } else if library.is_empty() {
                 "No articles yet."
             } else if app.query().editing {

@@ -51,10 +51,10 @@ pub fn draw(
 fn query_line(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<Position> {
     let query = app.query();
     let width = area.width as usize;
-    let refreshing = if app.refreshing() {
-        " ⟳ refreshing"
-    } else {
-        ""
+    let refreshing = match app.refresh_progress() {
+        Some(progress) => format!(" ⟳ {progress}"),
+        None if app.refreshing() => " ⟳ refreshing".to_owned(),
+        None => String::new(),
     };
     let sort = format!("{refreshing} sort: {} ", app.sort().name());
     let room = width.saturating_sub(sort.width());
