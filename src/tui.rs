@@ -198,6 +198,11 @@ fn draw(terminal: &mut DefaultTerminal, view: &mut View, app: &mut App) -> Resul
 fn handle_event(event: Event, app: &mut App, view: &View) {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => {
+            // Esc and a key typed right after it arrive as one Alt+key: nothing here is bound
+            // to Alt, so it is the two keys the user pressed.
+            if key.modifiers.contains(KeyModifiers::ALT) {
+                app.handle_key(Key::Esc);
+            }
             if let Some(key) = translate(key) {
                 app.handle_key(key);
             }
@@ -221,7 +226,11 @@ fn handle_event(event: Event, app: &mut App, view: &View) {
 /// The character a key event types into the query being edited, if it is one.
 fn typed_char(event: &Event, app: &App) -> Option<char> {
     match event {
-        Event::Key(key) if key.kind != KeyEventKind::Release && app.query().editing => {
+        Event::Key(key)
+            if key.kind != KeyEventKind::Release
+                && app.query().editing
+                && !key.modifiers.contains(KeyModifiers::ALT) =>
+        {
             match translate(*key)? {
                 Key::Char(c) => Some(c),
                 _ => None,
