@@ -1,7 +1,7 @@
 //! The interactive reader's terminal side: setup and teardown, and the event loop that turns keys
 //! and mouse events into actions, applies them, and draws.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -31,6 +31,12 @@ const TICK: Duration = Duration::from_millis(250);
 const WHEEL_LINES: i32 = 3;
 
 pub fn run(setup: &Setup) -> Result<ExitCode> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the reader needs a terminal; for output to a pipe or a file use `tidings list` \
+             or `tidings show ID`"
+        );
+    }
     let progress = Arc::new(Progress::default());
     let settings = Settings {
         sort: setup.config.sort,

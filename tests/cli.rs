@@ -409,3 +409,16 @@ fn killing_tidings_mid_write_never_loses_marks() {
     let index = stdout(&env.run_lib(&["index"]));
     assert!(index.contains("3000 articles"), "{index}");
 }
+
+#[test]
+fn the_reader_without_a_terminal_says_what_to_use_instead() {
+    let env = Env::new();
+    let output = env.run(&[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("needs a terminal") && stderr(&output).contains("tidings list"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(output.stdout.is_empty(), "no escape codes into a pipe");
+}
