@@ -11,7 +11,7 @@ use chrono::{Local, Utc};
 use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::app::{Context, Facets, Query, SearchIndex, SortMode, sorted};
+use crate::app::{Context, Facets, Query, SearchIndex, SortMode, sorted, without_drafts};
 use crate::article::{AiInfo, Article, Source};
 use crate::cli::{Cli, Command};
 use crate::config::{Config, Locations};
@@ -157,12 +157,7 @@ fn matching(
     candidates: &[u32],
 ) -> Vec<u32> {
     let Some(index) = index.filter(|_| !query.terms.is_empty()) else {
-        // What the index does for a query without terms: leave drafts out unless asked.
-        return candidates
-            .iter()
-            .copied()
-            .filter(|&i| config.show_drafts || !library.article(i as usize).draft)
-            .collect();
+        return without_drafts(library.articles(), candidates, config.show_drafts);
     };
     let context = Context {
         marks: library.all_marks(),

@@ -373,6 +373,16 @@ impl SearchIndex {
 /// Articles per text buffer.
 const TEXT_CHUNK: usize = 4096;
 
+/// What a query without terms matches, without needing an index: the `candidates` (in their
+/// order) that are not drafts, unless drafts are shown.
+pub fn without_drafts(articles: &[Article], candidates: &[u32], show_drafts: bool) -> Vec<u32> {
+    candidates
+        .iter()
+        .copied()
+        .filter(|&i| show_drafts || !articles[i as usize].draft)
+        .collect()
+}
+
 /// The lower-cased text of every article, a buffer per [`TEXT_CHUNK`] articles filled in
 /// parallel, and where each article's text ends in its buffer. Each buffer is sized up front, so
 /// it is allocated once.

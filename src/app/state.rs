@@ -12,7 +12,7 @@ use crate::library::{Library, Marks, Severity};
 use super::action::{Action, Focus};
 use super::filters::Filters;
 use super::format::thousands;
-use super::index::{Context, Facets, SearchIndex};
+use super::index::{Context, Facets, SearchIndex, without_drafts};
 use super::keys::{Key, action_for};
 use super::query::Query;
 use super::query_line::{QueryLine, narrows};
@@ -182,13 +182,7 @@ impl App {
             typed: Vec::new(),
         };
         if settings.headlines_first {
-            let (library, show_drafts) = (&app.library, app.show_drafts);
-            app.visible = app
-                .order
-                .iter()
-                .copied()
-                .filter(|&i| show_drafts || !library.article(i as usize).draft)
-                .collect();
+            app.visible = without_drafts(app.library.articles(), &app.order, app.show_drafts);
             app.select(0);
         } else {
             app.refilter();
@@ -542,22 +536,25 @@ impl App {
     }
 
     pub(super) fn keep_selection_in_view(&mut self) {
-        let rows = self.viewport.list_rows.max(1);
-        if self.selected < self.list_offset {
-            self.list_offset = self.selected;
-        } else if self.selected >= self.list_offset + rows {
-            self.list_offset = self.selected + 1 - rows;
-        }
-        let max_offset = self.visible.len().saturating_sub(rows);
-        self.list_offset = self.list_offset.min(max_offset);
+        let rows = self.viewport.list_rows;
+        let offset = offset_showing(self.list_offset, self.selected, rows);
+        self.list_offset = offset.min(self.visible.len().saturating_sub(rows.max(1)));
     }
 
     pub(super) fn keep_sidebar_cursor_in_view(&mut self) {
-        let rows = self.viewport.sidebar_rows.max(1);
-        if self.sidebar_cursor < self.sidebar_offset {
-            self.sidebar_offset = self.sidebar_cursor;
-        } else if self.sidebar_cursor >= self.sidebar_offset + rows {
-            self.sidebar_offset = self.sidebar_cursor + 1 - rows;
-        }
+        let rows = self.viewport.sidebar_rows;
+        self.sidebar_offset = offset_showing(self.sidebar_offset, self.sidebar_cursor, rows);
+    }
+}
+
+/// The scroll offset nearest `offset` that shows row `cursor` among `rows` rows.
+fn offset_showing(offset: usize, cursor: usize, rows: usize) -> usize {
+    let rows = rows.max(1);
+    if cursor < offset {
+        cursor
+    } else if cursor >= offset + rows {
+        cursor + 1 - rows
+    } else {
+        offset
     }
 }

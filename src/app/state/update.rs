@@ -58,6 +58,12 @@ impl App {
             return;
         }
         self.age_message();
+        self.insert_into_query(&text);
+    }
+
+    /// Inserts at the cursor and searches once: only the current results when the text can only
+    /// have narrowed them.
+    fn insert_into_query(&mut self, text: &str) {
         let mut narrower = self.query.at_end();
         for c in text.chars() {
             narrower = narrower && narrows(&self.query.text, c);
@@ -91,13 +97,7 @@ impl App {
             Action::StartQuery => self.query.begin(),
             Action::QueryInput(c) => {
                 if !c.is_control() {
-                    let narrower = self.query.at_end() && narrows(&self.query.text, c);
-                    self.query.insert(c);
-                    if narrower {
-                        self.narrow();
-                    } else {
-                        self.refilter();
-                    }
+                    self.insert_into_query(c.encode_utf8(&mut [0; 4]));
                 }
             }
             Action::QueryBackspace => {
