@@ -137,7 +137,7 @@ fn search(
     let order = sorted(library.articles(), sort);
     // Without terms there is nothing to look up: skip building the index.
     let index = (!query.terms.is_empty()).then(|| SearchIndex::build(library.articles()));
-    Ok(matching(index.as_ref(), library, config, &query, &order))
+    matching(index.as_ref(), library, config, &query, &order)
 }
 
 fn parse_query(text: &str) -> Result<Query> {
@@ -155,15 +155,20 @@ fn matching(
     config: &Config,
     query: &Query,
     candidates: &[u32],
-) -> Vec<u32> {
+) -> Result<Vec<u32>> {
     let Some(index) = index.filter(|_| !query.terms.is_empty()) else {
-        return without_drafts(library.articles(), candidates, config.show_drafts);
+        return Ok(without_drafts(
+            library.articles(),
+            candidates,
+            config.show_drafts,
+        ));
     };
-    let context = Context {
-        marks: library.all_marks(),
-        show_drafts: config.show_drafts,
-    };
-    index.search(query, &context, candidates)
+    let context = Context::of(library, config.show_drafts);
+    let searched = index.search(query, &context, candidates);
+    if let Some(error) = searched.errors.first() {
+        bail!("{error}");
+    }
+    Ok(searched.visible)
 }
 
 fn warn_about_problems(library: &Library) {
@@ -387,7 +392,7 @@ fn stats(setup: &Setup, query: &str) -> Result<ExitCode> {
     // Counts do not depend on order: no sort. One index serves the search and the counts.
     let index = SearchIndex::build(library.articles());
     let everything: Vec<u32> = (0..library.len() as u32).collect();
-    let matches = matching(Some(&index), &library, &setup.config, &query, &everything);
+    let matches = matching(Some(&index), &library, &setup.config, &query, &everything)?;
     let facets = index.facets(&matches);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     writeln!(out, "{} articles", facets.total)?;

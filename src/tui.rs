@@ -18,6 +18,7 @@ use ratatui::DefaultTerminal;
 
 use crate::app::{App, Effect, Key, Level, SearchIndex, Settings};
 use crate::commands::Setup;
+use crate::library::watch::FolderWatch;
 use crate::library::{Library, LoadError, Progress};
 use crate::ui::article::Zone;
 use crate::ui::{Theme, View};
@@ -55,24 +56,7 @@ pub fn run(setup: &Setup) -> Result<ExitCode> {
         let thread_progress = Arc::clone(&progress);
         std::thread::Builder::new()
             .name("refresh".into())
-            .spawn(move || {
-                // Walking the folders is cheap; a second copy of the library is not: load one
-                // only when something changed. The index is built here too, so the swap costs
-                // the reader no time.
-                let refreshed = match Library::has_changes(&roots, &paths) {
-                    Ok(false) => Ok(None),
-                    Ok(true) | Err(_) => {
-                        Library::open_with_progress(&roots, &paths, &thread_progress).map(
-                            |library| {
-                                let index = SearchIndex::build(library.articles());
-                                Some((library, index))
-                            },
-                        )
-                    }
-                };
-                // The receiver is gone only when the reader has quit.
-                let _ = sender.send(refreshed);
-            })
+            .spawn(move || refresh_while_open(&roots, &paths, &thread_progress, &sender))
             .context("cannot start the library refresh")?;
         (library, Some(receiver))
     };
@@ -89,6 +73,40 @@ pub fn run(setup: &Setup) -> Result<ExitCode> {
     let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result.map(|()| ExitCode::SUCCESS)
+}
+
+/// Checks the folders once at start, then again whenever they change (or on a timer where they
+/// cannot be watched), sending a new library each time something did. Runs until the reader quits.
+fn refresh_while_open(
+    roots: &[std::path::PathBuf],
+    paths: &crate::library::StorePaths,
+    progress: &Progress,
+    sender: &mpsc::Sender<Refreshed>,
+) {
+    // Watching starts before the first check, so nothing written meanwhile is missed.
+    let watch = FolderWatch::start(roots);
+    let mut first = true;
+    loop {
+        // Walking the folders is cheap; a second copy of the library is not: load one only when
+        // something changed. The index is built here too, so the swap costs the reader no time.
+        let refreshed = match Library::has_changes(roots, paths) {
+            Ok(false) => Ok(None),
+            Ok(true) | Err(_) => {
+                Library::open_with_progress(roots, paths, progress).map(|library| {
+                    let index = SearchIndex::build(library.articles());
+                    Some((library, index))
+                })
+            }
+        };
+        // After the first check, only news is worth a word.
+        let worth_sending = first || !matches!(refreshed, Ok(None));
+        // The receiver is gone only when the reader has quit.
+        if worth_sending && sender.send(refreshed).is_err() {
+            return;
+        }
+        first = false;
+        watch.wait();
+    }
 }
 
 /// ratatui's own hook restores the screen on a panic; mouse reporting must be switched off too,
@@ -147,22 +165,17 @@ fn event_loop(
                 progress.read.load(Ordering::Relaxed),
                 progress.to_read.load(Ordering::Relaxed),
             );
+            // The refresh goes on while the reader is open: it sends a library each time the
+            // folders changed.
             match receiver.try_recv() {
-                Ok(Ok(Some((library, index)))) => {
-                    app.replace_library(library, index);
-                    refresh = None;
-                }
-                Ok(Ok(None)) => {
-                    app.library_unchanged();
-                    refresh = None;
-                }
+                Ok(Ok(Some((library, index)))) => app.replace_library(library, index),
+                Ok(Ok(None)) => app.library_unchanged(),
                 Ok(Err(error)) => {
                     app.set_refreshing(false);
                     app.notify(
                         format!("could not refresh the library: {error}; showing the cache"),
                         Level::Error,
                     );
-                    refresh = None;
                 }
                 Err(TryRecvError::Empty) => {}
                 Err(TryRecvError::Disconnected) => {

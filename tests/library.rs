@@ -173,6 +173,64 @@ fn a_second_start_reads_only_what_changed() {
 }
 
 #[test]
+fn every_spelling_of_a_root_is_one_library_to_the_cache() {
+    let env = Env::new();
+    let root = env.root();
+    for n in 0..5 {
+        write(
+            &root.join(format!("a{n}.md")),
+            &article(
+                &format!("Story {n}"),
+                &n.to_string(),
+                "en",
+                "2026-03-01T10:00:00Z",
+            ),
+        );
+    }
+    fs::create_dir_all(env.dir.path().join("x")).unwrap();
+    let first = Library::open(std::slice::from_ref(&root), &env.paths()).unwrap();
+    assert_eq!(first.report().added, 5);
+    let paths = first
+        .articles()
+        .iter()
+        .map(|a| a.path.clone())
+        .collect::<Vec<_>>();
+    drop(first);
+    let mut slash = root.clone().into_os_string();
+    slash.push("/");
+    let spellings = [
+        PathBuf::from(slash),
+        env.dir.path().join("x/../news"),
+        env.dir.path().join("./news/."),
+    ];
+    #[cfg(unix)]
+    let spellings = {
+        let link = env.dir.path().join("link-to-news");
+        std::os::unix::fs::symlink(&root, &link).unwrap();
+        let mut all = spellings.to_vec();
+        all.push(link);
+        all
+    };
+    for spelling in spellings {
+        let again = Library::open(std::slice::from_ref(&spelling), &env.paths()).unwrap();
+        let report = again.report();
+        assert_eq!(
+            (report.added, report.parsed, again.len()),
+            (0, 0, 5),
+            "{} re-read the library",
+            spelling.display()
+        );
+        let same = again
+            .articles()
+            .iter()
+            .map(|a| a.path.clone())
+            .collect::<Vec<_>>();
+        assert_eq!(same, paths, "{}", spelling.display());
+        assert_eq!(again.roots().len(), 1);
+    }
+}
+
+#[test]
 fn a_missing_root_is_served_from_the_cache() {
     let env = Env::new();
     write(

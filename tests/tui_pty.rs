@@ -395,6 +395,41 @@ fn launch_lists_the_headlines_with_count_and_sort() {
 }
 
 #[test]
+fn a_file_added_while_the_reader_runs_appears_without_a_key() {
+    let env = four_stories();
+    // Once to fill the cache, then the start this test is about: from a cached library.
+    drop(Tui::start_and_wait(&env, 120, 36, &TITLES));
+    let tui = Tui::start_and_wait(&env, 120, 36, &TITLES);
+    let newcomer = "Ferry service resumes";
+    write_article(
+        &env.library(),
+        &Story {
+            file: "ferry.md",
+            id: 9,
+            title: newcomer,
+            sentiment: "POSITIVE",
+            tags: "PORTS",
+            body: "The first crossing left on time.",
+        },
+    );
+    tui.wait_for("the new headline, on top, no key pressed", |s| {
+        let list = s.columns(0, 56);
+        let rows: Vec<&str> = list.lines().collect();
+        let newest = rows.iter().position(|row| row.contains(newcomer));
+        let next = rows.iter().position(|row| row.contains(HARBOR));
+        s.contains(" Headlines 5 / 5 ")
+            && newest.is_some()
+            && newest < next
+            && s.contains("1 added")
+    });
+    // And one that goes away leaves.
+    fs::remove_file(env.library().join("orchard.md")).unwrap();
+    tui.wait_for("the removed headline gone", |s| {
+        s.contains(" Headlines 4 / 4 ") && !s.contains(ORCHARD)
+    });
+}
+
+#[test]
 fn query_narrows_enter_keeps_esc_restores_and_x_clears() {
     let env = four_stories();
     let mut tui = Tui::start_and_wait(&env, 120, 36, &TITLES);

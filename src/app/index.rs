@@ -1,10 +1,11 @@
-//! The in-memory search index: lower-cased text and interned facet values per article, built once
+//! The in-memory search index: interned facet values and compact columns per article, built once
 //! per library so that each keystroke filters and counts with plain comparisons and array bumps.
+//! Words are looked up in the library's full-text index on disk, once per query, not per article.
 
 use rayon::prelude::*;
 
 use crate::article::{Article, Sentiment};
-use crate::library::Marks;
+use crate::library::{Library, Marks, Scope};
 
 use super::query::{Filter, Flag, Query};
 
@@ -31,13 +32,6 @@ impl Interner {
 const NONE: u32 = u32::MAX;
 
 pub struct SearchIndex {
-    /// Every article's searchable text, lower-cased, one after another in a buffer per
-    /// [`TEXT_CHUNK`] articles (a string per article would cost an allocation each and memory
-    /// besides; one buffer for all could not be filled in parallel).
-    text: Vec<String>,
-    /// Where each article's text ends in its chunk's buffer; it starts where the previous one's
-    /// ends, or at 0 for the first of a chunk.
-    text_ends: Vec<usize>,
     /// Tag ids of every article, one after another; article `i`'s are
     /// `tag_ids[tag_starts[i]..tag_starts[i + 1]]`. One flat array keeps counting cache-friendly.
     tag_ids: Vec<u32>,
@@ -71,9 +65,11 @@ pub struct Facets {
 }
 
 /// A query resolved against the index: names turned into ids once, not per article.
-enum Compiled<'q> {
-    /// A vectorised substring search, set up once per query.
-    Text(Box<memchr::memmem::Finder<'q>>),
+enum Compiled {
+    /// The articles the full-text index found, by article index.
+    Matches(Vec<bool>),
+    /// A word with nothing searchable in it (punctuation alone): it does not narrow the list.
+    Everything,
     Ids {
         of: Dimension,
         ids: Vec<u32>,
@@ -82,7 +78,7 @@ enum Compiled<'q> {
     Since(chrono::DateTime<chrono::Utc>),
     Before(chrono::DateTime<chrono::Utc>),
     Is(Flag),
-    Any(Vec<Compiled<'q>>),
+    Any(Vec<Compiled>),
 }
 
 #[derive(Clone, Copy)]
@@ -103,23 +99,64 @@ pub struct Context<'a> {
     pub marks: &'a [Marks],
     /// Drafts are hidden unless the settings or the query (`is:draft`) ask for them.
     pub show_drafts: bool,
+    /// Finds the articles whose text holds words.
+    pub text: &'a dyn TextSearch,
+}
+
+impl<'a> Context<'a> {
+    /// The library's marks and text.
+    pub fn of(library: &'a Library, show_drafts: bool) -> Context<'a> {
+        Context {
+            marks: library.all_marks(),
+            show_drafts,
+            text: library,
+        }
+    }
+}
+
+/// Full-text search: the articles (by index) whose text holds `words` in `scope`, `None` when
+/// the words hold nothing searchable.
+pub trait TextSearch {
+    fn text_matches(&self, words: &str, scope: Scope) -> Result<Option<Vec<u32>>, String>;
+}
+
+impl TextSearch for Library {
+    fn text_matches(&self, words: &str, scope: Scope) -> Result<Option<Vec<u32>>, String> {
+        Library::text_matches(self, words, scope)
+    }
+}
+
+/// The articles a query matched, and what went wrong looking up its words, if anything.
+#[derive(Debug, Default)]
+pub struct Searched {
+    pub visible: Vec<u32>,
+    pub errors: Vec<String>,
 }
 
 impl SearchIndex {
-    /// The whole index. Lower-casing every text is most of the work and parallel; interning is
-    /// a hash lookup per value and runs beside it, in article order so ids are stable.
+    /// Interning is a hash lookup per value, in article order so ids are stable.
     pub fn build(articles: &[Article]) -> SearchIndex {
-        let ((text, text_ends), mut index) =
-            rayon::join(|| haystacks(articles), || columns(articles));
-        index.text = text;
-        index.text_ends = text_ends;
+        let mut tag_starts = Vec::with_capacity(articles.len() + 1);
+        tag_starts.push(0);
+        let mut index = SearchIndex {
+            tag_ids: Vec::with_capacity(articles.len() * 4),
+            tag_starts,
+            sentiments: Vec::with_capacity(articles.len()),
+            published: Vec::with_capacity(articles.len()),
+            flags: Vec::with_capacity(articles.len()),
+            sources: Vec::with_capacity(articles.len()),
+            categories: Vec::with_capacity(articles.len()),
+            langs: Vec::with_capacity(articles.len()),
+            tag_names: Interner::default(),
+            source_names: Interner::default(),
+            category_names: Interner::default(),
+            lang_names: Interner::default(),
+            source_keys: Vec::new(),
+        };
+        for article in articles {
+            index.intern(article);
+        }
         index
-    }
-
-    /// Everything but the lower-cased text: enough to list, filter by field and count, at a
-    /// fraction of the cost, so a first screen need not wait for [`SearchIndex::add_text`].
-    pub fn build_without_text(articles: &[Article]) -> SearchIndex {
-        columns(articles)
     }
 
     /// How many articles the index covers.
@@ -129,17 +166,6 @@ impl SearchIndex {
 
     pub fn is_empty(&self) -> bool {
         self.sentiments.is_empty()
-    }
-
-    /// Whether word and phrase terms can be searched.
-    pub fn has_text(&self) -> bool {
-        self.text_ends.len() == self.sentiments.len()
-    }
-
-    pub fn add_text(&mut self, articles: &[Article]) {
-        if !self.has_text() {
-            (self.text, self.text_ends) = haystacks(articles);
-        }
     }
 
     fn intern(&mut self, article: &Article) {
@@ -193,16 +219,6 @@ impl SearchIndex {
         &self.lang_names.names[id]
     }
 
-    fn haystack(&self, i: usize) -> Option<&str> {
-        let end = *self.text_ends.get(i)?;
-        let start = if i % TEXT_CHUNK == 0 {
-            0
-        } else {
-            self.text_ends[i - 1]
-        };
-        Some(&self.text[i / TEXT_CHUNK][start..end])
-    }
-
     fn tags(&self, i: usize) -> &[u32] {
         &self.tag_ids[self.tag_starts[i] as usize..self.tag_starts[i + 1] as usize]
     }
@@ -220,14 +236,21 @@ impl SearchIndex {
 
     /// The articles of `candidates` (in their order) that match `query`. Both cores share the
     /// work; the order of the result is the order of `candidates`.
-    pub fn search(&self, query: &Query, context: &Context<'_>, candidates: &[u32]) -> Vec<u32> {
-        let compiled: Vec<(bool, Compiled<'_>)> = query
+    pub fn search(&self, query: &Query, context: &Context<'_>, candidates: &[u32]) -> Searched {
+        let mut errors = Vec::new();
+        let compiled: Vec<(bool, Compiled)> = query
             .terms
             .iter()
-            .map(|term| (term.negated, self.compile(&term.filter)))
+            .map(|term| {
+                (
+                    term.negated,
+                    self.compile(&term.filter, context, &mut errors),
+                )
+            })
             .collect();
         let show_drafts = context.show_drafts || query.wants_drafts();
-        candidates
+        let marks = context.marks;
+        let visible = candidates
             .par_iter()
             .with_min_len(4096)
             .copied()
@@ -236,12 +259,44 @@ impl SearchIndex {
                 (show_drafts || self.flags[i] & DRAFT == 0)
                     && compiled
                         .iter()
-                        .all(|(negated, term)| self.matches(term, i, context) != *negated)
+                        .all(|(negated, term)| self.matches(term, i, marks) != *negated)
             })
-            .collect()
+            .collect();
+        Searched { visible, errors }
     }
 
-    fn compile<'q>(&self, filter: &'q Filter) -> Compiled<'q> {
+    /// Looks words up in the text index, once for the whole query.
+    fn text(
+        &self,
+        words: &str,
+        scope: Scope,
+        context: &Context<'_>,
+        errors: &mut Vec<String>,
+    ) -> Compiled {
+        match context.text.text_matches(words, scope) {
+            Ok(Some(found)) => {
+                let mut matches = vec![false; self.len()];
+                for index in found {
+                    if let Some(slot) = matches.get_mut(index as usize) {
+                        *slot = true;
+                    }
+                }
+                Compiled::Matches(matches)
+            }
+            Ok(None) => Compiled::Everything,
+            Err(error) => {
+                errors.push(format!("cannot search the text for {words:?}: {error}"));
+                Compiled::Matches(Vec::new())
+            }
+        }
+    }
+
+    fn compile(
+        &self,
+        filter: &Filter,
+        context: &Context<'_>,
+        errors: &mut Vec<String>,
+    ) -> Compiled {
         let exact = |names: &Interner, value: &str| -> Vec<u32> {
             names
                 .names
@@ -252,9 +307,8 @@ impl SearchIndex {
                 .collect()
         };
         match filter {
-            Filter::Text(text) => {
-                Compiled::Text(Box::new(memchr::memmem::Finder::new(text.as_bytes())))
-            }
+            Filter::Text(words) => self.text(words, Scope::Everywhere, context, errors),
+            Filter::Title(words) => self.text(words, Scope::Title, context, errors),
             Filter::Tag(tag) => Compiled::Ids {
                 of: Dimension::Tag,
                 ids: exact(&self.tag_names, tag),
@@ -284,18 +338,19 @@ impl SearchIndex {
             Filter::Since(when) => Compiled::Since(*when),
             Filter::Before(when) => Compiled::Before(*when),
             Filter::Is(flag) => Compiled::Is(*flag),
-            Filter::Any(filters) => {
-                Compiled::Any(filters.iter().map(|filter| self.compile(filter)).collect())
-            }
+            Filter::Any(filters) => Compiled::Any(
+                filters
+                    .iter()
+                    .map(|filter| self.compile(filter, context, errors))
+                    .collect(),
+            ),
         }
     }
 
-    fn matches(&self, term: &Compiled<'_>, i: usize, context: &Context<'_>) -> bool {
+    fn matches(&self, term: &Compiled, i: usize, marks: &[Marks]) -> bool {
         match term {
-            // Without text (see `has_text`) no word matches: callers add it before searching.
-            Compiled::Text(finder) => self
-                .haystack(i)
-                .is_some_and(|haystack| finder.find(haystack.as_bytes()).is_some()),
+            Compiled::Matches(matches) => matches.get(i).copied().unwrap_or(false),
+            Compiled::Everything => true,
             Compiled::Ids { of, ids } => match of {
                 Dimension::Tag => self.tags(i).iter().any(|tag| ids.contains(tag)),
                 Dimension::Source => ids.contains(&self.sources[i]),
@@ -310,13 +365,13 @@ impl SearchIndex {
                 self.published[i] != i64::MIN && self.published[i] < when.timestamp_millis()
             }
             Compiled::Is(flag) => match flag {
-                Flag::Unread => !context.marks[i].read,
-                Flag::Read => context.marks[i].read,
-                Flag::Starred => context.marks[i].starred,
+                Flag::Unread => !marks[i].read,
+                Flag::Read => marks[i].read,
+                Flag::Starred => marks[i].starred,
                 Flag::Draft => self.flags[i] & DRAFT != 0,
                 Flag::Pinned => self.flags[i] & PINNED != 0,
             },
-            Compiled::Any(terms) => terms.iter().any(|term| self.matches(term, i, context)),
+            Compiled::Any(terms) => terms.iter().any(|term| self.matches(term, i, marks)),
         }
     }
 
@@ -370,9 +425,6 @@ impl SearchIndex {
         facets
     }
 }
-/// Articles per text buffer.
-const TEXT_CHUNK: usize = 4096;
-
 /// What a query without terms matches, without needing an index: the `candidates` (in their
 /// order) that are not drafts, unless drafts are shown.
 pub fn without_drafts(articles: &[Article], candidates: &[u32], show_drafts: bool) -> Vec<u32> {
@@ -381,123 +433,6 @@ pub fn without_drafts(articles: &[Article], candidates: &[u32], show_drafts: boo
         .copied()
         .filter(|&i| show_drafts || !articles[i as usize].draft)
         .collect()
-}
-
-/// The lower-cased text of every article, a buffer per [`TEXT_CHUNK`] articles filled in
-/// parallel, and where each article's text ends in its buffer. Each buffer is sized up front, so
-/// it is allocated once.
-fn haystacks(articles: &[Article]) -> (Vec<String>, Vec<usize>) {
-    let chunks: Vec<(String, Vec<usize>)> = articles
-        .par_chunks(TEXT_CHUNK)
-        .map(|chunk| {
-            let size: usize = chunk
-                .iter()
-                .map(|article| {
-                    let fields = article.title.len()
-                        + article.description.len()
-                        + article.source.name.len()
-                        + article.source.key.len()
-                        + article.category.as_ref().map_or(0, |c| c.len());
-                    let tags: usize = article.tags.iter().map(|tag| tag.len() + 1).sum();
-                    fields + tags + 5
-                })
-                .sum();
-            let mut text = String::with_capacity(size);
-            let mut ends = Vec::with_capacity(chunk.len());
-            for article in chunk {
-                push_haystack(&mut text, article);
-                ends.push(text.len());
-            }
-            (text, ends)
-        })
-        .collect();
-    let mut texts = Vec::with_capacity(chunks.len());
-    let mut ends = Vec::with_capacity(articles.len());
-    for (text, chunk_ends) in chunks {
-        texts.push(text);
-        ends.extend(chunk_ends);
-    }
-    (texts, ends)
-}
-
-/// The index without its text: interned facet values and per-article columns.
-fn columns(articles: &[Article]) -> SearchIndex {
-    let mut tag_starts = Vec::with_capacity(articles.len() + 1);
-    tag_starts.push(0);
-    let mut index = SearchIndex {
-        text: Vec::new(),
-        text_ends: Vec::new(),
-        tag_ids: Vec::with_capacity(articles.len() * 4),
-        tag_starts,
-        sentiments: Vec::with_capacity(articles.len()),
-        published: Vec::with_capacity(articles.len()),
-        flags: Vec::with_capacity(articles.len()),
-        sources: Vec::with_capacity(articles.len()),
-        categories: Vec::with_capacity(articles.len()),
-        langs: Vec::with_capacity(articles.len()),
-        tag_names: Interner::default(),
-        source_names: Interner::default(),
-        category_names: Interner::default(),
-        lang_names: Interner::default(),
-        source_keys: Vec::new(),
-    };
-    for article in articles {
-        index.intern(article);
-    }
-    index
-}
-
-/// The article's searchable fields, lower-cased, each after a separator no query can contain so
-/// that words of two fields never join.
-fn push_haystack(haystack: &mut String, article: &Article) {
-    for part in [
-        article.title.as_str(),
-        article.description.as_str(),
-        article.source.name.as_str(),
-        article.source.key.as_str(),
-        article.category.as_deref().unwrap_or(""),
-    ]
-    .into_iter()
-    .chain(article.tags.iter().map(|tag| tag.as_str()))
-    {
-        haystack.push('\u{1f}');
-        push_lowercase(haystack, part);
-    }
-}
-
-/// Appends `text` lower-cased as `char::to_lowercase` does it, with shortcuts for runs of ASCII
-/// and for the Cyrillic and punctuation blocks that most non-ASCII text here is made of.
-fn push_lowercase(out: &mut String, text: &str) {
-    let mut rest = text;
-    loop {
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
-        let from = out.len();
-        out.push_str(&rest[..ascii]);
-        out[from..].make_ascii_lowercase();
-        // At a character that is not ASCII, or the end: go char by char to the next ASCII one.
-        let mut chars = rest[ascii..].chars();
-        loop {
-            let here = chars.as_str();
-            match chars.next() {
-                None => return,
-                Some(c) if c.is_ascii() => {
-                    rest = here;
-                    break;
-                }
-                Some(c @ '\u{400}'..='\u{40f}') => out.push(shifted(c, 0x50)),
-                Some(c @ '\u{410}'..='\u{42f}') => out.push(shifted(c, 0x20)),
-                Some(c @ ('\u{430}'..='\u{45f}' | '\u{2000}'..='\u{206f}')) => out.push(c),
-                Some(c) => out.extend(c.to_lowercase()),
-            }
-        }
-    }
-}
-
-fn shifted(c: char, by: u32) -> char {
-    char::from_u32(c as u32 + by).unwrap_or(c)
 }
 
 impl Facets {
@@ -515,80 +450,5 @@ impl Facets {
             .collect();
         ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked
-    }
-}
-
-#[cfg(test)]
-mod lowercase_tests {
-    use super::push_lowercase;
-
-    #[test]
-    fn shortcuts_lower_case_like_char_to_lowercase() {
-        let mut every = String::new();
-        for c in ('\u{0}'..='\u{2fff}').chain(['İ', 'Σ', 'ẞ', '😀']) {
-            every.push(c);
-        }
-        let text = format!("Bitcoin ТЕСТ Їжак — ҐРУНТ… {every} ÉCOLE end");
-        let mut fast = String::new();
-        push_lowercase(&mut fast, &text);
-        let slow: String = text.chars().flat_map(char::to_lowercase).collect();
-        assert_eq!(fast, slow);
-    }
-}
-
-#[cfg(test)]
-mod search_tests {
-    use super::*;
-    use crate::app::Query;
-    use crate::article::{ArticleId, Source};
-    use chrono::Utc;
-
-    fn article(n: usize) -> Article {
-        Article {
-            id: ArticleId(format!("a/{n}").into()),
-            path: format!("{n}.md"),
-            title: format!("Headline number{n} ÜBER"),
-            description: String::new(),
-            published_at: None,
-            updated_at: None,
-            lang: None,
-            external_id: None,
-            source: Source::default(),
-            category: None,
-            tags: vec![format!("T{}", n % 3).into()],
-            sticky_weight: 0.0,
-            sentiment: Sentiment::ALL[n % 4],
-            score: 0.0,
-            draft: false,
-            ai: None,
-        }
-    }
-
-    #[test]
-    fn text_is_found_on_both_sides_of_every_buffer_boundary() {
-        let articles: Vec<Article> = (0..3 * TEXT_CHUNK + 5).map(article).collect();
-        let mut index = SearchIndex::build_without_text(&articles);
-        assert!(!index.has_text());
-        index.add_text(&articles);
-        assert!(index.has_text());
-        let all: Vec<u32> = (0..articles.len() as u32).collect();
-        let context = Context {
-            marks: &vec![Marks::default(); articles.len()],
-            show_drafts: false,
-        };
-        for n in [
-            0,
-            TEXT_CHUNK - 1,
-            TEXT_CHUNK,
-            2 * TEXT_CHUNK,
-            3 * TEXT_CHUNK + 4,
-        ] {
-            let query = Query::parse(&format!("\"number{n} über\""), Utc::now());
-            assert_eq!(index.search(&query, &context, &all), [n as u32], "{n}");
-        }
-        let facets = index.facets(&all);
-        assert_eq!(facets.total, articles.len());
-        assert_eq!(facets.sentiment.iter().sum::<usize>(), articles.len());
-        assert_eq!(facets.tags.iter().sum::<usize>(), articles.len());
     }
 }

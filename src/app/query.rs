@@ -1,6 +1,6 @@
 //! The query language shared by `tidings list` and the live `/` filter.
 //!
-//! Free words (all must match), `"quoted phrases"`, `tag:X`, `source:X`, `cat:X`, `lang:X`,
+//! Free words (all must match), `"quoted phrases"`, `title:X`, `tag:X`, `source:X`, `cat:X`, `lang:X`,
 //! `sentiment:pos|neg|neu|unknown`, `since:7d`, `since:2026-01-01`, `before:…`,
 //! `is:unread|read|starred|draft|pinned`, and `-` before any term to negate it. `tag:`, `source:`,
 //! `cat:` and `lang:` take alternatives separated by `|`.
@@ -11,8 +11,11 @@ use crate::article::{Sentiment, parse_date};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Filter {
-    /// Lower-cased; matched as a substring of title, description, tags, source and category.
+    /// Words found in the article's text: title, description, tags, source, category and body
+    /// (each word, or the start of one; several in quotes as a phrase).
     Text(String),
+    /// Words found in the title.
+    Title(String),
     Tag(String),
     Source(String),
     Category(String),
@@ -126,6 +129,7 @@ fn parse_term(token: &str, now: DateTime<Utc>) -> Result<Option<Filter>, String>
         )));
     }
     let filter = match field.as_str() {
+        "title" => Filter::Title(value.to_lowercase()),
         "tag" | "tags" => Filter::Tag(value.to_uppercase()),
         "source" | "src" => Filter::Source(value.to_lowercase()),
         "cat" | "category" => Filter::Category(value.to_lowercase()),
@@ -164,7 +168,8 @@ fn parse_term(token: &str, now: DateTime<Utc>) -> Result<Option<Filter>, String>
 fn is_field(field: &str) -> bool {
     matches!(
         field,
-        "tag"
+        "title"
+            | "tag"
             | "tags"
             | "source"
             | "src"

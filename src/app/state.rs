@@ -132,12 +132,12 @@ pub struct App {
 
 impl App {
     pub fn new(library: Library, settings: Settings) -> App {
-        // The text is indexed after the first screen is drawn (see `complete_index`), and with
-        // `headlines_first` the counts too.
+        // With `headlines_first` the columns (and so the counts) come after the first screen is
+        // drawn (see `complete_index`).
         let index = if settings.headlines_first {
-            SearchIndex::build_without_text(&[])
+            SearchIndex::build(&[])
         } else {
-            SearchIndex::build_without_text(library.articles())
+            SearchIndex::build(library.articles())
         };
         let order = sorted(library.articles(), settings.sort);
         let mut app = App {
@@ -428,6 +428,8 @@ impl App {
         self.order = sorted(self.library.articles(), self.sort);
         self.details = None;
         self.shown = shown_id.and_then(|id| self.find_by_id(&id));
+        // Indices mean other articles now: read the shown one's text again.
+        self.load_details();
         self.refilter_keeping(selected_id.and_then(|id| self.find_by_id(&id)));
         let mut text = format!(
             "library refreshed: {} added, {} updated, {} removed ({} → {} articles)",

@@ -9,6 +9,8 @@ mod snapshot;
 pub mod state;
 #[cfg(test)]
 mod tests;
+pub mod text_index;
+pub mod watch;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,6 +22,8 @@ use crate::article::{Article, ArticleDetails, parse_article};
 use cache::{Cache, CacheError};
 use snapshot::{Outcome, Snapped, SnappedEntry, Snapshot};
 pub use state::{Marks, StateError, StateStore};
+pub use text_index::Scope;
+use text_index::{TextIndex, TextIndexError};
 
 /// Where the library keeps what it derives (cache) and what the user owns (state).
 #[derive(Debug, Clone)]
@@ -73,6 +77,8 @@ pub struct RefreshReport {
 pub enum LoadError {
     #[error(transparent)]
     Cache(#[from] CacheError),
+    #[error(transparent)]
+    Text(#[from] TextIndexError),
     #[error("cannot create {path}: {source}")]
     CreateDir {
         path: PathBuf,
@@ -107,6 +113,12 @@ pub struct Library {
     cache: Option<Cache>,
     builtin: Vec<ArticleDetails>,
     state: StateStore,
+    /// Every article's text, searchable; `None` when it could not be opened (words then find
+    /// nothing, and the notices say why).
+    text: Option<TextIndex>,
+    /// Article index by the text index's document key (a cache file id, or a sample's slot),
+    /// built on the first search.
+    article_of_key: std::sync::OnceLock<Vec<u32>>,
 }
 
 /// Articles as loaded, before de-duplication: one entry per file, in columns.
@@ -148,7 +160,8 @@ impl Library {
         progress: &Progress,
     ) -> Result<Library, LoadError> {
         let (mut cache, mut notices) = open_cache(&paths.cache)?;
-        let refreshed = refresh::refresh(&mut cache, roots, progress)?;
+        let text = TextIndex::open(&text_index_dir(&paths.cache))?;
+        let refreshed = refresh::refresh(&mut cache, &text, roots, progress)?;
         notices.extend(refreshed.notices);
         let mut library = load(
             cache,
@@ -157,6 +170,7 @@ impl Library {
             &paths.state,
             notices,
         );
+        library.text = Some(text);
         library.report = refreshed.report;
         library.problems.extend(refreshed.skipped);
         library.sort_problems();
@@ -169,6 +183,9 @@ impl Library {
     /// asks this before it loads a second copy of a large library in the background.
     pub fn has_changes(roots: &[PathBuf], paths: &StorePaths) -> Result<bool, LoadError> {
         let (cache, _) = open_cache(&paths.cache)?;
+        if !TextIndex::open(&text_index_dir(&paths.cache))?.is_complete() {
+            return Ok(true);
+        }
         for root in roots {
             let report = root_report(root);
             if report.offline.is_some() {
@@ -207,7 +224,13 @@ impl Library {
             .iter()
             .map(|report| cache.snapshot(&report.path))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(load(cache, reports, snapshots, &paths.state, notices))
+        let mut library = load(cache, reports, snapshots, &paths.state, notices);
+        // Read only: the refresh that follows builds or completes it.
+        match TextIndex::open(&text_index_dir(&paths.cache)) {
+            Ok(text) => library.text = Some(text),
+            Err(error) => library.notices.push(format!("{error}; words find nothing")),
+        }
+        Ok(library)
     }
 
     /// The embedded sample library, with marks kept in the same state store as any other.
@@ -235,9 +258,60 @@ impl Library {
             path: "built-in samples".to_owned(),
             offline: None,
         }];
+        let text = TextIndex::in_memory();
+        let indexed = text.writer().and_then(|mut writer| {
+            // Sample `slot` is the `slot`th article loaded: both grow together above.
+            for (slot, (article, details)) in loaded.articles.iter().zip(&builtin).enumerate() {
+                writer.put(slot as i64, article, details);
+            }
+            writer.commit()?;
+            text.reload()
+        });
+        if let Err(error) = indexed {
+            notices.push(format!("{error}; words find nothing"));
+        }
         let mut library = assemble(loaded, problems, roots, state, notices);
         library.builtin = builtin;
+        library.text = Some(text);
         library
+    }
+
+    /// The articles whose text holds `words` in `scope` (see [`TextIndex::search`]), by article
+    /// index; `None` when `words` hold nothing searchable.
+    pub fn text_matches(&self, words: &str, scope: Scope) -> Result<Option<Vec<u32>>, String> {
+        let Some(text) = &self.text else {
+            return Err("the text index could not be opened".to_owned());
+        };
+        let Some(keys) = text.search(words, scope).map_err(|e| e.to_string())? else {
+            return Ok(None);
+        };
+        let article_of_key = self.article_of_key.get_or_init(|| {
+            let key = |details: &DetailsRef| match *details {
+                DetailsRef::Cache(file_id) => usize::try_from(file_id).unwrap_or(usize::MAX),
+                DetailsRef::Builtin(slot) => slot,
+            };
+            let len = self
+                .details
+                .iter()
+                .map(key)
+                .filter(|&k| k != usize::MAX)
+                .max();
+            let mut table = vec![u32::MAX; len.map_or(0, |max| max + 1)];
+            for (index, details) in self.details.iter().enumerate() {
+                if let Some(slot) = table.get_mut(key(details)) {
+                    *slot = index as u32;
+                }
+            }
+            table
+        });
+        // A key the library does not hold (a file not loaded, or a duplicate id that lost) is
+        // no match.
+        Ok(Some(
+            keys.into_iter()
+                .filter_map(|key| article_of_key.get(key as usize).copied())
+                .filter(|&index| index != u32::MAX)
+                .collect(),
+        ))
     }
 
     pub fn articles(&self) -> &[Article] {
@@ -343,11 +417,9 @@ impl Library {
 
     /// Finds an article by full id, short id, path, or an unambiguous prefix of an id.
     pub fn find(&self, query: &str) -> Result<usize, FindError> {
-        // Paths are kept absolute, as the roots are: `news/a.md` means the one under the
-        // current folder.
-        let absolute = std::path::absolute(query)
-            .ok()
-            .map(|path| path.display().to_string());
+        // Paths are kept as found under the canonical roots: `news/a.md` means the one under
+        // the current folder, however it is reached.
+        let absolute = Some(canonical(Path::new(query)).display().to_string());
         let exact = self.articles.iter().position(|a| {
             a.id.0 == query
                 || a.path == query
@@ -406,6 +478,11 @@ impl Library {
     }
 }
 
+/// The text index lives beside the cache database: `cache.db` → `cache.index/`.
+fn text_index_dir(cache: &Path) -> PathBuf {
+    cache.with_extension("index")
+}
+
 fn open_cache(path: &Path) -> Result<(Cache, Vec<String>), LoadError> {
     create_parent(path)?;
     let (cache, notice) = Cache::open(path)?;
@@ -442,11 +519,43 @@ fn create_parent(path: &Path) -> Result<(), LoadError> {
     }
 }
 
+/// The one name of a folder, however it was spelled (`news`, `news/`, `x/../news`, a link to it),
+/// so that the cache holds each library once.
 fn root_key(root: &Path) -> String {
-    std::path::absolute(root)
-        .unwrap_or_else(|_| root.to_owned())
-        .display()
-        .to_string()
+    canonical(root).display().to_string()
+}
+
+/// `path` with links resolved where it exists. A missing path (an unmounted disk) keeps its
+/// existing ancestor resolved and the rest normalised by hand, so it names the same cache entry
+/// it named while it was there, as long as the missing part held no links.
+pub(crate) fn canonical(path: &Path) -> PathBuf {
+    if let Ok(resolved) = std::fs::canonicalize(path) {
+        return resolved;
+    }
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut normal = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                normal.pop();
+            }
+            other => normal.push(other),
+        }
+    }
+    let mut missing = Vec::new();
+    let mut existing = normal.as_path();
+    while let Some(parent) = existing.parent() {
+        if let Ok(resolved) = std::fs::canonicalize(existing) {
+            return missing
+                .iter()
+                .rev()
+                .fold(resolved, |path, part| path.join(part));
+        }
+        missing.extend(existing.file_name());
+        existing = parent;
+    }
+    normal
 }
 
 fn root_report(root: &Path) -> RootReport {
@@ -598,6 +707,8 @@ fn assemble(
         cache: None,
         builtin: Vec::new(),
         state,
+        text: None,
+        article_of_key: std::sync::OnceLock::new(),
     };
     library.sort_problems();
     library

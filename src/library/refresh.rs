@@ -8,9 +8,13 @@ use std::sync::mpsc;
 use rayon::prelude::*;
 
 use super::cache::{Cache, Entry, Stamp};
-use super::snapshot::Snapshot;
+use super::snapshot::{ChunkChanges, Snapshot};
+use super::text_index::TextIndex;
 use super::{LoadError, Problem, Progress, RefreshReport, RootReport, Severity, root_report, scan};
 use crate::article::{MAX_FILE_BYTES, ParseError, parse_article};
+
+/// Files read between two commits of a long refresh.
+const COMMIT_EVERY: usize = 8192;
 
 pub(super) struct Refreshed {
     pub roots: Vec<RootReport>,
@@ -23,9 +27,22 @@ pub(super) struct Refreshed {
 
 pub(super) fn refresh(
     cache: &mut Cache,
+    text: &TextIndex,
     roots: &[PathBuf],
     progress: &Progress,
 ) -> Result<Refreshed, LoadError> {
+    if !text.is_complete() {
+        // A new text index (first run of this version, or the old one was unreadable): every
+        // cached article is indexed from the cache, offline roots included, files unread.
+        let mut writer = text.writer()?;
+        writer.clear()?;
+        cache.for_each_document(|file_id, article, details| {
+            writer.put(file_id, article, details);
+        })?;
+        writer.commit()?;
+        text.mark_complete()?;
+        text.reload()?;
+    }
     let mut refreshed = Refreshed {
         roots: Vec::new(),
         snapshots: Vec::new(),
@@ -43,7 +60,7 @@ pub(super) fn refresh(
                 ));
                 cache.snapshot(&report.path)?
             }
-            None => refresh_root(cache, &report.path, &mut refreshed, progress)?,
+            None => refresh_root(cache, text, &report.path, &mut refreshed, progress)?,
         };
         refreshed.roots.push(report);
         refreshed.snapshots.push(snapshot);
@@ -55,6 +72,7 @@ pub(super) fn refresh(
 /// articles, not the bodies) and stores the chunks of the snapshot that changed.
 fn refresh_root(
     cache: &mut Cache,
+    text: &TextIndex,
     root: &str,
     refreshed: &mut Refreshed,
     progress: &Progress,
@@ -98,11 +116,11 @@ fn refresh_root(
                 Some((_, old)) if old.stamp == stamp => {}
                 Some(_) => {
                     refreshed.report.updated += 1;
-                    changed.push((file, stamp));
+                    changed.push((file.clone(), stamp));
                 }
                 None => {
                     refreshed.report.added += 1;
-                    changed.push((file, stamp));
+                    changed.push((file.clone(), stamp));
                 }
             }
         }
@@ -122,35 +140,63 @@ fn refresh_root(
     refreshed.report.parsed += changed.len();
     progress.to_read.fetch_add(changed.len(), Ordering::Relaxed);
 
+    let mut text_writer = text.writer()?;
     let mut writer = cache.writer(root)?;
+    // A long refresh (a first index) commits as it goes, so an interruption loses one batch at
+    // most. The root's stored snapshot is dropped with the first batch: until the last one it
+    // would not know the files committed, and a start without one rebuilds it from the rows.
+    let in_batches = changed.len() > COMMIT_EVERY;
+    if in_batches {
+        writer.drop_snapshot()?;
+    }
     let mut fresh = Vec::with_capacity(changed.len());
     let mut problems = 0;
     let (sender, receiver) = mpsc::sync_channel(256);
-    std::thread::scope(|scope| {
-        scope.spawn(move || {
-            // Stops early when the writer failed and let go of the receiver.
-            let _ = changed
-                .into_par_iter()
-                .try_for_each_with(sender, |sender, (file, stamp)| {
-                    let entry = read_entry(file.path(), &file.display, file.size);
-                    sender.send((file.display.clone(), stamp, entry))
-                });
-        });
-        for (path, stamp, entry) in receiver {
-            if matches!(entry, Entry::Problem(_)) {
-                problems += 1;
-            }
-            progress.read.fetch_add(1, Ordering::Relaxed);
-            fresh.push(writer.put(path, stamp, entry)?);
+    // Parsing runs on the pool while this thread stores; it stops early when storing failed and
+    // the receiver is gone.
+    let parsing = std::thread::spawn(move || {
+        let _ = changed
+            .into_par_iter()
+            .try_for_each_with(sender, |sender, (file, stamp)| {
+                let entry = read_entry(file.path(), &file.display, file.size);
+                sender.send((file.display, stamp, entry))
+            });
+    });
+    for (path, stamp, entry) in receiver {
+        if matches!(entry, Entry::Problem(_)) {
+            problems += 1;
         }
-        Ok::<_, LoadError>(())
-    })?;
-    for path in &removed {
-        writer.remove(path)?;
+        progress.read.fetch_add(1, Ordering::Relaxed);
+        fresh.push(writer.put(path, stamp, entry, &mut text_writer)?);
+        if in_batches && fresh.len() % COMMIT_EVERY == 0 {
+            // The text first, as below.
+            text_writer.commit()?;
+            writer.commit()?;
+            writer = cache.writer(root)?;
+        }
     }
-    let changes = snapshot.update(fresh, &removed);
+    parsing
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    for path in &removed {
+        if let Some(file_id) = writer.remove(path)? {
+            text_writer.remove(file_id);
+        }
+    }
+    let mut changes = snapshot.update(fresh, &removed);
+    if in_batches {
+        changes = ChunkChanges {
+            deleted: Vec::new(),
+            written: (0..snapshot.chunk_count()).collect(),
+        };
+    }
     writer.store(&snapshot, &changes)?;
+    // The text first: if the cache's commit is then lost, the files are read and indexed again
+    // (replacing their documents); the other way round, a crash could leave articles the text
+    // index never hears of.
+    text_writer.commit()?;
     writer.commit()?;
+    text.reload()?;
     refreshed.report.problems += problems;
     Ok(snapshot)
 }

@@ -58,19 +58,28 @@ fn the_fast_start_serves_what_the_refresh_stored() {
 }
 
 #[test]
-fn a_cache_from_before_snapshots_is_upgraded_without_parsing_again() {
-    let (_dir, root, paths) = setup(12);
-    drop(Library::open(std::slice::from_ref(&root), &paths).unwrap());
-    let conn = rusqlite::Connection::open(&paths.cache).unwrap();
-    conn.execute_batch("DROP TABLE snapshot; PRAGMA user_version = 2;")
-        .unwrap();
-    drop(conn);
-    let library = Library::open(std::slice::from_ref(&root), &paths).unwrap();
-    assert_eq!(library.report().parsed, 0);
-    assert_eq!(library.len(), 12);
-    assert!(library.notices().is_empty(), "{:?}", library.notices());
-    let again = Library::open_cached(&[root], &paths).unwrap();
-    assert_eq!(titles(&again), titles(&library));
+fn an_older_cache_is_upgraded_in_place_by_reading_the_files_again() {
+    // Version 2 had no snapshots, version 3 stored bodies uncompressed.
+    for (version, change) in [(2, "DROP TABLE snapshot;"), (3, "")] {
+        let (dir, root, paths) = setup(12);
+        drop(Library::open(std::slice::from_ref(&root), &paths).unwrap());
+        let conn = rusqlite::Connection::open(&paths.cache).unwrap();
+        conn.execute_batch(&format!("{change} PRAGMA user_version = {version};"))
+            .unwrap();
+        drop(conn);
+        let library = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+        assert_eq!(library.report().parsed, 12, "version {version}");
+        assert_eq!(library.len(), 12);
+        assert!(library.notices().is_empty(), "{:?}", library.notices());
+        let cache_files = fs::read_dir(dir.path().join("cache")).unwrap().count();
+        assert_eq!(
+            cache_files, 2,
+            "nothing moved aside: cache.db and its text index"
+        );
+        let again = Library::open_cached(&[root], &paths).unwrap();
+        assert_eq!(titles(&again), titles(&library));
+        assert!(again.details(0).unwrap().body.starts_with("Body of"));
+    }
 }
 
 #[test]

@@ -43,14 +43,13 @@ impl App {
         }
     }
 
-    /// Indexes the articles' text for word searches, if that is not done yet: the reader calls
-    /// it once its first screen is up, and any search that needs it calls it first.
+    /// Builds the columns the counts and filters read, if that is not done yet: the reader calls
+    /// it once its first screen is up, and any search calls it first.
     pub fn complete_index(&mut self) {
         if !self.has_columns() {
-            self.index = SearchIndex::build_without_text(self.library.articles());
+            self.index = SearchIndex::build(self.library.articles());
             self.refilter();
         }
-        self.index.add_text(self.library.articles());
     }
 
     /// Whether the index covers the library (it does not yet with `headlines_first`).
@@ -58,14 +57,9 @@ impl App {
         self.index.len() == self.library.len()
     }
 
-    /// Completes what a search needs of the index: the columns always, the text when the typed
-    /// query may hold words (filters set by keys never need it).
     pub(super) fn complete_index_for_query(&mut self) {
         if !self.has_columns() {
-            self.index = SearchIndex::build_without_text(self.library.articles());
-        }
-        if !self.query.text.trim().is_empty() {
-            self.index.add_text(self.library.articles());
+            self.index = SearchIndex::build(self.library.articles());
         }
     }
 
@@ -73,18 +67,18 @@ impl App {
     pub(super) fn search(&self, within: Option<&[u32]>) -> Results {
         let mut query = Query::parse(&self.query.text, self.now);
         query.terms.extend(self.filters.terms());
-        let context = Context {
-            marks: self.library.all_marks(),
-            show_drafts: self.show_drafts,
-        };
-        let visible = self
+        let context = Context::of(&self.library, self.show_drafts);
+        let searched = self
             .index
             .search(&query, &context, within.unwrap_or(&self.order));
+        let mut errors = query.errors;
+        errors.extend(searched.errors);
+        let visible = searched.visible;
         let facets = self.index.facets(&visible);
         let timeline = Timeline::build(&self.index, &visible, self.now);
         Results {
             text: self.query.text.clone(),
-            errors: query.errors,
+            errors,
             visible,
             facets,
             timeline,

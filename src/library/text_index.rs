@@ -1,0 +1,311 @@
+//! Full-text search over every article's text, body included: a tantivy index beside the cache,
+//! one document per cached file, keyed by the cache's file id. Searching asks it for the files
+//! that match a word; nothing of the text is kept in memory.
+
+use std::path::{Path, PathBuf};
+
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, PhrasePrefixQuery, Query};
+use tantivy::schema::{FAST, INDEXED, IndexRecordOption, Schema, TEXT, TextFieldIndexing};
+use tantivy::tokenizer::TokenStream;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::article::{Article, ArticleDetails};
+
+/// Bump when the schema or what is indexed changes: an index of another version is rebuilt.
+const TEXT_INDEX_VERSION: &str = "1";
+
+/// Written once every cached article is indexed, with [`TEXT_INDEX_VERSION`] in it.
+const VERSION_FILE: &str = "tidings-complete";
+
+/// Memory the writer may use before it writes a segment (split between its threads).
+const WRITER_BUDGET: usize = 96 * 1024 * 1024;
+
+/// How many words a prefix may stand for while it is typed (`b` in a large library stands for
+/// thousands): enough for any real word, bounded so one letter cannot stall a keystroke.
+const MAX_PREFIX_EXPANSIONS: u32 = 4096;
+
+#[derive(Debug, thiserror::Error)]
+#[error("text index {path}: {source}")]
+pub struct TextIndexError {
+    path: String,
+    #[source]
+    source: tantivy::TantivyError,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    file: tantivy::schema::Field,
+    title: tantivy::schema::Field,
+    text: tantivy::schema::Field,
+}
+
+pub struct TextIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    /// Where it lives, for messages; `None` in memory.
+    path: Option<PathBuf>,
+}
+
+/// Which part of an article a word must be found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Title, description, tags, source, category and body.
+    Everywhere,
+    Title,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let file = builder.add_u64_field("file", INDEXED | FAST);
+    // Positions are kept for phrases (`"rate cut"`); frequencies are not needed without scores,
+    // but positions require them.
+    let text_options = TEXT.set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("default")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let title = builder.add_text_field("title", text_options.clone());
+    let text = builder.add_text_field("text", text_options);
+    (builder.build(), Fields { file, title, text })
+}
+
+impl TextIndex {
+    /// Opens the index in `dir`, or creates an empty one when it is missing, unreadable or of
+    /// another schema (it is derived data). Until [`TextIndex::mark_complete`] it is not
+    /// [complete](TextIndex::is_complete): a refresh then indexes every cached article again.
+    pub fn open(dir: &Path) -> Result<TextIndex, TextIndexError> {
+        if let Ok(index) = Index::open_in_dir(dir)
+            && let Ok(opened) = TextIndex::from_index(index, Some(dir))
+        {
+            return Ok(opened);
+        }
+        let err = |source| TextIndexError {
+            path: dir.display().to_string(),
+            source,
+        };
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(|e| err(e.into()))?;
+        }
+        std::fs::create_dir_all(dir).map_err(|e| err(e.into()))?;
+        let index = Index::create_in_dir(dir, schema().0).map_err(err)?;
+        TextIndex::from_index(index, Some(dir))
+    }
+
+    /// Whether every cached article has been indexed since the index was created.
+    pub fn is_complete(&self) -> bool {
+        match &self.path {
+            Some(dir) => std::fs::read_to_string(dir.join(VERSION_FILE))
+                .is_ok_and(|version| version.trim() == TEXT_INDEX_VERSION),
+            None => true,
+        }
+    }
+
+    pub fn mark_complete(&self) -> Result<(), TextIndexError> {
+        match &self.path {
+            Some(dir) => std::fs::write(dir.join(VERSION_FILE), TEXT_INDEX_VERSION)
+                .map_err(|e| self.err(e.into())),
+            None => Ok(()),
+        }
+    }
+
+    /// An index in memory (the built-in samples).
+    pub fn in_memory() -> TextIndex {
+        TextIndex::from_index(Index::create_in_ram(schema().0), None)
+            .expect("an index in memory opens")
+    }
+
+    fn from_index(index: Index, path: Option<&Path>) -> Result<TextIndex, TextIndexError> {
+        let err = |source| TextIndexError {
+            path: path.map_or_else(|| "in memory".to_owned(), |p| p.display().to_string()),
+            source,
+        };
+        let field = |name| index.schema().get_field(name).map_err(err);
+        let fields = Fields {
+            file: field("file")?,
+            title: field("title")?,
+            text: field("text")?,
+        };
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(err)?;
+        Ok(TextIndex {
+            index,
+            reader,
+            fields,
+            path: path.map(Path::to_owned),
+        })
+    }
+
+    fn path_text(&self) -> String {
+        self.path
+            .as_ref()
+            .map_or_else(|| "in memory".to_owned(), |p| p.display().to_string())
+    }
+
+    fn err(&self, source: tantivy::TantivyError) -> TextIndexError {
+        TextIndexError {
+            path: self.path_text(),
+            source,
+        }
+    }
+
+    /// Takes the index's write lock: one writer at a time, across processes.
+    pub fn writer(&self) -> Result<TextWriter, TextIndexError> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+        let writer = self
+            .index
+            .writer_with_num_threads(threads, WRITER_BUDGET)
+            .map_err(|e| self.err(e))?;
+        Ok(TextWriter {
+            writer,
+            fields: self.fields,
+            path: self.path_text(),
+        })
+    }
+
+    /// Sees what the last commit wrote (by this process or another).
+    pub fn reload(&self) -> Result<(), TextIndexError> {
+        self.reader.reload().map_err(|e| self.err(e))
+    }
+
+    /// The file ids of every document in which `words` occur in `scope`: each word as a word or
+    /// the start of one (`bitc` finds "bitcoin"), several words as a phrase. Case does not matter.
+    /// `None` when `words` hold no letter or digit, which cannot be searched for.
+    pub fn search(&self, words: &str, scope: Scope) -> Result<Option<Vec<u64>>, TextIndexError> {
+        let mut tokenizer = self
+            .index
+            .tokenizer_for_field(self.fields.text)
+            .map_err(|e| self.err(e))?;
+        let mut tokens = Vec::new();
+        let mut stream = tokenizer.token_stream(words);
+        while stream.advance() {
+            tokens.push(stream.token().text.clone());
+        }
+        if tokens.is_empty() {
+            return Ok(None);
+        }
+        let fields = match scope {
+            Scope::Everywhere => vec![self.fields.title, self.fields.text],
+            Scope::Title => vec![self.fields.title],
+        };
+        let per_field: Vec<(Occur, Box<dyn Query>)> = fields
+            .into_iter()
+            .map(|field| {
+                let terms = tokens
+                    .iter()
+                    .enumerate()
+                    .map(|(offset, token)| (offset, Term::from_field_text(field, token)))
+                    .collect();
+                let mut query = PhrasePrefixQuery::new_with_offset(terms);
+                query.set_max_expansions(MAX_PREFIX_EXPANSIONS);
+                (Occur::Should, Box::new(query) as Box<dyn Query>)
+            })
+            .collect();
+        let query = BooleanQuery::new(per_field);
+        let searcher = self.reader.searcher();
+        let weight = query
+            .weight(EnableScoring::disabled_from_searcher(&searcher))
+            .map_err(|e| self.err(e))?;
+        let mut files = Vec::new();
+        for segment in searcher.segment_readers() {
+            let column = segment.fast_fields().u64("file").map_err(|e| self.err(e))?;
+            let alive = segment.alive_bitset();
+            weight
+                .for_each_no_score(segment, &mut |docs| {
+                    for &doc in docs {
+                        if alive.is_none_or(|alive| alive.is_alive(doc))
+                            && let Some(file) = column.first(doc)
+                        {
+                            files.push(file);
+                        }
+                    }
+                })
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(Some(files))
+    }
+}
+
+/// Changes to the text index, seen by searches after [`TextWriter::commit`].
+pub struct TextWriter {
+    writer: IndexWriter,
+    fields: Fields,
+    path: String,
+}
+
+impl TextWriter {
+    /// Indexes a file's article, replacing what was indexed for that file before.
+    pub fn put(&mut self, file_id: i64, article: &Article, details: &ArticleDetails) {
+        self.remove(file_id);
+        let mut document = TantivyDocument::new();
+        document.add_u64(self.fields.file, file_id as u64);
+        document.add_text(self.fields.title, &article.title);
+        // Each part a value of its own: tantivy leaves a gap between values, so a phrase never
+        // runs from one part into the next.
+        for part in [
+            article.description.as_str(),
+            &article.source.name,
+            &article.source.key,
+            article.category.as_deref().unwrap_or_default(),
+        ]
+        .into_iter()
+        .chain(article.tags.iter().map(|tag| tag.as_str()))
+        .chain([plain_text(&details.body).as_str()])
+        {
+            if !part.is_empty() {
+                document.add_text(self.fields.text, part);
+            }
+        }
+        // Adding only fails once the indexing threads are gone, which commit reports.
+        let _ = self.writer.add_document(document);
+    }
+
+    /// Forgets what was indexed for a file.
+    pub fn remove(&mut self, file_id: i64) {
+        self.writer
+            .delete_term(Term::from_field_u64(self.fields.file, file_id as u64));
+    }
+
+    /// Forgets every document.
+    pub fn clear(&mut self) -> Result<(), TextIndexError> {
+        self.writer
+            .delete_all_documents()
+            .map(|_| ())
+            .map_err(|source| self.err(source))
+    }
+
+    /// Makes the changes visible to searches and durable; until then a crash loses them, never
+    /// what was committed before.
+    pub fn commit(&mut self) -> Result<(), TextIndexError> {
+        self.writer
+            .commit()
+            .map(|_| ())
+            .map_err(|source| self.err(source))
+    }
+
+    fn err(&self, source: tantivy::TantivyError) -> TextIndexError {
+        TextIndexError {
+            path: self.path.clone(),
+            source,
+        }
+    }
+}
+
+/// The words a reader sees in a Markdown body: text, code and image descriptions, without markup
+/// or link targets (a search for "example" should not find every article that links to
+/// example.org).
+fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(part) | Event::Code(part) => text.push_str(&part),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push('\n'),
+            _ => {}
+        }
+    }
+    text
+}
