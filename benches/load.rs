@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use tidings::app::{SearchIndex, SortMode, sorted};
-use tidings::library::Library;
+use tidings::library::{Library, Scope};
 
 fn load(c: &mut Criterion) {
     let corpus = common::Corpus::new();
@@ -32,6 +32,7 @@ fn load(c: &mut Criterion) {
             |paths| {
                 let library = Library::open(&corpus.roots, &paths).expect("library opens");
                 let _ = std::fs::remove_file(&paths.cache);
+                let _ = std::fs::remove_dir_all(paths.cache.with_extension("index"));
                 library
             },
             BatchSize::PerIteration,
@@ -54,6 +55,18 @@ fn load(c: &mut Criterion) {
     });
 
     let library = Library::open_cached(&corpus.roots, &warm).expect("library opens");
+    // What a word costs in the text index, without the list and counts around it.
+    for (words, scope) in [
+        ("bitcoin", Scope::Everywhere),
+        ("bitc", Scope::Everywhere),
+        ("b", Scope::Everywhere),
+        ("\"funding rates\"", Scope::Everywhere),
+        ("bitcoin", Scope::Title),
+    ] {
+        group.bench_function(format!("text matches: {words} ({scope:?})"), |b| {
+            b.iter(|| library.text_matches(black_box(words), scope));
+        });
+    }
     group.bench_function("SearchIndex::build", |b| {
         b.iter_with_large_drop(|| SearchIndex::build(black_box(library.articles())));
     });

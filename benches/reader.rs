@@ -8,6 +8,7 @@
 mod common;
 
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -93,6 +94,33 @@ fn reader(c: &mut Criterion) {
         },
     );
     app.update(Action::QueryAccept);
+
+    // One key at a time, the text before it already searched: what each keystroke costs, from
+    // the widest result (one letter) to a two-word and a title-only query.
+    for text in ["b", "bi", "bitc", "bitcoin", "bitcoin l", "title:bitcoin"] {
+        let (before, last) = text.split_at(text.len() - 1);
+        let last = last.chars().next().expect("one character");
+        group.bench_function(format!("query: the key that makes {text:?}, drawn"), |b| {
+            b.iter_custom(|iters| {
+                let mut spent = Duration::ZERO;
+                for _ in 0..iters {
+                    app.update(Action::ClearFilters);
+                    app.update(Action::StartQuery);
+                    for c in before.chars() {
+                        app.update(Action::QueryInput(c));
+                    }
+                    frame(&mut terminal, &mut view, &mut app);
+                    let started = Instant::now();
+                    app.update(Action::QueryInput(last));
+                    frame(&mut terminal, &mut view, &mut app);
+                    spent += started.elapsed();
+                    app.update(Action::QueryAccept);
+                }
+                spent
+            });
+        });
+    }
+    app.update(Action::ClearFilters);
 
     group.bench_function("toggle negative on and off (2 keys, each drawn)", |b| {
         b.iter(|| {

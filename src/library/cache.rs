@@ -2,6 +2,8 @@
 //! size and mtime, so an unchanged file is never read or parsed twice. Beside the rows, each root
 //! has a [`Snapshot`] of its metadata, which is what a start reads.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -9,17 +11,19 @@ use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
+use super::compression::{self, Compressor, Decompressor, TRAIN_ON};
 use super::snapshot::{ChunkChanges, Snapped, SnappedEntry, Snapshot};
 use super::text_index::TextWriter;
 use crate::article::{Article, ArticleDetails, PARSER_REVISION};
 
 /// Bump when the schema or the encoding of `meta`/`details`/`snapshot` changes: old caches are
 /// moved aside. Version 2 caches (no snapshot table) and version 3 caches (uncompressed details)
-/// are upgraded in place.
+/// are upgraded in place, reading the files again.
 const SCHEMA_VERSION: i64 = 4;
 
-/// zstd's default level: bodies shrink about threefold at a few hundred MB/s on one core.
-const DETAILS_LEVEL: i32 = 3;
+/// zstd dictionaries the details are compressed with (see `compression`).
+const DICTIONARIES_TABLE: &str =
+    "CREATE TABLE dictionaries (id INTEGER PRIMARY KEY, data BLOB NOT NULL);";
 
 const SNAPSHOT_TABLE: &str = "CREATE TABLE snapshot (
     root TEXT NOT NULL,
@@ -47,6 +51,8 @@ pub struct Cache {
     /// Decode snapshot chunks on the thread pool: faster, but the decoded parts are copied once
     /// more, which costs memory at the peak (about 40 MB at 100,000 articles).
     parallel_decode: bool,
+    /// By dictionary id (0: none), prepared on first use.
+    decompressors: RefCell<HashMap<i64, Decompressor>>,
 }
 
 /// The size and mtime the cache saw, to compare with what is on disk now.
@@ -163,10 +169,12 @@ impl Cache {
                      CREATE INDEX files_root ON files(root);
                      CREATE TABLE details (
                          file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+                         dict INTEGER NOT NULL DEFAULT 0,
                          data BLOB NOT NULL
                      );
                      CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                      {SNAPSHOT_TABLE}
+                     {DICTIONARIES_TABLE}
                      PRAGMA user_version = {SCHEMA_VERSION};
                      COMMIT;"
                 ))
@@ -179,9 +187,11 @@ impl Cache {
                 conn.execute_batch(&format!(
                     "BEGIN;
                      {snapshot}
+                     {DICTIONARIES_TABLE}
                      DELETE FROM snapshot;
                      DELETE FROM details;
                      DELETE FROM files;
+                     ALTER TABLE details ADD COLUMN dict INTEGER NOT NULL DEFAULT 0;
                      PRAGMA user_version = {SCHEMA_VERSION};
                      COMMIT;"
                 ))
@@ -191,9 +201,14 @@ impl Cache {
                 // Touch both tables so a damaged schema shows up now, not halfway through a load.
                 conn.query_row("SELECT count(*) FROM files WHERE id < 0", [], |_| Ok(()))
                     .and_then(|()| {
-                        conn.query_row("SELECT count(*) FROM details WHERE file_id < 0", [], |_| {
-                            Ok(())
-                        })
+                        conn.query_row(
+                            "SELECT count(*) FROM details WHERE file_id < 0 AND dict = 0",
+                            [],
+                            |_| Ok(()),
+                        )
+                    })
+                    .and_then(|()| {
+                        conn.query_row("SELECT count(*) FROM dictionaries", [], |_| Ok(()))
                     })
                     .and_then(|()| conn.query_row("SELECT count(*) FROM settings", [], |_| Ok(())))
                     .and_then(|()| {
@@ -234,6 +249,7 @@ impl Cache {
             conn,
             path: path.to_owned(),
             parallel_decode: false,
+            decompressors: RefCell::new(HashMap::new()),
         })
     }
 
@@ -408,11 +424,49 @@ impl Cache {
                 path: self.path.clone(),
                 source,
             })?;
+        let dictionary: Option<(i64, Vec<u8>)> = tx
+            .query_row(
+                "SELECT id, data FROM dictionaries ORDER BY id DESC LIMIT 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()
+            .map_err(|source| CacheError::Sqlite {
+                path: self.path.clone(),
+                source,
+            })?;
         Ok(Writer {
             tx,
             path: &self.path,
             root: root.to_owned(),
+            compressor: dictionary.map(|(id, data)| Compressor::new(id, &data)),
+            pending: Vec::new(),
         })
+    }
+
+    /// Decompresses and decodes stored details.
+    fn decode_details(&self, dict: i64, data: &[u8]) -> Result<ArticleDetails, String> {
+        let mut decompressors = self.decompressors.borrow_mut();
+        let decompressor = match decompressors.entry(dict) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                let dictionary: Option<Vec<u8>> = if dict == 0 {
+                    None
+                } else {
+                    let found = self
+                        .conn
+                        .prepare_cached("SELECT data FROM dictionaries WHERE id = ?1")
+                        .and_then(|mut statement| {
+                            statement.query_row([dict], |row| row.get(0)).optional()
+                        })
+                        .map_err(|error| error.to_string())?;
+                    Some(found.ok_or_else(|| format!("compression dictionary {dict} is missing"))?)
+                };
+                entry.insert(Decompressor::new(dictionary.as_deref()))
+            }
+        };
+        let plain = decompressor.decompress(data)?;
+        postcard::from_bytes(&plain).map_err(|error| error.to_string())
     }
 
     /// Every cached article with its details, a batch at a time, in file id order: what the text
@@ -424,7 +478,7 @@ impl Cache {
         let mut statement = self
             .conn
             .prepare(
-                "SELECT files.id, files.meta, details.data FROM files
+                "SELECT files.id, files.meta, details.dict, details.data FROM files
                  JOIN details ON details.file_id = files.id
                  WHERE files.meta IS NOT NULL ORDER BY files.id",
             )
@@ -433,14 +487,16 @@ impl Cache {
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
             let file_id: i64 = row.get(0).map_err(|e| self.err(e))?;
             let meta = row.get_ref(1).and_then(|v| Ok(v.as_blob()?));
-            let data = row.get_ref(2).and_then(|v| Ok(v.as_blob()?));
-            let (Ok(meta), Ok(data)) = (meta, data) else {
+            let dict = row.get::<_, i64>(2);
+            let data = row.get_ref(3).and_then(|v| Ok(v.as_blob()?));
+            let (Ok(meta), Ok(dict), Ok(data)) = (meta, dict, data) else {
                 continue;
             };
             // A row that no longer decodes is reported when the library loads; skip it here.
-            if let (Ok(article), Ok(details)) =
-                (postcard::from_bytes::<Article>(meta), decode_details(data))
-            {
+            if let (Ok(article), Ok(details)) = (
+                postcard::from_bytes::<Article>(meta),
+                self.decode_details(dict, data),
+            ) {
                 each(file_id, &article, &details);
             }
         }
@@ -448,19 +504,24 @@ impl Cache {
     }
 
     pub fn details(&self, file_id: i64) -> Result<ArticleDetails, CacheError> {
-        let data: Option<Vec<u8>> = self
+        let row: Option<(i64, Vec<u8>)> = self
             .conn
-            .prepare_cached("SELECT data FROM details WHERE file_id = ?1")
-            .and_then(|mut statement| statement.query_row([file_id], |row| row.get(0)).optional())
+            .prepare_cached("SELECT dict, data FROM details WHERE file_id = ?1")
+            .and_then(|mut statement| {
+                statement
+                    .query_row([file_id], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .optional()
+            })
             .map_err(|e| self.err(e))?;
-        let data = data.ok_or_else(|| CacheError::Incompatible {
+        let (dict, data) = row.ok_or_else(|| CacheError::Incompatible {
             path: self.path.clone(),
             message: format!("no stored text for entry {file_id}; run `tidings index`"),
         })?;
-        decode_details(&data).map_err(|message| CacheError::Incompatible {
-            path: self.path.clone(),
-            message: format!("stored text for entry {file_id} is unreadable: {message}"),
-        })
+        self.decode_details(dict, &data)
+            .map_err(|message| CacheError::Incompatible {
+                path: self.path.clone(),
+                message: format!("stored text for entry {file_id} is unreadable: {message}"),
+            })
     }
 }
 
@@ -469,6 +530,11 @@ pub struct Writer<'c> {
     tx: Transaction<'c>,
     path: &'c Path,
     root: String,
+    /// The cache's dictionary, once it has one.
+    compressor: Option<Compressor>,
+    /// Details encoded but not stored yet, while there is no dictionary: the first
+    /// [`TRAIN_ON`] train one. Stored without one at the latest on commit.
+    pending: Vec<(i64, Vec<u8>)>,
 }
 
 impl Writer<'_> {
@@ -530,12 +596,7 @@ impl Writer<'_> {
                 details,
                 warnings,
             } => {
-                self.tx
-                    .prepare_cached(
-                        "INSERT OR REPLACE INTO details (file_id, data) VALUES (?1, ?2)",
-                    )
-                    .and_then(|mut put| put.execute(params![file_id, encode_details(&details)]))
-                    .map_err(|e| self.err(e))?;
+                self.store_details(file_id, encode(&*details))?;
                 text.put(file_id, &article, &details);
                 SnappedEntry::Article {
                     article: *article,
@@ -547,6 +608,7 @@ impl Writer<'_> {
                     .prepare_cached("DELETE FROM details WHERE file_id = ?1")
                     .and_then(|mut drop| drop.execute([file_id]))
                     .map_err(|e| self.err(e))?;
+                self.pending.retain(|(pending, _)| *pending != file_id);
                 text.remove(file_id);
                 SnappedEntry::Problem {
                     path: file,
@@ -559,6 +621,61 @@ impl Writer<'_> {
             stamp,
             entry,
         })
+    }
+
+    fn store_details(&mut self, file_id: i64, plain: Vec<u8>) -> Result<(), CacheError> {
+        let Some(compressor) = &self.compressor else {
+            self.pending.push((file_id, plain));
+            if self.pending.len() >= TRAIN_ON {
+                self.train()?;
+            }
+            return Ok(());
+        };
+        let (dict, data) = (compressor.id, compressor.compress(&plain));
+        self.insert_details(file_id, dict, &data)
+    }
+
+    /// Trains a dictionary on the pending details and stores them with it (or without one, if
+    /// zstd found nothing to share).
+    fn train(&mut self) -> Result<(), CacheError> {
+        let samples: Vec<Vec<u8>> = self
+            .pending
+            .iter()
+            .map(|(_, plain)| plain.clone())
+            .collect();
+        if let Some(dictionary) = compression::train(&samples) {
+            let id: i64 = self
+                .tx
+                .query_row(
+                    "INSERT INTO dictionaries (data) VALUES (?1) RETURNING id",
+                    [&dictionary],
+                    |row| row.get(0),
+                )
+                .map_err(|e| self.err(e))?;
+            self.compressor = Some(Compressor::new(id, &dictionary));
+        }
+        self.flush_pending()
+    }
+
+    fn flush_pending(&mut self) -> Result<(), CacheError> {
+        for (file_id, plain) in std::mem::take(&mut self.pending) {
+            let (dict, data) = match &self.compressor {
+                Some(compressor) => (compressor.id, compressor.compress(&plain)),
+                None => (0, compression::compress_alone(&plain)),
+            };
+            self.insert_details(file_id, dict, &data)?;
+        }
+        Ok(())
+    }
+
+    fn insert_details(&mut self, file_id: i64, dict: i64, data: &[u8]) -> Result<(), CacheError> {
+        self.tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO details (file_id, dict, data) VALUES (?1, ?2, ?3)",
+            )
+            .and_then(|mut put| put.execute(params![file_id, dict, data]))
+            .map_err(|e| self.err(e))?;
+        Ok(())
     }
 
     /// Deletes the root's stored snapshot: the next start rebuilds it from the rows.
@@ -614,7 +731,8 @@ impl Writer<'_> {
         Ok(())
     }
 
-    pub fn commit(self) -> Result<(), CacheError> {
+    pub fn commit(mut self) -> Result<(), CacheError> {
+        self.flush_pending()?;
         let path = self.path;
         self.tx.commit().map_err(|source| CacheError::Sqlite {
             path: path.to_owned(),
@@ -625,17 +743,6 @@ impl Writer<'_> {
 
 fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
     postcard::to_allocvec(value).expect("encoding plain owned data into a Vec cannot fail")
-}
-
-/// Details are most of the cache's size (the body): stored zstd-compressed.
-fn encode_details(details: &ArticleDetails) -> Vec<u8> {
-    zstd::bulk::compress(&encode(details), DETAILS_LEVEL)
-        .expect("compressing into a growable buffer cannot fail")
-}
-
-fn decode_details(data: &[u8]) -> Result<ArticleDetails, String> {
-    let plain = zstd::decode_all(data).map_err(|error| error.to_string())?;
-    postcard::from_bytes(&plain).map_err(|error| error.to_string())
 }
 
 /// Renames a damaged database and its WAL files to `NAME.broken-TIMESTAMP`.

@@ -2,6 +2,7 @@
 //! articles with the user's marks. Problems with single files are data here, never errors.
 
 pub mod cache;
+mod compression;
 mod refresh;
 mod samples;
 mod scan;

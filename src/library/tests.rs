@@ -60,7 +60,11 @@ fn the_fast_start_serves_what_the_refresh_stored() {
 #[test]
 fn an_older_cache_is_upgraded_in_place_by_reading_the_files_again() {
     // Version 2 had no snapshots, version 3 stored bodies uncompressed.
-    for (version, change) in [(2, "DROP TABLE snapshot;"), (3, "")] {
+    let version_3 = "DROP TABLE dictionaries; ALTER TABLE details DROP COLUMN dict;";
+    for (version, change) in [
+        (2, format!("{version_3} DROP TABLE snapshot;")),
+        (3, version_3.to_owned()),
+    ] {
         let (dir, root, paths) = setup(12);
         drop(Library::open(std::slice::from_ref(&root), &paths).unwrap());
         let conn = rusqlite::Connection::open(&paths.cache).unwrap();
@@ -134,4 +138,29 @@ fn several_roots_load_in_path_order_and_a_nested_root_counts_once() {
     );
     let cached = Library::open_cached(&roots, &paths).unwrap();
     assert_eq!(titles(&cached), titles(&library));
+}
+
+#[test]
+fn a_large_refresh_trains_a_dictionary_and_every_text_reads_back() {
+    let count = super::compression::TRAIN_ON + 100;
+    let (_dir, root, paths) = setup(count);
+    let library = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    assert_eq!(library.len(), count);
+    let conn = rusqlite::Connection::open(&paths.cache).unwrap();
+    let (dictionaries, with, without): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM dictionaries),
+                    (SELECT count(*) FROM details WHERE dict != 0),
+                    (SELECT count(*) FROM details WHERE dict = 0)",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((dictionaries, with, without), (1, count as i64, 0));
+    let cached = Library::open_cached(&[root], &paths).unwrap();
+    for index in [0, count / 2, count - 1] {
+        let title = &cached.article(index).title;
+        let body = cached.details(index).unwrap().body;
+        assert_eq!(body.trim(), format!("Body of {title}."));
+    }
 }
