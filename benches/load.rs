@@ -3,7 +3,7 @@
 //! and the sorted list that the first screen needs.
 //!
 //! The library is written by the corpus generator (`examples/gen_corpus.rs`):
-//! `TIDINGS_BENCH_ARTICLES` articles (default 2,000) in a temporary folder. `TIDINGS_BENCH_LIBRARY=DIR`
+//! `TIDINGS_BENCH_ARTICLES` articles (default 10,000) in a temporary folder. `TIDINGS_BENCH_LIBRARY=DIR`
 //! benchmarks an existing folder instead (e.g. one written by
 //! `cargo run --release --example gen_corpus -- DIR 100000`).
 

@@ -3,7 +3,7 @@
 //!
 //! `TIDINGS_BENCH_LIBRARY=DIR` benchmarks a real folder (e.g. one written by
 //! `cargo run --release --example gen_corpus -- DIR 100000`); without it the same generator
-//! writes `TIDINGS_BENCH_ARTICLES` (default 2,000) articles to a temporary folder.
+//! writes `TIDINGS_BENCH_ARTICLES` (default 10,000) articles to a temporary folder.
 
 mod common;
 

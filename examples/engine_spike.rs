@@ -263,6 +263,53 @@ fn query_tantivy(out: &Path) {
     println!("peak memory: {} MB", peak_rss_mb());
 }
 
+/// The design the reader would move to: no article in memory, only a column per sort key read
+/// from the index; the first screen is the newest 45 documents fetched from the doc store.
+fn first_screen(out: &Path) {
+    let started = Instant::now();
+    let index = Index::open_in_dir(out).expect("open");
+    let reader = index.reader().expect("reader");
+    let searcher = reader.searcher();
+    let mut keys: Vec<(i64, u32, u32)> = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let column = segment
+            .fast_fields()
+            .i64("published")
+            .expect("published column");
+        for doc in 0..segment.max_doc() {
+            keys.push((column.first(doc).unwrap_or(i64::MIN), ord as u32, doc));
+        }
+    }
+    let read = started.elapsed();
+    keys.par_sort_unstable_by(|a, b| b.cmp(a));
+    let sorted = started.elapsed();
+    let title = index.schema().get_field("title").expect("title");
+    let titles: Vec<String> = keys[..45]
+        .iter()
+        .map(|&(_, ord, doc)| {
+            let document: TantivyDocument = searcher
+                .doc(tantivy::DocAddress::new(ord, doc))
+                .expect("doc");
+            use tantivy::schema::Value;
+            document
+                .get_first(title)
+                .and_then(|value| value.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    println!(
+        "{} documents: sort keys read {:.1} ms, sorted {:.1} ms, 45 titles fetched {:.1} ms; \
+         peak memory {} MB; newest: {}",
+        keys.len(),
+        read.as_secs_f64() * 1e3,
+        sorted.as_secs_f64() * 1e3,
+        started.elapsed().as_secs_f64() * 1e3,
+        peak_rss_mb(),
+        titles[0]
+    );
+}
+
 fn query_fts5(out: &Path) {
     let started = Instant::now();
     let conn = rusqlite::Connection::open(out.join("fts.db")).expect("open");
@@ -332,6 +379,7 @@ fn main() {
             );
         }
         ["query", "tantivy", out] => query_tantivy(Path::new(out)),
+        ["first-screen", out] => first_screen(Path::new(out)),
         ["query", "fts5", out] => query_fts5(Path::new(out)),
         _ => {
             eprintln!("usage: engine_spike build tantivy|fts5 CORPUS OUT | query tantivy|fts5 OUT");

@@ -64,8 +64,9 @@ impl Cli {
 pub enum Command {
     /// Print matching headlines, one a line.
     List {
-        /// A query: words, "phrases", tag:X, source:X, cat:X, lang:X, sentiment:pos|neg|neu|unknown,
-        /// since:7d, before:2026-01-01, is:unread|read|starred|draft|pinned; `-` negates a term.
+        /// A query: words (in the text, or the start of one), "phrases", title:X, tag:X, source:X,
+        /// cat:X, lang:X, sentiment:pos|neg|neu|unknown, since:7d, before:2026-01-01,
+        /// is:unread|read|starred|draft|pinned; `-` negates a term.
         #[arg(value_name = "QUERY")]
         query: Vec<String>,
         /// Negated terms (`-is:read`), routed here by [`Cli::parse_args`].

@@ -1,5 +1,5 @@
 //! The library the benchmarks run on: written by the corpus generator
-//! (`TIDINGS_BENCH_ARTICLES` articles, default 2,000) into a temporary folder, or an existing
+//! (`TIDINGS_BENCH_ARTICLES` articles, default 10,000) into a temporary folder, or an existing
 //! folder named by `TIDINGS_BENCH_LIBRARY`; indexed once so warm benchmarks start warm.
 
 #[allow(dead_code)]
@@ -25,7 +25,7 @@ impl Corpus {
                 let count = std::env::var("TIDINGS_BENCH_ARTICLES")
                     .ok()
                     .and_then(|n| n.replace('_', "").parse().ok())
-                    .unwrap_or(2_000);
+                    .unwrap_or(10_000);
                 let root = dir.path().join("news");
                 gen_corpus::write_corpus(&root, count, gen_corpus::DEFAULT_SEED)
                     .expect("corpus written");

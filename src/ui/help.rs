@@ -11,8 +11,9 @@ use crate::app::keys::{BINDINGS, QUERY_KEYS};
 const QUERY_SYNTAX: &[(&str, &str)] = &[
     (
         "words \"a phrase\"",
-        "all must match title, description, tags, source, category",
+        "all must be in the article (a word or its start)",
     ),
+    ("title:word", "in the title"),
     ("tag:ETF  tag:ETF|BTC", "a tag (or any of several)"),
     ("source:x  cat:x  lang:uk", "source, category, language"),
     ("sentiment:pos|neg|neu|unknown", "sentiments"),
