@@ -411,6 +411,71 @@ fn killing_tidings_mid_write_never_loses_marks() {
 }
 
 #[test]
+fn an_interrupted_first_index_keeps_every_batch_it_committed() {
+    // More than one commit batch (8,192 files), small files so the test stays quick.
+    const FILES: u32 = 9_000;
+    let env = Env::new();
+    let root = env.library();
+    for n in 0..FILES {
+        let body = format!(
+            "---\ntitle: Note {n}\nexternalId: '{n}'\nsource: {{name: W, key: w, type: RSS}}\n---\nword{n}\n"
+        );
+        fs::write(root.join(format!("n{n:05}.md")), body).unwrap();
+    }
+    let library = root.to_str().unwrap().to_owned();
+    let mut child = env
+        .command(&["--library", &library, "index"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill -9 as soon as the first batch is committed.
+    let cache = env.dir.path().join("cache/cache.db");
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    let committed = loop {
+        let count = rusqlite::Connection::open_with_flags(
+            &cache,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .and_then(|conn| {
+            conn.busy_timeout(Duration::from_secs(5))?;
+            conn.query_row("SELECT count(*) FROM files", [], |row| row.get::<_, u32>(0))
+        })
+        .unwrap_or(0);
+        if count > 0 || child.try_wait().unwrap().is_some() {
+            break count;
+        }
+        assert!(std::time::Instant::now() < deadline, "no batch committed");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        (8_192..FILES).contains(&committed),
+        "whole batches, before the end: {committed}"
+    );
+
+    let output = env.run_lib(&["index"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report = stdout(&output);
+    let parsed: u32 = report
+        .split(", ")
+        .find_map(|part| part.strip_suffix(" parsed"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a parsed count in {report}"));
+    assert!(
+        parsed <= FILES - committed,
+        "{parsed} parsed again after {committed} were committed: {report}"
+    );
+    assert!(report.contains(&format!("{FILES} articles")), "{report}");
+    // The text of a file from the first batch and of one from the rest are both searchable.
+    for n in [3, FILES - 1] {
+        let found = stdout(&env.run_lib(&["list", &format!("word{n}")]));
+        assert!(found.contains(&format!("Note {n}")), "word{n}: {found}");
+    }
+}
+
+#[test]
 fn the_reader_without_a_terminal_says_what_to_use_instead() {
     let env = Env::new();
     let output = env.run(&[]);
