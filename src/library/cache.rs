@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::compression::{self, Compressor, Decompressor, TRAIN_ON};
 use super::snapshot::{ChunkChanges, Snapped, SnappedEntry, Snapshot};
-use super::text_index::TextWriter;
+use super::text_index::{TextWriter, plain_text};
 use crate::article::{Article, ArticleDetails, PARSER_REVISION};
 
 /// Bump when the schema or the encoding of `meta`/`details`/`snapshot` changes: old caches are
@@ -66,10 +66,25 @@ pub struct Stamp {
 pub enum Entry {
     Article {
         article: Box<Article>,
-        details: Box<ArticleDetails>,
+        /// The details, encoded: prepared where the file was parsed, off the writing thread.
+        details: Vec<u8>,
+        /// The body as the text index reads it (see [`plain_text`]), prepared the same way.
+        body_text: String,
         warnings: Vec<String>,
     },
     Problem(String),
+}
+
+impl Entry {
+    /// An article with everything storing it needs, prepared by whoever parsed it.
+    pub fn article(article: Article, details: &ArticleDetails, warnings: Vec<String>) -> Entry {
+        Entry::Article {
+            article: Box::new(article),
+            details: encode(details),
+            body_text: plain_text(&details.body),
+            warnings,
+        }
+    }
 }
 
 /// A row as stored, before its metadata is decoded.
@@ -469,11 +484,11 @@ impl Cache {
         postcard::from_bytes(&plain).map_err(|error| error.to_string())
     }
 
-    /// Every cached article with its details, a batch at a time, in file id order: what the text
-    /// index is rebuilt from without reading the files again (offline roots included).
+    /// Every cached article with the text of its body, in file id order: what the text index is
+    /// rebuilt from without reading the files again (offline roots included).
     pub fn for_each_document(
         &self,
-        mut each: impl FnMut(i64, &Article, &ArticleDetails),
+        mut each: impl FnMut(i64, &Article, &str),
     ) -> Result<(), CacheError> {
         let mut statement = self
             .conn
@@ -497,7 +512,7 @@ impl Cache {
                 postcard::from_bytes::<Article>(meta),
                 self.decode_details(dict, data),
             ) {
-                each(file_id, &article, &details);
+                each(file_id, &article, &plain_text(&details.body));
             }
         }
         Ok(())
@@ -594,10 +609,11 @@ impl Writer<'_> {
             Entry::Article {
                 article,
                 details,
+                body_text,
                 warnings,
             } => {
-                self.store_details(file_id, encode(&*details))?;
-                text.put(file_id, &article, &details);
+                self.store_details(file_id, details)?;
+                text.put(file_id, &article, &body_text);
                 SnappedEntry::Article {
                     article: *article,
                     warnings,

@@ -263,7 +263,7 @@ impl Library {
         let indexed = text.writer().and_then(|mut writer| {
             // Sample `slot` is the `slot`th article loaded: both grow together above.
             for (slot, (article, details)) in loaded.articles.iter().zip(&builtin).enumerate() {
-                writer.put(slot as i64, article, details);
+                writer.put(slot as i64, article, &text_index::plain_text(&details.body));
             }
             writer.commit()?;
             text.reload()

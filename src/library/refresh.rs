@@ -36,8 +36,8 @@ pub(super) fn refresh(
         // cached article is indexed from the cache, offline roots included, files unread.
         let mut writer = text.writer()?;
         writer.clear()?;
-        cache.for_each_document(|file_id, article, details| {
-            writer.put(file_id, article, details);
+        cache.for_each_document(|file_id, article, body_text| {
+            writer.put(file_id, article, body_text);
         })?;
         writer.commit()?;
         text.mark_complete()?;
@@ -210,11 +210,7 @@ fn read_entry(path: &Path, display: &str, size: u64) -> Entry {
         Err(error) => return Entry::Problem(format!("cannot read: {error}")),
     };
     match parse_article(display, &bytes) {
-        Ok(parsed) => Entry::Article {
-            article: Box::new(parsed.article),
-            details: Box::new(parsed.details),
-            warnings: parsed.warnings,
-        },
+        Ok(parsed) => Entry::article(parsed.article, &parsed.details, parsed.warnings),
         Err(error) => Entry::Problem(error.to_string()),
     }
 }

@@ -4,18 +4,22 @@
 
 use std::path::{Path, PathBuf};
 
+use tantivy::directory::error::LockError;
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, PhrasePrefixQuery, Query};
 use tantivy::schema::{FAST, INDEXED, IndexRecordOption, Schema, TEXT, TextFieldIndexing};
 use tantivy::tokenizer::TokenStream;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use crate::article::{Article, ArticleDetails};
+use crate::article::Article;
 
 /// Bump when the schema or what is indexed changes: an index of another version is rebuilt.
 const TEXT_INDEX_VERSION: &str = "1";
 
 /// Written once every cached article is indexed, with [`TEXT_INDEX_VERSION`] in it.
 const VERSION_FILE: &str = "tidings-complete";
+
+/// How long a refresh waits for another process's writer to finish.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Memory the writer may use before it writes a segment (split between its threads).
 const WRITER_BUDGET: usize = 96 * 1024 * 1024;
@@ -152,13 +156,21 @@ impl TextIndex {
         }
     }
 
-    /// Takes the index's write lock: one writer at a time, across processes.
+    /// Takes the index's write lock: one writer at a time, across processes. Another tidings
+    /// writing (an `index` while the reader refreshes) is waited for, as the cache's own lock is.
     pub fn writer(&self) -> Result<TextWriter, TextIndexError> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
-        let writer = self
-            .index
-            .writer_with_num_threads(threads, WRITER_BUDGET)
-            .map_err(|e| self.err(e))?;
+        let waiting_since = std::time::Instant::now();
+        let writer = loop {
+            match self.index.writer_with_num_threads(threads, WRITER_BUDGET) {
+                Err(tantivy::TantivyError::LockFailure(LockError::LockBusy, _))
+                    if waiting_since.elapsed() < LOCK_WAIT =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                other => break other.map_err(|e| self.err(e))?,
+            }
+        };
         Ok(TextWriter {
             writer,
             fields: self.fields,
@@ -237,8 +249,9 @@ pub struct TextWriter {
 }
 
 impl TextWriter {
-    /// Indexes a file's article, replacing what was indexed for that file before.
-    pub fn put(&mut self, file_id: i64, article: &Article, details: &ArticleDetails) {
+    /// Indexes a file's article, replacing what was indexed for that file before. `body_text`
+    /// is the body as [`plain_text`] gives it.
+    pub fn put(&mut self, file_id: i64, article: &Article, body_text: &str) {
         self.remove(file_id);
         let mut document = TantivyDocument::new();
         document.add_u64(self.fields.file, file_id as u64);
@@ -253,7 +266,7 @@ impl TextWriter {
         ]
         .into_iter()
         .chain(article.tags.iter().map(|tag| tag.as_str()))
-        .chain([plain_text(&details.body).as_str()])
+        .chain([body_text])
         {
             if !part.is_empty() {
                 document.add_text(self.fields.text, part);
@@ -297,7 +310,7 @@ impl TextWriter {
 /// The words a reader sees in a Markdown body: text, code and image descriptions, without markup
 /// or link targets (a search for "example" should not find every article that links to
 /// example.org).
-fn plain_text(markdown: &str) -> String {
+pub fn plain_text(markdown: &str) -> String {
     use pulldown_cmark::{Event, Parser};
     let mut text = String::with_capacity(markdown.len());
     for event in Parser::new(markdown) {
@@ -308,4 +321,25 @@ fn plain_text(markdown: &str) -> String {
         }
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_writer_waits_for_the_first_instead_of_failing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let index = TextIndex::open(&dir.path().join("index")).expect("opens");
+        let first = index.writer().expect("the lock is free");
+        let released = std::time::Instant::now();
+        let holder = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            drop(first);
+        });
+        let second = index.writer();
+        assert!(second.is_ok(), "{:?}", second.err());
+        assert!(released.elapsed() >= std::time::Duration::from_millis(300));
+        holder.join().expect("holder");
+    }
 }
