@@ -640,7 +640,7 @@ impl Writer<'_> {
     }
 
     fn store_details(&mut self, file_id: i64, plain: Vec<u8>) -> Result<(), CacheError> {
-        let Some(compressor) = &self.compressor else {
+        let Some(compressor) = &mut self.compressor else {
             self.pending.push((file_id, plain));
             if self.pending.len() >= TRAIN_ON {
                 self.train()?;
@@ -654,11 +654,7 @@ impl Writer<'_> {
     /// Trains a dictionary on the pending details and stores them with it (or without one, if
     /// zstd found nothing to share).
     fn train(&mut self) -> Result<(), CacheError> {
-        let samples: Vec<Vec<u8>> = self
-            .pending
-            .iter()
-            .map(|(_, plain)| plain.clone())
-            .collect();
+        let samples: Vec<&[u8]> = self.pending.iter().map(|(_, plain)| &plain[..]).collect();
         if let Some(dictionary) = compression::train(&samples) {
             let id: i64 = self
                 .tx
@@ -675,7 +671,7 @@ impl Writer<'_> {
 
     fn flush_pending(&mut self) -> Result<(), CacheError> {
         for (file_id, plain) in std::mem::take(&mut self.pending) {
-            let (dict, data) = match &self.compressor {
+            let (dict, data) = match &mut self.compressor {
                 Some(compressor) => (compressor.id, compressor.compress(&plain)),
                 None => (0, compression::compress_alone(&plain)),
             };

@@ -3,7 +3,7 @@
 //! share most of their phrasing and structure, so a dictionary shrinks them two to three times
 //! more than compressing each alone.
 
-use zstd::dict::{DecoderDictionary, EncoderDictionary};
+use zstd::dict::DecoderDictionary;
 
 /// zstd's default level: fast to write, and reading an article is instant either way.
 const LEVEL: i32 = 3;
@@ -15,23 +15,25 @@ const DICTIONARY_BYTES: usize = 110 * 1024;
 /// More than any article's details can decompress to (files are capped at 4 MiB).
 const MAX_PLAIN_BYTES: usize = 16 * 1024 * 1024;
 
-/// A trained dictionary, ready to compress with; `id` is its row in the cache.
+/// A trained dictionary loaded into one zstd context, reused for every article a refresh
+/// stores; `id` is the dictionary's row in the cache.
 pub struct Compressor {
     pub id: i64,
-    dictionary: EncoderDictionary<'static>,
+    context: zstd::bulk::Compressor<'static>,
 }
 
 impl Compressor {
     pub fn new(id: i64, dictionary: &[u8]) -> Compressor {
         Compressor {
             id,
-            dictionary: EncoderDictionary::copy(dictionary, LEVEL),
+            context: zstd::bulk::Compressor::with_dictionary(LEVEL, dictionary)
+                .expect("a trained dictionary loads"),
         }
     }
 
-    pub fn compress(&self, plain: &[u8]) -> Vec<u8> {
-        zstd::bulk::Compressor::with_prepared_dictionary(&self.dictionary)
-            .and_then(|mut compressor| compressor.compress(plain))
+    pub fn compress(&mut self, plain: &[u8]) -> Vec<u8> {
+        self.context
+            .compress(plain)
             .expect("compressing into a growable buffer cannot fail")
     }
 }
@@ -42,7 +44,7 @@ pub fn compress_alone(plain: &[u8]) -> Vec<u8> {
 }
 
 /// A dictionary from `samples`, or `None` when zstd finds nothing worth sharing in them.
-pub fn train(samples: &[Vec<u8>]) -> Option<Vec<u8>> {
+pub fn train(samples: &[&[u8]]) -> Option<Vec<u8>> {
     zstd::dict::from_samples(samples, DICTIONARY_BYTES).ok()
 }
 
@@ -90,8 +92,9 @@ mod tests {
     #[test]
     fn a_trained_dictionary_round_trips_and_shrinks_similar_texts() {
         let samples: Vec<Vec<u8>> = (0..TRAIN_ON).map(article).collect();
+        let samples: Vec<&[u8]> = samples.iter().map(Vec::as_slice).collect();
         let dictionary = train(&samples).expect("a dictionary");
-        let compressor = Compressor::new(1, &dictionary);
+        let mut compressor = Compressor::new(1, &dictionary);
         let decompressor = Decompressor::new(Some(&dictionary));
         let text = article(5000);
         let with = compressor.compress(&text);

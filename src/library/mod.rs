@@ -184,7 +184,7 @@ impl Library {
     /// asks this before it loads a second copy of a large library in the background.
     pub fn has_changes(roots: &[PathBuf], paths: &StorePaths) -> Result<bool, LoadError> {
         let (cache, _) = open_cache(&paths.cache)?;
-        if !TextIndex::open(&text_index_dir(&paths.cache))?.is_complete() {
+        if !text_index::is_complete_in(&text_index_dir(&paths.cache)) {
             return Ok(true);
         }
         for root in roots {

@@ -98,11 +98,7 @@ impl TextIndex {
 
     /// Whether every cached article has been indexed since the index was created.
     pub fn is_complete(&self) -> bool {
-        match &self.path {
-            Some(dir) => std::fs::read_to_string(dir.join(VERSION_FILE))
-                .is_ok_and(|version| version.trim() == TEXT_INDEX_VERSION),
-            None => true,
-        }
+        self.path.as_deref().is_none_or(is_complete_in)
     }
 
     pub fn mark_complete(&self) -> Result<(), TextIndexError> {
@@ -239,6 +235,13 @@ impl TextIndex {
         }
         Ok(Some(files))
     }
+}
+
+/// Whether the index in `dir` is complete, asked without opening it: opening may replace an
+/// unreadable index, which only a refresh should do.
+pub fn is_complete_in(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join(VERSION_FILE))
+        .is_ok_and(|version| version.trim() == TEXT_INDEX_VERSION)
 }
 
 /// Changes to the text index, seen by searches after [`TextWriter::commit`].
