@@ -11,11 +11,11 @@ use chrono::{Local, Utc};
 use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::app::{Context, Facets, Query, SearchIndex, SortMode, sorted, without_drafts};
+use crate::app::{Context, Facets, Query, SortMode, sorted, without_drafts};
 use crate::article::{AiInfo, Article, Source};
 use crate::cli::{Cli, Command};
 use crate::config::{Config, Locations};
-use crate::library::{Library, Severity, StorePaths};
+use crate::library::{Columns, Library, Severity, StorePaths};
 use crate::ui::article::{Zone, article_lines};
 use crate::ui::{Theme, ansi};
 
@@ -134,10 +134,8 @@ fn search(
     sort: SortMode,
 ) -> Result<Vec<u32>> {
     let query = parse_query(query_text)?;
-    let order = sorted(library.articles(), sort);
-    // Without terms there is nothing to look up: skip building the index.
-    let index = (!query.terms.is_empty()).then(|| SearchIndex::build(library.articles()));
-    matching(index.as_ref(), library, config, &query, &order)
+    let order = sorted(library.columns(), sort);
+    matching(library, config, &query, &order)
 }
 
 fn parse_query(text: &str) -> Result<Query> {
@@ -148,23 +146,22 @@ fn parse_query(text: &str) -> Result<Query> {
     Ok(query)
 }
 
-/// The `candidates` that match `query`; `index` may be left out when the query has no terms.
+/// The `candidates` that match `query`.
 fn matching(
-    index: Option<&SearchIndex>,
     library: &Library,
     config: &Config,
     query: &Query,
     candidates: &[u32],
 ) -> Result<Vec<u32>> {
-    let Some(index) = index.filter(|_| !query.terms.is_empty()) else {
+    if query.terms.is_empty() {
         return Ok(without_drafts(
-            library.articles(),
+            library.columns(),
             candidates,
             config.show_drafts,
         ));
-    };
+    }
     let context = Context::of(library, config.show_drafts);
-    let searched = index.search(query, &context, candidates);
+    let searched = library.columns().search(query, &context, candidates);
     if let Some(error) = searched.errors.first() {
         bail!("{error}");
     }
@@ -204,7 +201,8 @@ fn list(
     for &index in shown {
         let i = index as usize;
         if json {
-            serde_json::to_writer(&mut out, &ArticleJson::new(&library, &stories, i))?;
+            let article = library.read_article(i);
+            serde_json::to_writer(&mut out, &ArticleJson::new(&library, &article, &stories, i))?;
             writeln!(out)?;
         } else {
             writeln!(out, "{}", headline(&library, i, color))?;
@@ -217,7 +215,8 @@ fn list(
 const SOURCE_COLUMNS: usize = 16;
 
 fn headline(library: &Library, i: usize, color: bool) -> String {
-    let article = library.article(i);
+    // Read, not kept: `list` may print a million of them.
+    let article = &library.read_article(i);
     let date = article.published_at.map_or_else(
         || format!("{:<16}", "date unknown"),
         |at| {
@@ -291,16 +290,16 @@ struct ArticleJson<'a> {
     read: bool,
     starred: bool,
     offline: bool,
-    translations: Vec<&'a str>,
+    translations: Vec<String>,
 }
 
 impl<'a> ArticleJson<'a> {
     fn new(
-        library: &'a Library,
-        stories: &HashMap<(&str, &str), Vec<usize>>,
+        library: &Library,
+        article: &'a Article,
+        stories: &HashMap<u64, Vec<usize>>,
         i: usize,
     ) -> ArticleJson<'a> {
-        let article: &'a Article = library.article(i);
         let marks = library.marks(i);
         let time = |at: Option<chrono::DateTime<Utc>>| {
             at.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
@@ -326,13 +325,16 @@ impl<'a> ArticleJson<'a> {
             read: marks.read,
             starred: marks.starred,
             offline: library.is_offline(i),
-            translations: article
-                .story_key()
-                .and_then(|key| stories.get(&key))
+            translations: library
+                .columns()
+                .story(i)
+                .and_then(|story| stories.get(&story))
                 .into_iter()
                 .flatten()
                 .filter(|&&t| t != i)
-                .map(|&t| library.article(t).id.0.as_str())
+                .map(|&t| library.read_article(t))
+                .filter(|other| other.story_key() == article.story_key())
+                .map(|other| other.id.0.to_string())
                 .collect(),
         }
     }
@@ -390,9 +392,9 @@ fn stats(setup: &Setup, query: &str) -> Result<ExitCode> {
     warn_about_problems(&library);
     let query = parse_query(query)?;
     // Counts do not depend on order: no sort. One index serves the search and the counts.
-    let index = SearchIndex::build(library.articles());
+    let index = library.columns();
     let everything: Vec<u32> = (0..library.len() as u32).collect();
-    let matches = matching(Some(&index), &library, &setup.config, &query, &everything)?;
+    let matches = matching(&library, &setup.config, &query, &everything)?;
     let facets = index.facets(&matches);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     writeln!(out, "{} articles", facets.total)?;
@@ -411,17 +413,17 @@ fn stats(setup: &Setup, query: &str) -> Result<ExitCode> {
             sentiment.name()
         )?;
     }
-    type Name = for<'a> fn(&'a SearchIndex, usize) -> &'a str;
+    type Name = for<'a> fn(&'a Columns, usize) -> &'a str;
     let sections: [(&str, &[usize], Name); 4] = [
-        ("Top tags", &facets.tags, SearchIndex::tag_name),
-        ("Sources", &facets.sources, SearchIndex::source_name),
-        ("Categories", &facets.categories, SearchIndex::category_name),
-        ("Languages", &facets.langs, SearchIndex::lang_name),
+        ("Top tags", &facets.tags, Columns::tag_name),
+        ("Sources", &facets.sources, Columns::source_name),
+        ("Categories", &facets.categories, Columns::category_name),
+        ("Languages", &facets.langs, Columns::lang_name),
     ];
     for (heading, counts, name) in sections {
         writeln!(out, "\n{heading}")?;
         for (id, count) in Facets::ranked(counts).into_iter().take(20) {
-            writeln!(out, "  {} {count:>7}", pad(name(&index, id), 24))?;
+            writeln!(out, "  {} {count:>7}", pad(name(index, id), 24))?;
         }
     }
     out.flush()?;

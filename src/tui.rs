@@ -16,7 +16,7 @@ use crossterm::event::{
 };
 use ratatui::DefaultTerminal;
 
-use crate::app::{App, Effect, Key, Level, SearchIndex, Settings};
+use crate::app::{App, Effect, Key, Level, Settings};
 use crate::commands::Setup;
 use crate::library::watch::FolderWatch;
 use crate::library::{Library, LoadError, Progress};
@@ -24,7 +24,7 @@ use crate::ui::article::Zone;
 use crate::ui::{Theme, View};
 
 /// What the background refresh sends back: a new library when the folders changed.
-type Refreshed = Result<Option<(Library, SearchIndex)>, LoadError>;
+type Refreshed = Result<Option<Library>, LoadError>;
 
 /// How often the loop wakes without input: picks up a finished refresh and keeps "3m" current.
 const TICK: Duration = Duration::from_millis(250);
@@ -88,15 +88,10 @@ fn refresh_while_open(
     let mut first = true;
     loop {
         // Walking the folders is cheap; a second copy of the library is not: load one only when
-        // something changed. The index is built here too, so the swap costs the reader no time.
+        // something changed.
         let refreshed = match Library::has_changes(roots, paths) {
             Ok(false) => Ok(None),
-            Ok(true) | Err(_) => {
-                Library::open_with_progress(roots, paths, progress).map(|library| {
-                    let index = SearchIndex::build(library.articles());
-                    Some((library, index))
-                })
-            }
+            Ok(true) | Err(_) => Library::open_with_progress(roots, paths, progress).map(Some),
         };
         // After the first check, only news is worth a word.
         let worth_sending = first || !matches!(refreshed, Ok(None));
@@ -168,7 +163,7 @@ fn event_loop(
             // The refresh goes on while the reader is open: it sends a library each time the
             // folders changed.
             match receiver.try_recv() {
-                Ok(Ok(Some((library, index)))) => app.replace_library(library, index),
+                Ok(Ok(Some(library))) => app.replace_library(library),
                 Ok(Ok(None)) => app.library_unchanged(),
                 Ok(Err(error)) => {
                     app.set_refreshing(false);

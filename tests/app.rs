@@ -3,9 +3,7 @@
 mod common;
 
 use common::{Fixture, selected_title, titles};
-use tidings::app::{
-    Action, Dimension, Effect, EntryKind, Focus, Key, Level, SearchIndex, SortMode, Viewport,
-};
+use tidings::app::{Action, Dimension, Effect, EntryKind, Focus, Key, Level, SortMode, Viewport};
 use tidings::article::Sentiment;
 
 const NEWEST: [&str; 5] = [
@@ -122,7 +120,6 @@ fn opening_marks_read_and_the_article_scrolls_on_its_own() {
     let index = again
         .library()
         .articles()
-        .iter()
         .position(|a| a.title == NEWEST[1])
         .unwrap();
     assert!(again.marks(index).read);
@@ -435,8 +432,7 @@ fn a_refreshed_library_keeps_selection_filters_and_fresh_marks() {
     )
     .unwrap();
     let refreshed = fixture.library();
-    let index = SearchIndex::build(refreshed.articles());
-    app.replace_library(refreshed, index);
+    app.replace_library(refreshed);
     assert_eq!(titles(&app)[0], "Foxtrot joins late", "new and positive");
     assert_eq!(selected_title(&app), selected);
     assert!(app.marks(app.selected_index().unwrap()).starred);
@@ -524,8 +520,7 @@ fn a_refresh_that_found_nothing_new_changes_nothing() {
     app.update(Action::Down);
     let before = (app.selected(), app.article_scroll(), app.focus());
     let refreshed = fixture.library();
-    let index = SearchIndex::build(refreshed.articles());
-    app.replace_library(refreshed, index);
+    app.replace_library(refreshed);
     assert_eq!((app.selected(), app.article_scroll(), app.focus()), before);
     assert!(app.message().unwrap().text.contains("up to date"));
     assert!(!app.refreshing());

@@ -167,7 +167,7 @@ fn a_second_start_reads_only_what_changed() {
         (2, 1, 1, 1)
     );
     assert_eq!(third.len(), 20);
-    let titles: Vec<&str> = third.articles().iter().map(|a| a.title.as_str()).collect();
+    let titles: Vec<&str> = third.articles().map(|a| a.title.as_str()).collect();
     assert!(titles.contains(&"Story zero, revised at length"));
     assert!(!titles.contains(&"Story 1"));
 }
@@ -190,11 +190,7 @@ fn every_spelling_of_a_root_is_one_library_to_the_cache() {
     fs::create_dir_all(env.dir.path().join("x")).unwrap();
     let first = Library::open(std::slice::from_ref(&root), &env.paths()).unwrap();
     assert_eq!(first.report().added, 5);
-    let paths = first
-        .articles()
-        .iter()
-        .map(|a| a.path.clone())
-        .collect::<Vec<_>>();
+    let paths = first.articles().map(|a| a.path.clone()).collect::<Vec<_>>();
     drop(first);
     let mut slash = root.clone().into_os_string();
     slash.push("/");
@@ -220,11 +216,7 @@ fn every_spelling_of_a_root_is_one_library_to_the_cache() {
             "{} re-read the library",
             spelling.display()
         );
-        let same = again
-            .articles()
-            .iter()
-            .map(|a| a.path.clone())
-            .collect::<Vec<_>>();
+        let same = again.articles().map(|a| a.path.clone()).collect::<Vec<_>>();
         assert_eq!(same, paths, "{}", spelling.display());
         assert_eq!(again.roots().len(), 1);
     }
@@ -402,11 +394,7 @@ fn hostile_files_each_give_one_clear_problem_and_the_rest_load() {
     }
 
     let library = env.open();
-    let titles: Vec<&str> = library
-        .articles()
-        .iter()
-        .map(|a| a.title.as_str())
-        .collect();
+    let titles: Vec<&str> = library.articles().map(|a| a.title.as_str()).collect();
     assert_eq!(library.len(), 6, "{titles:?}");
     assert!(titles.contains(&"Forty folders down"));
 
@@ -461,7 +449,7 @@ fn hostile_files_each_give_one_clear_problem_and_the_rest_load() {
         "{warnings:?}"
     );
 
-    for (index, article) in library.articles().iter().enumerate() {
+    for (index, article) in library.articles().enumerate() {
         let details = library.details(index).unwrap();
         for text in [article.title.as_str(), &article.description, &details.body] {
             assert!(
@@ -480,7 +468,7 @@ fn the_builtin_samples_cover_the_format() {
     let dir = tempfile::tempdir().unwrap();
     let library = Library::builtin(&dir.path().join("state.db"));
     assert!(library.len() >= 40, "{} samples", library.len());
-    let articles = library.articles();
+    let articles: Vec<_> = library.articles().collect();
     for sentiment in Sentiment::ALL {
         assert!(
             articles.iter().any(|a| a.sentiment == sentiment),

@@ -1,59 +1,16 @@
-//! The in-memory search index: interned facet values and compact columns per article, built once
-//! per library so that each keystroke filters and counts with plain comparisons and array bumps.
-//! Words are looked up in the library's full-text index on disk, once per query, not per article.
+//! Queries and counts over the library's columns: names turned into ids once per query, then
+//! each keystroke filters and counts with plain comparisons and array bumps. Words are looked up
+//! in the library's full-text index on disk, once per query, not per article.
 
 use rayon::prelude::*;
 
-use crate::article::{Article, Sentiment};
-use crate::library::{Library, Marks, Scope};
+use crate::article::Sentiment;
+use crate::library::columns::{DRAFT, Interner, PINNED};
+use crate::library::{Columns, Library, Marks, Scope};
 
 use super::query::{Filter, Flag, Query};
 
-/// Interned strings: an id per distinct value, names by id.
-#[derive(Debug, Default)]
-struct Interner {
-    /// Facet values are few and short: a fast hasher, no defence against crafted collisions needed.
-    ids: foldhash::HashMap<Box<str>, u32>,
-    names: Vec<String>,
-}
-
-impl Interner {
-    fn intern(&mut self, name: &str) -> u32 {
-        if let Some(&id) = self.ids.get(name) {
-            return id;
-        }
-        let id = u32::try_from(self.names.len()).expect("fewer than 4 billion distinct values");
-        self.ids.insert(name.into(), id);
-        self.names.push(name.to_owned());
-        id
-    }
-}
-
-const NONE: u32 = u32::MAX;
-
-pub struct SearchIndex {
-    /// Tag ids of every article, one after another; article `i`'s are
-    /// `tag_ids[tag_starts[i]..tag_starts[i + 1]]`. One flat array keeps counting cache-friendly.
-    tag_ids: Vec<u32>,
-    tag_starts: Vec<u32>,
-    /// What filters and counts read per article, in columns rather than from the articles
-    /// themselves: a keystroke scans a few compact arrays instead of 100,000 scattered structs.
-    sentiments: Vec<u8>,
-    /// Milliseconds since the epoch; `i64::MIN` when unknown.
-    published: Vec<i64>,
-    flags: Vec<u8>,
-    sources: Vec<u32>,
-    categories: Vec<u32>,
-    langs: Vec<u32>,
-    tag_names: Interner,
-    source_names: Interner,
-    category_names: Interner,
-    lang_names: Interner,
-    /// Lower-cased source keys, by source id (filters match the key or the name).
-    source_keys: Vec<String>,
-}
-
-/// Facet counts for one result set; ids index the names in the [`SearchIndex`].
+/// Facet counts for one result set; ids index the names in the [`Columns`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facets {
     pub total: usize,
@@ -89,8 +46,6 @@ enum Dimension {
     Lang,
 }
 
-const DRAFT: u8 = 1;
-const PINNED: u8 = 2;
 const MILLIS_PER_DAY: i64 = 86_400_000;
 
 /// What the query runs against besides the index.
@@ -133,101 +88,7 @@ pub struct Searched {
     pub errors: Vec<String>,
 }
 
-impl SearchIndex {
-    /// Interning is a hash lookup per value, in article order so ids are stable.
-    pub fn build(articles: &[Article]) -> SearchIndex {
-        let mut tag_starts = Vec::with_capacity(articles.len() + 1);
-        tag_starts.push(0);
-        let mut index = SearchIndex {
-            tag_ids: Vec::with_capacity(articles.len() * 4),
-            tag_starts,
-            sentiments: Vec::with_capacity(articles.len()),
-            published: Vec::with_capacity(articles.len()),
-            flags: Vec::with_capacity(articles.len()),
-            sources: Vec::with_capacity(articles.len()),
-            categories: Vec::with_capacity(articles.len()),
-            langs: Vec::with_capacity(articles.len()),
-            tag_names: Interner::default(),
-            source_names: Interner::default(),
-            category_names: Interner::default(),
-            lang_names: Interner::default(),
-            source_keys: Vec::new(),
-        };
-        for article in articles {
-            index.intern(article);
-        }
-        index
-    }
-
-    /// How many articles the index covers.
-    pub fn len(&self) -> usize {
-        self.sentiments.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.sentiments.is_empty()
-    }
-
-    fn intern(&mut self, article: &Article) {
-        for tag in &article.tags {
-            let id = self.tag_names.intern(tag);
-            self.tag_ids.push(id);
-        }
-        let end = u32::try_from(self.tag_ids.len()).expect("fewer than 4 billion tags in all");
-        self.tag_starts.push(end);
-        self.sentiments.push(article.sentiment.index() as u8);
-        self.published.push(
-            article
-                .published_at
-                .map_or(i64::MIN, |at| at.timestamp_millis()),
-        );
-        self.flags
-            .push((u8::from(article.draft) * DRAFT) | (u8::from(article.is_pinned()) * PINNED));
-        let source = self.source_names.intern(&article.source.name);
-        if self.source_keys.len() <= source as usize {
-            self.source_keys
-                .push(article.source.key.to_lowercase().to_string());
-        }
-        self.sources.push(source);
-        self.categories.push(
-            article
-                .category
-                .as_deref()
-                .map_or(NONE, |c| self.category_names.intern(c)),
-        );
-        self.langs.push(
-            article
-                .lang
-                .as_deref()
-                .map_or(NONE, |l| self.lang_names.intern(l)),
-        );
-    }
-
-    pub fn tag_name(&self, id: usize) -> &str {
-        &self.tag_names.names[id]
-    }
-
-    pub fn source_name(&self, id: usize) -> &str {
-        &self.source_names.names[id]
-    }
-
-    pub fn category_name(&self, id: usize) -> &str {
-        &self.category_names.names[id]
-    }
-
-    pub fn lang_name(&self, id: usize) -> &str {
-        &self.lang_names.names[id]
-    }
-
-    fn tags(&self, i: usize) -> &[u32] {
-        &self.tag_ids[self.tag_starts[i] as usize..self.tag_starts[i + 1] as usize]
-    }
-
-    /// The sentiment of article `i`, as [`Sentiment::index`].
-    pub fn sentiment(&self, i: usize) -> usize {
-        self.sentiments[i] as usize
-    }
-
+impl Columns {
     /// The day (UTC, counted from 1970-01-01) article `i` was published, if known.
     pub fn day(&self, i: usize) -> Option<i64> {
         let millis = self.published[i];
@@ -425,13 +286,13 @@ impl SearchIndex {
         facets
     }
 }
-/// What a query without terms matches, without needing an index: the `candidates` (in their
-/// order) that are not drafts, unless drafts are shown.
-pub fn without_drafts(articles: &[Article], candidates: &[u32], show_drafts: bool) -> Vec<u32> {
+/// What a query without terms matches: the `candidates` (in their order) that are not drafts,
+/// unless drafts are shown.
+pub fn without_drafts(columns: &Columns, candidates: &[u32], show_drafts: bool) -> Vec<u32> {
     candidates
         .iter()
         .copied()
-        .filter(|&i| show_drafts || !articles[i as usize].draft)
+        .filter(|&i| show_drafts || !columns.is_draft(i as usize))
         .collect()
 }
 

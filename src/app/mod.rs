@@ -14,7 +14,7 @@ pub mod state;
 
 pub use action::{Action, Focus};
 pub use filters::{Dimension, Filters};
-pub use index::{Context, Facets, SearchIndex, without_drafts};
+pub use index::{Context, Facets, without_drafts};
 pub use keys::{BINDINGS, Binding, Key};
 pub use query::{Filter, Flag, Query};
 pub use sidebar::{Entry, EntryKind, Timeline};

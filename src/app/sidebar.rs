@@ -5,7 +5,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use crate::article::Sentiment;
 
 use super::filters::{Dimension, Filters};
-use super::index::{Facets, SearchIndex};
+use super::index::Facets;
+use crate::library::Columns;
 
 /// How many of each facet the sidebar lists, most frequent first (chosen ones always show).
 const TOP_TAGS: usize = 30;
@@ -32,11 +33,11 @@ pub struct Entry {
 }
 
 /// Looks up a facet value's name by id.
-type NameOf = fn(&SearchIndex, usize) -> &str;
+type NameOf = fn(&Columns, usize) -> &str;
 
 /// The sidebar's entries for `facets`: the four sentiments, then tags, sources, categories and
 /// languages.
-pub fn entries(facets: &Facets, index: &SearchIndex, filters: &Filters) -> Vec<Entry> {
+pub fn entries(facets: &Facets, index: &Columns, filters: &Filters) -> Vec<Entry> {
     let mut entries: Vec<Entry> = Sentiment::ALL
         .into_iter()
         .map(|sentiment| Entry {
@@ -46,29 +47,24 @@ pub fn entries(facets: &Facets, index: &SearchIndex, filters: &Filters) -> Vec<E
         })
         .collect();
     let sections: [(Dimension, &[usize], usize, NameOf); 4] = [
-        (
-            Dimension::Tag,
-            &facets.tags,
-            TOP_TAGS,
-            SearchIndex::tag_name,
-        ),
+        (Dimension::Tag, &facets.tags, TOP_TAGS, Columns::tag_name),
         (
             Dimension::Source,
             &facets.sources,
             TOP_SOURCES,
-            SearchIndex::source_name,
+            Columns::source_name,
         ),
         (
             Dimension::Category,
             &facets.categories,
             TOP_CATEGORIES,
-            SearchIndex::category_name,
+            Columns::category_name,
         ),
         (
             Dimension::Lang,
             &facets.langs,
             TOP_LANGS,
-            SearchIndex::lang_name,
+            Columns::lang_name,
         ),
     ];
     for (dimension, counts, top, name_of) in sections {
@@ -120,7 +116,7 @@ pub struct Timeline {
 impl Timeline {
     /// Counts `visible` per day (UTC) over the [`TIMELINE_DAYS`] up to the newest of them that
     /// is not in the future of `now`.
-    pub fn build(index: &SearchIndex, visible: &[u32], now: DateTime<Utc>) -> Timeline {
+    pub fn build(index: &Columns, visible: &[u32], now: DateTime<Utc>) -> Timeline {
         let horizon = (now + Duration::days(1)).timestamp().div_euclid(86_400);
         let Some(last) = visible
             .iter()

@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::article::Article;
+use crate::library::Columns;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -36,21 +36,20 @@ impl SortMode {
 }
 
 /// Every article index in `mode`'s order. Articles without a date go last in both date orders;
-/// ties keep load order (path order), so the order is the same on every run.
-pub fn sorted(articles: &[Article], mode: SortMode) -> Vec<u32> {
-    let millis = |article: &Article| article.published_at.map(|at| at.timestamp_millis());
+/// ties keep load order, so the order is the same on every run.
+pub fn sorted(columns: &Columns, mode: SortMode) -> Vec<u32> {
+    let millis = |i: usize| columns.published(i);
     // Keys are computed once per article, not once per comparison.
-    let mut keyed: Vec<((i64, i64, i64), u32)> = articles
-        .par_iter()
-        .enumerate()
-        .map(|(index, article)| {
-            let newest_first = millis(article).map_or(i64::MAX, |m| -m);
+    let mut keyed: Vec<((i64, i64, i64), u32)> = (0..columns.len())
+        .into_par_iter()
+        .map(|i| {
+            let newest_first = millis(i).map_or(i64::MAX, |m| -m);
             let key = match mode {
-                SortMode::Newest => (-ordered(article.sticky_weight.max(0.0)), newest_first, 0),
-                SortMode::Oldest => (millis(article).unwrap_or(i64::MAX), 0, 0),
-                SortMode::Score => (-ordered(article.score), newest_first, 0),
+                SortMode::Newest => (-ordered(columns.sticky_weight(i).max(0.0)), newest_first, 0),
+                SortMode::Oldest => (millis(i).unwrap_or(i64::MAX), 0, 0),
+                SortMode::Score => (-ordered(columns.score(i)), newest_first, 0),
             };
-            (key, index as u32)
+            (key, i as u32)
         })
         .collect();
     // Keys end in the index, so they are unique and an unstable sort is deterministic.

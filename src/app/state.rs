@@ -12,7 +12,7 @@ use crate::library::{Library, Marks, Severity};
 use super::action::{Action, Focus};
 use super::filters::Filters;
 use super::format::thousands;
-use super::index::{Context, Facets, SearchIndex, without_drafts};
+use super::index::{Context, Facets, without_drafts};
 use super::keys::{Key, action_for};
 use super::query::Query;
 use super::query_line::{QueryLine, narrows};
@@ -83,7 +83,9 @@ pub struct Settings {
 
 pub struct App {
     library: Library,
-    index: SearchIndex,
+    /// Whether `facets` and `timeline` count the shown results (not yet, with `headlines_first`,
+    /// until [`App::complete_index`]).
+    counted: bool,
     /// Every article in sort order.
     order: Vec<u32>,
     /// The headlines shown: indices into the library, in sort order.
@@ -132,17 +134,10 @@ pub struct App {
 
 impl App {
     pub fn new(library: Library, settings: Settings) -> App {
-        // With `headlines_first` the columns (and so the counts) come after the first screen is
-        // drawn (see `complete_index`).
-        let index = if settings.headlines_first {
-            SearchIndex::build(&[])
-        } else {
-            SearchIndex::build(library.articles())
-        };
-        let order = sorted(library.articles(), settings.sort);
+        let order = sorted(library.columns(), settings.sort);
         let mut app = App {
             library,
-            index,
+            counted: false,
             order,
             visible: Vec::new(),
             facets: Facets::default(),
@@ -182,7 +177,7 @@ impl App {
             typed: Vec::new(),
         };
         if settings.headlines_first {
-            app.visible = without_drafts(app.library.articles(), &app.order, app.show_drafts);
+            app.visible = without_drafts(app.library.columns(), &app.order, app.show_drafts);
             app.select(0);
         } else {
             app.refilter();
@@ -260,7 +255,7 @@ impl App {
     }
 
     pub fn sidebar_entries(&self) -> Vec<Entry> {
-        sidebar::entries(&self.facets, &self.index, &self.filters)
+        sidebar::entries(&self.facets, self.library.columns(), &self.filters)
     }
 
     pub fn sidebar_cursor(&self) -> usize {
@@ -393,10 +388,10 @@ impl App {
         );
     }
 
-    /// Swaps in a refreshed library (with its search index, built off the UI thread), keeping
+    /// Swaps in a refreshed library (loaded off the UI thread), keeping
     /// the selection, the open article, the filters, and any marks set while the refresh ran.
     /// A refresh that found nothing new changes nothing on screen.
-    pub fn replace_library(&mut self, library: Library, index: SearchIndex) {
+    pub fn replace_library(&mut self, library: Library) {
         self.refreshing = false;
         let report = library.report();
         let unchanged = report.added + report.updated + report.removed == 0
@@ -424,8 +419,7 @@ impl App {
                 self.changed_marks.insert(id, marks);
             }
         }
-        self.index = index;
-        self.order = sorted(self.library.articles(), self.sort);
+        self.order = sorted(self.library.columns(), self.sort);
         self.details = None;
         self.shown = shown_id.and_then(|id| self.find_by_id(&id));
         // Indices mean other articles now: read the shown one's text again.
@@ -493,7 +487,11 @@ impl App {
     }
 
     pub(super) fn find_by_id(&self, id: &ArticleId) -> Option<usize> {
-        self.library.articles().iter().position(|a| a.id == *id)
+        let hash = id.hash();
+        let columns = self.library.columns();
+        (0..columns.len())
+            .filter(|&i| columns.id_hash(i) == hash)
+            .find(|&i| self.library.article(i).id == *id)
     }
 
     /// The library index of the selected headline.

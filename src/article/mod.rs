@@ -32,13 +32,18 @@ pub struct ArticleId(pub ShortText);
 impl ArticleId {
     /// A short, stable handle for typing on the command line (like a git short hash).
     pub fn short(&self) -> String {
-        // FNV-1a: stable across runs and platforms, unlike std's randomly seeded hasher.
+        format!("{:08x}", self.hash() >> 32)
+    }
+
+    /// FNV-1a: stable across runs and platforms, unlike std's randomly seeded hasher, so it can
+    /// be stored. The short id is its upper half.
+    pub fn hash(&self) -> u64 {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         for byte in self.0.bytes() {
             hash ^= u64::from(byte);
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
-        format!("{:08x}", hash >> 32)
+        hash
     }
 }
 

@@ -1,37 +1,46 @@
 //! The article cache: parsed metadata and details in SQLite, keyed by file path and stamped with
 //! size and mtime, so an unchanged file is never read or parsed twice. Beside the rows, each root
-//! has a [`Snapshot`] of its metadata, which is what a start reads.
+//! has an [`Image`] of its metadata in columns, which is what a start reads.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 
 use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use super::compression::{self, Compressor, Decompressor, TRAIN_ON};
-use super::snapshot::{ChunkChanges, Snapped, SnappedEntry, Snapshot};
+use super::image::{Image, Stored, Version};
 use super::text_index::{TextWriter, plain_text};
 use crate::article::{Article, ArticleDetails, PARSER_REVISION};
 
-/// Bump when the schema or the encoding of `meta`/`details`/`snapshot` changes: old caches are
-/// moved aside. Version 2 caches (no snapshot table) and version 3 caches (uncompressed details)
-/// are upgraded in place, reading the files again.
-const SCHEMA_VERSION: i64 = 4;
+/// Bump when the schema or the encoding of `meta`/`details` changes: old caches are moved aside.
+/// Caches of versions 2 to 4 are emptied and set up anew in place, reading the files again.
+const SCHEMA_VERSION: i64 = 5;
 
-/// zstd dictionaries the details are compressed with (see `compression`).
-const DICTIONARIES_TABLE: &str =
-    "CREATE TABLE dictionaries (id INTEGER PRIMARY KEY, data BLOB NOT NULL);";
-
-const SNAPSHOT_TABLE: &str = "CREATE TABLE snapshot (
-    root TEXT NOT NULL,
-    start TEXT NOT NULL,
-    files INTEGER NOT NULL,
-    data BLOB NOT NULL,
-    PRIMARY KEY (root, start)
-);";
+const TABLES: &str = "
+    CREATE TABLE files (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        root TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime INTEGER NOT NULL,
+        article_id TEXT,
+        meta BLOB,
+        problem TEXT,
+        warnings TEXT
+    );
+    CREATE INDEX files_stamps ON files(root, path, size, mtime);
+    CREATE INDEX files_article ON files(article_id);
+    CREATE TABLE details (
+        file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+        dict INTEGER NOT NULL DEFAULT 0,
+        data BLOB NOT NULL
+    );
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE roots (root TEXT PRIMARY KEY, generation INTEGER NOT NULL);
+    CREATE TABLE dictionaries (id INTEGER PRIMARY KEY, data BLOB NOT NULL);";
 
 #[derive(Debug, thiserror::Error)]
 pub enum CacheError {
@@ -48,9 +57,8 @@ pub enum CacheError {
 pub struct Cache {
     conn: Connection,
     path: PathBuf,
-    /// Decode snapshot chunks on the thread pool: faster, but the decoded parts are copied once
-    /// more, which costs memory at the peak (about 40 MB at 100,000 articles).
-    parallel_decode: bool,
+    /// Changes whenever the rows are dropped (see [`Version::identity`]).
+    identity: u64,
     /// By dictionary id (0: none), prepared on first use.
     decompressors: RefCell<HashMap<i64, Decompressor>>,
 }
@@ -91,7 +99,6 @@ impl Entry {
 struct RawRow {
     file_id: i64,
     path: String,
-    stamp: Stamp,
     meta: Option<Vec<u8>>,
     problem: Option<String>,
     warnings: Option<String>,
@@ -100,30 +107,29 @@ struct RawRow {
 impl RawRow {
     /// A row whose metadata no longer decodes comes back as a problem: one damaged row costs one
     /// article, not the library.
-    fn decode(self) -> Snapped {
-        let entry = match (self.meta, self.problem) {
+    fn decode(self) -> Stored {
+        let file_id = self.file_id;
+        match (self.meta, self.problem) {
             (Some(meta), _) => match postcard::from_bytes::<Article>(&meta) {
-                Ok(article) => SnappedEntry::Article {
-                    article,
+                Ok(article) => Stored::Article {
+                    file_id,
+                    article: Box::new(article),
                     warnings: self
                         .warnings
                         .map(|w| w.lines().map(str::to_owned).collect())
                         .unwrap_or_default(),
                 },
-                Err(error) => SnappedEntry::Problem {
+                Err(error) => Stored::Problem {
+                    file_id,
                     path: self.path,
                     message: format!("cache entry unreadable: {error}"),
                 },
             },
-            (None, problem) => SnappedEntry::Problem {
+            (None, problem) => Stored::Problem {
+                file_id,
                 path: self.path,
                 message: problem.unwrap_or_default(),
             },
-        };
-        Snapped {
-            file_id: self.file_id,
-            stamp: self.stamp,
-            entry,
         }
     }
 }
@@ -170,68 +176,37 @@ impl Cache {
         match version {
             0 => {
                 conn.execute_batch(&format!(
-                    "BEGIN;
-                     CREATE TABLE files (
-                         id INTEGER PRIMARY KEY,
-                         path TEXT NOT NULL UNIQUE,
-                         root TEXT NOT NULL,
-                         size INTEGER NOT NULL,
-                         mtime INTEGER NOT NULL,
-                         meta BLOB,
-                         problem TEXT,
-                         warnings TEXT
-                     );
-                     CREATE INDEX files_root ON files(root);
-                     CREATE TABLE details (
-                         file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
-                         dict INTEGER NOT NULL DEFAULT 0,
-                         data BLOB NOT NULL
-                     );
-                     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-                     {SNAPSHOT_TABLE}
-                     {DICTIONARIES_TABLE}
-                     PRAGMA user_version = {SCHEMA_VERSION};
-                     COMMIT;"
+                    "BEGIN; {TABLES} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
                 ))
                 .map_err(sqlite)?;
             }
-            2 | 3 => {
-                // Details are stored compressed now, and version 2 had no snapshot table: the
-                // rows are dropped and the files read again, as after a parser change.
-                let snapshot = if version == 2 { SNAPSHOT_TABLE } else { "" };
+            2..=4 => {
+                // Older caches hold nothing the files cannot give again: set up anew, in place.
                 conn.execute_batch(&format!(
                     "BEGIN;
-                     {snapshot}
-                     {DICTIONARIES_TABLE}
-                     DELETE FROM snapshot;
-                     DELETE FROM details;
-                     DELETE FROM files;
-                     ALTER TABLE details ADD COLUMN dict INTEGER NOT NULL DEFAULT 0;
+                     DROP TABLE IF EXISTS snapshot;
+                     DROP TABLE IF EXISTS details;
+                     DROP TABLE IF EXISTS files;
+                     DROP TABLE IF EXISTS settings;
+                     DROP TABLE IF EXISTS dictionaries;
+                     DROP TABLE IF EXISTS roots;
+                     {TABLES}
                      PRAGMA user_version = {SCHEMA_VERSION};
                      COMMIT;"
                 ))
                 .map_err(sqlite)?;
             }
             SCHEMA_VERSION => {
-                // Touch both tables so a damaged schema shows up now, not halfway through a load.
-                conn.query_row("SELECT count(*) FROM files WHERE id < 0", [], |_| Ok(()))
-                    .and_then(|()| {
-                        conn.query_row(
-                            "SELECT count(*) FROM details WHERE file_id < 0 AND dict = 0",
-                            [],
-                            |_| Ok(()),
-                        )
-                    })
-                    .and_then(|()| {
-                        conn.query_row("SELECT count(*) FROM dictionaries", [], |_| Ok(()))
-                    })
-                    .and_then(|()| conn.query_row("SELECT count(*) FROM settings", [], |_| Ok(())))
-                    .and_then(|()| {
-                        conn.query_row("SELECT count(*) FROM snapshot WHERE root = ''", [], |_| {
-                            Ok(())
-                        })
-                    })
-                    .map_err(sqlite)?;
+                // Touch every table so a damaged schema shows up now, not halfway through a load.
+                for check in [
+                    "SELECT count(*) FROM files WHERE id < 0 AND article_id = ''",
+                    "SELECT count(*) FROM details WHERE file_id < 0 AND dict = 0",
+                    "SELECT count(*) FROM dictionaries WHERE id < 0",
+                    "SELECT count(*) FROM settings WHERE key = ''",
+                    "SELECT count(*) FROM roots WHERE generation < 0",
+                ] {
+                    conn.query_row(check, [], |_| Ok(())).map_err(sqlite)?;
+                }
             }
             other => {
                 return Err(CacheError::Incompatible {
@@ -240,30 +215,35 @@ impl Cache {
                 });
             }
         }
-        let parser: Option<String> = conn
-            .query_row(
-                "SELECT value FROM settings WHERE key = 'parser'",
-                [],
-                |row| row.get(0),
-            )
+        let setting = |key: &str| -> Result<Option<String>, CacheError> {
+            conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
+                row.get(0)
+            })
             .optional()
-            .map_err(sqlite)?;
-        if parser.as_deref() != Some(PARSER_REVISION) {
-            // Parsed by another version: every file is read again on the next refresh.
+            .map_err(sqlite)
+        };
+        let parser = setting("parser")?;
+        let mut identity = setting("identity")?.and_then(|value| value.parse::<u64>().ok());
+        if parser.as_deref() != Some(PARSER_REVISION) || identity.is_none() {
+            // Parsed by another version: every file is read again on the next refresh, and the
+            // images of the old rows are no longer this cache's.
+            let fresh = new_identity();
             conn.execute_batch(&format!(
                 "BEGIN;
-                 DELETE FROM snapshot;
                  DELETE FROM details;
                  DELETE FROM files;
+                 DELETE FROM roots;
                  INSERT OR REPLACE INTO settings (key, value) VALUES ('parser', '{PARSER_REVISION}');
+                 INSERT OR REPLACE INTO settings (key, value) VALUES ('identity', '{fresh}');
                  COMMIT;"
             ))
             .map_err(sqlite)?;
+            identity = Some(fresh);
         }
         Ok(Cache {
             conn,
             path: path.to_owned(),
-            parallel_decode: false,
+            identity: identity.unwrap_or_default(),
             decompressors: RefCell::new(HashMap::new()),
         })
     }
@@ -275,92 +255,41 @@ impl Cache {
         }
     }
 
-    /// The snapshot of `root`: every file the cache holds under it, in path order. Chunks are
-    /// read here while the thread pool decodes them, a few at a time so memory holds the articles
-    /// and a few chunks, not all blobs. A root without a snapshot (a cache from before snapshots)
-    /// or with a chunk that no longer decodes gets one rebuilt from its rows.
-    pub fn snapshot(&mut self, root: &str) -> Result<Snapshot, CacheError> {
-        if let Some(snapshot) = self.read_snapshot(root)? {
-            return Ok(snapshot);
-        }
-        let snapshot = Snapshot::from_sorted(self.rows(root)?);
-        let mut writer = self.writer(root)?;
-        writer
-            .tx
-            .execute("DELETE FROM snapshot WHERE root = ?1", [root])
-            .map_err(|e| writer.err(e))?;
-        let everything = ChunkChanges {
-            deleted: Vec::new(),
-            written: (0..snapshot.chunk_count()).collect(),
-        };
-        writer.store(&snapshot, &everything)?;
-        writer.commit()?;
-        Ok(snapshot)
+    /// Where the images of the roots live: `cache.db` → `cache.images/`.
+    fn image_dir(&self) -> PathBuf {
+        self.path.with_extension("images")
     }
 
-    /// Trades memory for speed in [`Cache::snapshot`]: for the reader's first screen.
-    pub fn decode_in_parallel(&mut self, parallel: bool) {
-        self.parallel_decode = parallel;
-    }
-
-    fn read_snapshot(&mut self, root: &str) -> Result<Option<Snapshot>, CacheError> {
-        let files: i64 = self
+    /// What the rows of `root` are now.
+    pub fn version(&self, root: &str) -> Result<Version, CacheError> {
+        let generation: Option<i64> = self
             .conn
-            .prepare_cached("SELECT coalesce(sum(files), 0) FROM snapshot WHERE root = ?1")
-            .and_then(|mut statement| statement.query_row([root], |row| row.get(0)))
+            .prepare_cached("SELECT generation FROM roots WHERE root = ?1")
+            .and_then(|mut statement| statement.query_row([root], |row| row.get(0)).optional())
             .map_err(|e| self.err(e))?;
-        let mut snapshot = Snapshot::with_capacity(usize::try_from(files).unwrap_or(0));
-        let conn = &mut self.conn;
-        // One thread reads chunks while this one decodes them into the snapshot, or the thread
-        // pool decodes them, each into a part of its own, joined in order at the end.
-        let parallel = self.parallel_decode;
-        let (read, decoded) = std::thread::scope(|scope| {
-            let (sender, receiver) = mpsc::sync_channel::<(String, Vec<u8>)>(4);
-            let reading = scope.spawn(move || -> rusqlite::Result<()> {
-                let mut statement = conn.prepare_cached(
-                    "SELECT start, data FROM snapshot WHERE root = ?1 ORDER BY start",
-                )?;
-                let mut rows = statement.query([root])?;
-                while let Some(row) = rows.next()? {
-                    let start = row.get(0)?;
-                    let data = row.get_ref(1)?.as_blob()?.to_vec();
-                    if sender.send((start, data)).is_err() {
-                        break;
-                    }
-                }
-                Ok(())
-            });
-            let decoded = if parallel {
-                let mut parts: Vec<(usize, Option<Snapshot>)> = receiver
-                    .into_iter()
-                    .enumerate()
-                    .par_bridge()
-                    .map(|(n, (start, data))| {
-                        let mut part = Snapshot::default();
-                        (n, part.decode_chunk(start, &data).is_ok().then_some(part))
-                    })
-                    .collect();
-                parts.sort_unstable_by_key(|&(n, _)| n);
-                parts.into_iter().all(|(_, part)| match part {
-                    Some(part) => {
-                        snapshot.append(part);
-                        true
-                    }
-                    None => false,
-                })
-            } else {
-                receiver
-                    .into_iter()
-                    .all(|(start, data)| snapshot.decode_chunk(start, &data).is_ok())
-            };
-            let read = reading
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (read, decoded)
-        });
-        read.map_err(|e| self.err(e))?;
-        let complete = snapshot.chunk_count() > 0 && snapshot.chunk_start(0).is_empty();
-        Ok((decoded && complete).then_some(snapshot))
+        Ok(Version {
+            identity: self.identity,
+            generation: generation.unwrap_or(0),
+        })
+    }
+
+    /// The image of `root`: every file the cache holds under it. One that is missing, damaged or
+    /// older than the rows (a refresh interrupted, another process's commit) is rebuilt from the
+    /// rows and stored again.
+    pub fn image(&self, root: &str) -> Result<Image, CacheError> {
+        let version = self.version(root)?;
+        if let Some(image) = Image::read(&self.image_dir(), root, version) {
+            return Ok(image);
+        }
+        let image = self.rows(root)?;
+        self.store_image(root, version, &image);
+        Ok(image)
+    }
+
+    /// Stores the image of `root` as of `version`. Failing to is not an error: the next start
+    /// rebuilds it from the rows.
+    pub fn store_image(&self, root: &str, version: Version, image: &Image) {
+        let _ = image.write(&self.image_dir(), root, version);
     }
 
     /// Path and stamp of every file the cache holds under `root`, in path order: what a quick
@@ -384,18 +313,17 @@ impl Cache {
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
-    /// Every row under `root` in path order, decoded in parallel a batch at a time.
-    fn rows(&self, root: &str) -> Result<Vec<Snapped>, CacheError> {
+    /// The image of every row under `root`, decoded in parallel a batch at a time.
+    fn rows(&self, root: &str) -> Result<Image, CacheError> {
         const BATCH: usize = 4096;
         let mut statement = self
             .conn
             .prepare_cached(
-                "SELECT id, path, size, mtime, meta, problem, warnings FROM files
-                 WHERE root = ?1 ORDER BY path",
+                "SELECT id, path, meta, problem, warnings FROM files WHERE root = ?1 ORDER BY id",
             )
             .map_err(|e| self.err(e))?;
         let mut rows = statement.query([root]).map_err(|e| self.err(e))?;
-        let mut decoded = Vec::new();
+        let mut image = Image::default();
         let mut batch: Vec<RawRow> = Vec::with_capacity(BATCH);
         loop {
             let row = rows.next().map_err(|e| self.err(e))?;
@@ -404,29 +332,64 @@ impl Cache {
                     Ok::<_, rusqlite::Error>(RawRow {
                         file_id: row.get(0)?,
                         path: row.get(1)?,
-                        stamp: Stamp {
-                            size: row.get::<_, i64>(2)? as u64,
-                            mtime_ns: row.get(3)?,
-                        },
-                        meta: row.get(4)?,
-                        problem: row.get(5)?,
-                        warnings: row.get(6)?,
+                        meta: row.get(2)?,
+                        problem: row.get(3)?,
+                        warnings: row.get(4)?,
                     })
                 })()
                 .map_err(|e| self.err(e))?;
                 batch.push(raw);
             }
             if batch.len() == BATCH || (row.is_none() && !batch.is_empty()) {
-                let part: Vec<Snapped> = std::mem::take(&mut batch)
+                let part: Vec<Stored> = std::mem::take(&mut batch)
                     .into_par_iter()
                     .map(RawRow::decode)
                     .collect();
-                decoded.extend(part);
+                part.into_iter().for_each(|stored| image.add(stored));
             }
             if row.is_none() {
-                return Ok(decoded);
+                return Ok(image);
             }
         }
+    }
+
+    /// The article stored for a file.
+    pub fn article(&self, file_id: i64) -> Result<Article, CacheError> {
+        let meta: Option<Option<Vec<u8>>> = self
+            .conn
+            .prepare_cached("SELECT meta FROM files WHERE id = ?1")
+            .and_then(|mut statement| statement.query_row([file_id], |row| row.get(0)).optional())
+            .map_err(|e| self.err(e))?;
+        let unreadable = |message: String| CacheError::Incompatible {
+            path: self.path.clone(),
+            message,
+        };
+        let meta = meta.flatten().ok_or_else(|| {
+            unreadable(format!(
+                "no stored article for entry {file_id}; run `tidings index`"
+            ))
+        })?;
+        postcard::from_bytes(&meta)
+            .map_err(|error| unreadable(format!("stored article {file_id} is unreadable: {error}")))
+    }
+
+    /// The files whose article id is `query` or starts with it, or whose path is one of `paths`.
+    pub fn find(&self, query: &str, paths: &[&str]) -> Result<Vec<i64>, CacheError> {
+        // Ids are compared as bytes: every id that starts with `query` sorts between it and
+        // `query` followed by the highest character.
+        let upper = format!("{query}\u{10FFFF}");
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM files WHERE article_id >= ?1 AND article_id < ?2
+                 UNION SELECT id FROM files WHERE path = ?3 OR path = ?4",
+            )
+            .map_err(|e| self.err(e))?;
+        let path = |n: usize| paths.get(n).copied().unwrap_or(query);
+        let rows = statement
+            .query_map(params![query, upper, path(0), path(1)], |row| row.get(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
     /// Starts one transaction for changes under `root`: nothing is seen until
@@ -453,6 +416,7 @@ impl Cache {
         Ok(Writer {
             tx,
             path: &self.path,
+            identity: self.identity,
             root: root.to_owned(),
             compressor: dictionary.map(|(id, data)| Compressor::new(id, &data)),
             pending: Vec::new(),
@@ -544,6 +508,7 @@ impl Cache {
 pub struct Writer<'c> {
     tx: Transaction<'c>,
     path: &'c Path,
+    identity: u64,
     root: String,
     /// The cache's dictionary, once it has one.
     compressor: Option<Compressor>,
@@ -561,32 +526,34 @@ impl Writer<'_> {
     }
 
     /// Stores one file's outcome (its details too), indexes its text, and gives back what the
-    /// snapshot keeps of it.
+    /// root's image keeps of it.
     pub fn put(
         &mut self,
         file: String,
         stamp: Stamp,
         entry: Entry,
         text: &mut TextWriter,
-    ) -> Result<Snapped, CacheError> {
+    ) -> Result<Stored, CacheError> {
         let size = i64::try_from(stamp.size).unwrap_or(i64::MAX);
-        let (meta, problem, warnings) = match &entry {
+        let (article_id, meta, problem, warnings) = match &entry {
             Entry::Article {
                 article, warnings, ..
             } => (
+                Some(article.id.0.as_str()),
                 Some(encode(&**article)),
                 None,
                 (!warnings.is_empty()).then(|| warnings.join("\n")),
             ),
-            Entry::Problem(problem) => (None, Some(problem.as_str()), None),
+            Entry::Problem(problem) => (None, None, Some(problem.as_str()), None),
         };
         let file_id: i64 = self
             .tx
             .prepare_cached(
-                "INSERT INTO files (path, root, size, mtime, meta, problem, warnings)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                "INSERT INTO files (path, root, size, mtime, article_id, meta, problem, warnings)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT(path) DO UPDATE SET root = excluded.root, size = excluded.size,
-                     mtime = excluded.mtime, meta = excluded.meta, problem = excluded.problem,
+                     mtime = excluded.mtime, article_id = excluded.article_id,
+                     meta = excluded.meta, problem = excluded.problem,
                      warnings = excluded.warnings
                  RETURNING id",
             )
@@ -597,6 +564,7 @@ impl Writer<'_> {
                         self.root,
                         size,
                         stamp.mtime_ns,
+                        article_id,
                         meta,
                         problem,
                         warnings
@@ -605,7 +573,7 @@ impl Writer<'_> {
                 )
             })
             .map_err(|e| self.err(e))?;
-        let entry = match entry {
+        Ok(match entry {
             Entry::Article {
                 article,
                 details,
@@ -614,8 +582,9 @@ impl Writer<'_> {
             } => {
                 self.store_details(file_id, details)?;
                 text.put(file_id, &article, &body_text);
-                SnappedEntry::Article {
-                    article: *article,
+                Stored::Article {
+                    file_id,
+                    article,
                     warnings,
                 }
             }
@@ -626,16 +595,12 @@ impl Writer<'_> {
                     .map_err(|e| self.err(e))?;
                 self.pending.retain(|(pending, _)| *pending != file_id);
                 text.remove(file_id);
-                SnappedEntry::Problem {
+                Stored::Problem {
+                    file_id,
                     path: file,
                     message,
                 }
             }
-        };
-        Ok(Snapped {
-            file_id,
-            stamp,
-            entry,
         })
     }
 
@@ -690,15 +655,6 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Deletes the root's stored snapshot: the next start rebuilds it from the rows.
-    pub fn drop_snapshot(&mut self) -> Result<(), CacheError> {
-        self.tx
-            .prepare_cached("DELETE FROM snapshot WHERE root = ?1")
-            .and_then(|mut delete| delete.execute([&self.root]))
-            .map_err(|e| self.err(e))?;
-        Ok(())
-    }
-
     /// Forgets a file that is gone (its details with it); gives back the id it had.
     pub fn remove(&mut self, file: &str) -> Result<Option<i64>, CacheError> {
         self.tx
@@ -707,50 +663,36 @@ impl Writer<'_> {
             .map_err(|e| self.err(e))
     }
 
-    /// Stores the chunks of `snapshot` that `changes` names, encoding a few at a time in parallel.
-    pub fn store(&mut self, snapshot: &Snapshot, changes: &ChunkChanges) -> Result<(), CacheError> {
-        let mut delete = self
+    /// Makes the changes visible; gives back the root's version after them, for its image.
+    pub fn commit(mut self) -> Result<Version, CacheError> {
+        self.flush_pending()?;
+        let generation: i64 = self
             .tx
-            .prepare_cached("DELETE FROM snapshot WHERE root = ?1 AND start = ?2")
-            .map_err(|e| self.err(e))?;
-        for start in &changes.deleted {
-            delete
-                .execute(params![self.root, start])
-                .map_err(|e| self.err(e))?;
-        }
-        let mut insert = self
-            .tx
-            .prepare_cached(
-                "INSERT OR REPLACE INTO snapshot (root, start, files, data) VALUES (?1, ?2, ?3, ?4)",
+            .query_row(
+                "INSERT INTO roots (root, generation) VALUES (?1, 1)
+                 ON CONFLICT(root) DO UPDATE SET generation = generation + 1
+                 RETURNING generation",
+                [&self.root],
+                |row| row.get(0),
             )
             .map_err(|e| self.err(e))?;
-        for batch in changes.written.chunks(4) {
-            let encoded: Vec<Vec<u8>> = batch
-                .par_iter()
-                .map(|&k| snapshot.encode_chunk(k))
-                .collect();
-            for (&k, data) in batch.iter().zip(encoded) {
-                insert
-                    .execute(params![
-                        self.root,
-                        snapshot.chunk_start(k),
-                        snapshot.chunk_len(k) as i64,
-                        data
-                    ])
-                    .map_err(|e| self.err(e))?;
-            }
-        }
-        Ok(())
-    }
-
-    pub fn commit(mut self) -> Result<(), CacheError> {
-        self.flush_pending()?;
         let path = self.path;
         self.tx.commit().map_err(|source| CacheError::Sqlite {
             path: path.to_owned(),
             source,
+        })?;
+        Ok(Version {
+            identity: self.identity,
+            generation,
         })
     }
+}
+
+/// An identity no earlier cache at this path had: the time, to the nanosecond.
+fn new_identity() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |since| since.as_nanos() as u64)
 }
 
 fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {

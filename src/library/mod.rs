@@ -2,26 +2,29 @@
 //! articles with the user's marks. Problems with single files are data here, never errors.
 
 pub mod cache;
+pub mod columns;
 mod compression;
+mod image;
 mod refresh;
 mod samples;
 mod scan;
-mod snapshot;
 pub mod state;
 #[cfg(test)]
 mod tests;
 pub mod text_index;
 pub mod watch;
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicUsize;
 
 use foldhash::HashMapExt;
 
-use crate::article::{Article, ArticleDetails, parse_article};
+use crate::article::{Article, ArticleDetails, ArticleId, Sentiment, Source, parse_article};
 use cache::{Cache, CacheError};
-use snapshot::{Outcome, Snapped, SnappedEntry, Snapshot};
+pub use columns::Columns;
+use image::Image;
 pub use state::{Marks, StateError, StateStore};
 pub use text_index::Scope;
 use text_index::{TextIndex, TextIndexError};
@@ -96,56 +99,28 @@ pub enum FindError {
     Ambiguous { query: String, count: usize },
 }
 
-enum DetailsRef {
-    Cache(i64),
-    Builtin(usize),
-}
-
-/// The loaded library: articles in memory once, bodies on demand, marks beside them.
+/// The loaded library: every article in columns, read from the cache when it is shown, with the
+/// user's marks beside them. What it costs follows what is looked at, not the library's size.
 pub struct Library {
-    articles: Vec<Article>,
-    details: Vec<DetailsRef>,
-    root_of: Vec<usize>,
+    columns: Columns,
+    /// Articles read so far, by index: each is read from the cache once, when first asked for.
+    articles: Vec<OnceCell<Box<Article>>>,
+    /// The root each article was found under, by index into `roots`.
+    root_of: Vec<u16>,
     marks: Vec<Marks>,
     roots: Vec<RootReport>,
     problems: Vec<Problem>,
     notices: Vec<String>,
     report: RefreshReport,
     cache: Option<Cache>,
-    builtin: Vec<ArticleDetails>,
+    /// The built-in samples, by key, when this is the sample library.
+    builtin: Vec<(Article, ArticleDetails)>,
     state: StateStore,
     /// Every article's text, searchable; `None` when it could not be opened (words then find
     /// nothing, and the notices say why).
     text: Option<TextIndex>,
-    /// Article index by the text index's document key (a cache file id, or a sample's slot),
-    /// built on the first search.
+    /// Article index by key (a cache file id, or a sample's slot), built on first use.
     article_of_key: std::sync::OnceLock<Vec<u32>>,
-}
-
-/// Articles as loaded, before de-duplication: one entry per file, in columns.
-#[derive(Default)]
-struct Loaded {
-    articles: Vec<Article>,
-    details: Vec<DetailsRef>,
-    root_of: Vec<usize>,
-    /// `(position, warnings)` for the few articles that have any.
-    warnings: Vec<(usize, Vec<String>)>,
-}
-
-impl Loaded {
-    fn push(&mut self, article: Article, details: DetailsRef, root: usize, warnings: Vec<String>) {
-        self.articles.push(article);
-        self.note(details, root, warnings);
-    }
-
-    /// Everything about the last article but the article itself.
-    fn note(&mut self, details: DetailsRef, root: usize, warnings: Vec<String>) {
-        if !warnings.is_empty() {
-            self.warnings.push((self.details.len(), warnings));
-        }
-        self.details.push(details);
-        self.root_of.push(root);
-    }
 }
 
 impl Library {
@@ -167,7 +142,7 @@ impl Library {
         let mut library = load(
             cache,
             refreshed.roots,
-            refreshed.snapshots,
+            refreshed.images,
             &paths.state,
             notices,
         );
@@ -214,18 +189,16 @@ impl Library {
 
     /// Loads what the cache holds for `roots` without looking at the files: the fast start.
     pub fn open_cached(roots: &[PathBuf], paths: &StorePaths) -> Result<Library, LoadError> {
-        let (mut cache, notices) = open_cache(&paths.cache)?;
-        // The reader waits for this one: spend memory on speed.
-        cache.decode_in_parallel(true);
+        let (cache, notices) = open_cache(&paths.cache)?;
         let reports = roots
             .iter()
             .map(|root| root_report(root))
             .collect::<Vec<_>>();
-        let snapshots = reports
+        let images = reports
             .iter()
-            .map(|report| cache.snapshot(&report.path))
+            .map(|report| cache.image(&report.path))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut library = load(cache, reports, snapshots, &paths.state, notices);
+        let mut library = load(cache, reports, images, &paths.state, notices);
         // Read only: the refresh that follows builds or completes it.
         match TextIndex::open(&text_index_dir(&paths.cache)) {
             Ok(text) => library.text = Some(text),
@@ -237,20 +210,23 @@ impl Library {
     /// The embedded sample library, with marks kept in the same state store as any other.
     pub fn builtin(state_path: &Path) -> Library {
         let (state, mut notices) = open_state(state_path);
-        let mut loaded = Loaded::default();
-        let mut problems = Vec::new();
+        let mut image = Image::default();
         let mut builtin = Vec::new();
         for (name, bytes) in samples::files() {
             match parse_article(&name, bytes) {
                 Ok(parsed) => {
-                    let details = DetailsRef::Builtin(builtin.len());
-                    loaded.push(parsed.article, details, 0, parsed.warnings);
-                    builtin.push(parsed.details);
+                    let slot = builtin.len();
+                    image.add(image::Stored::Article {
+                        file_id: slot as i64,
+                        article: Box::new(parsed.article.clone()),
+                        warnings: parsed.warnings,
+                    });
+                    builtin.push((parsed.article, parsed.details));
                 }
-                Err(error) => problems.push(Problem {
+                Err(error) => image.problems.push(image::FileNote {
+                    file_id: -1,
                     path: name,
                     message: error.to_string(),
-                    severity: Severity::Error,
                 }),
             }
         }
@@ -261,8 +237,7 @@ impl Library {
         }];
         let text = TextIndex::in_memory();
         let indexed = text.writer().and_then(|mut writer| {
-            // Sample `slot` is the `slot`th article loaded: both grow together above.
-            for (slot, (article, details)) in loaded.articles.iter().zip(&builtin).enumerate() {
+            for (slot, (article, details)) in builtin.iter().enumerate() {
                 writer.put(slot as i64, article, &text_index::plain_text(&details.body));
             }
             writer.commit()?;
@@ -271,10 +246,48 @@ impl Library {
         if let Err(error) = indexed {
             notices.push(format!("{error}; words find nothing"));
         }
-        let mut library = assemble(loaded, problems, roots, state, notices);
-        library.builtin = builtin;
+        let mut library = Library::new(roots, state, notices, None, builtin);
+        library.assemble(vec![image]);
         library.text = Some(text);
         library
+    }
+
+    fn new(
+        roots: Vec<RootReport>,
+        state: StateStore,
+        notices: Vec<String>,
+        cache: Option<Cache>,
+        builtin: Vec<(Article, ArticleDetails)>,
+    ) -> Library {
+        Library {
+            columns: Columns::default(),
+            articles: Vec::new(),
+            root_of: Vec::new(),
+            marks: Vec::new(),
+            roots,
+            problems: Vec::new(),
+            notices,
+            report: RefreshReport::default(),
+            cache,
+            builtin,
+            state,
+            text: None,
+            article_of_key: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Index of the article stored under `key`, if the library holds it.
+    fn index_of_key(&self, key: u64) -> Option<usize> {
+        let table = self.article_of_key.get_or_init(|| {
+            let len = self.columns.keys.iter().max().map_or(0, |&max| max + 1);
+            let mut table = vec![u32::MAX; usize::try_from(len).unwrap_or(0)];
+            for (index, &key) in self.columns.keys.iter().enumerate() {
+                table[key as usize] = index as u32;
+            }
+            table
+        });
+        let index = *table.get(usize::try_from(key).ok()?)?;
+        (index != u32::MAX).then_some(index as usize)
     }
 
     /// The articles whose text holds `words` in `scope` (see [`TextIndex::search`]), by article
@@ -286,49 +299,88 @@ impl Library {
         let Some(keys) = text.search(words, scope).map_err(|e| e.to_string())? else {
             return Ok(None);
         };
-        let article_of_key = self.article_of_key.get_or_init(|| {
-            let key = |details: &DetailsRef| match *details {
-                DetailsRef::Cache(file_id) => usize::try_from(file_id).unwrap_or(usize::MAX),
-                DetailsRef::Builtin(slot) => slot,
-            };
-            let len = self
-                .details
-                .iter()
-                .map(key)
-                .filter(|&k| k != usize::MAX)
-                .max();
-            let mut table = vec![u32::MAX; len.map_or(0, |max| max + 1)];
-            for (index, details) in self.details.iter().enumerate() {
-                if let Some(slot) = table.get_mut(key(details)) {
-                    *slot = index as u32;
-                }
-            }
-            table
-        });
-        // A key the library does not hold (a file not loaded, or a duplicate id that lost) is
-        // no match.
+        // A key the library does not hold (a file of another root, or a duplicate id that lost)
+        // is no match.
         Ok(Some(
             keys.into_iter()
-                .filter_map(|key| article_of_key.get(key as usize).copied())
-                .filter(|&index| index != u32::MAX)
+                .filter_map(|key| self.index_of_key(key))
+                .map(|index| index as u32)
                 .collect(),
         ))
     }
 
-    pub fn articles(&self) -> &[Article] {
-        &self.articles
+    /// What filters, sorts and counts read: every article in columns.
+    pub fn columns(&self) -> &Columns {
+        &self.columns
     }
 
     pub fn len(&self) -> usize {
-        self.articles.len()
+        self.columns.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.articles.is_empty()
+        self.columns.is_empty()
     }
 
+    /// The article at `index`, read from the cache the first time it is asked for and kept.
     pub fn article(&self, index: usize) -> &Article {
-        &self.articles[index]
+        self.articles[index].get_or_init(|| Box::new(self.read_article(index)))
+    }
+
+    /// Every article, in index order, each read and kept: what checks and exports of the whole
+    /// library use. The reader never needs all of them.
+    pub fn articles(&self) -> impl Iterator<Item = &Article> {
+        (0..self.len()).map(|index| self.article(index))
+    }
+
+    /// The article at `index`, read afresh and not kept: for going through many once.
+    pub fn read_article(&self, index: usize) -> Article {
+        if let Some(article) = self.articles[index].get() {
+            return (**article).clone();
+        }
+        let key = self.columns.key(index);
+        let read = match &self.cache {
+            Some(cache) => cache.article(key as i64).map_err(|e| e.to_string()),
+            None => self
+                .builtin
+                .get(key as usize)
+                .map(|(article, _)| article.clone())
+                .ok_or_else(|| format!("no sample {key}")),
+        };
+        read.unwrap_or_else(|error| self.stand_in(index, error))
+    }
+
+    /// What is known of an article whose stored copy cannot be read: its columns, and why.
+    fn stand_in(&self, index: usize, error: String) -> Article {
+        let columns = &self.columns;
+        let time = |millis: i64| chrono::DateTime::from_timestamp_millis(millis);
+        let source = columns.sources[index] as usize;
+        Article {
+            id: ArticleId(format!("unreadable/{}", columns.key(index)).into()),
+            path: String::new(),
+            title: format!("(cannot be read from the cache: {error})"),
+            description: String::new(),
+            published_at: columns.published(index).and_then(time),
+            updated_at: None,
+            lang: columns.lang(index).map(Into::into),
+            external_id: None,
+            source: Source {
+                name: columns.source_name(source).into(),
+                key: columns.source_keys[source].as_str().into(),
+                kind: Default::default(),
+            },
+            category: None,
+            tags: columns
+                .tags(index)
+                .iter()
+                .map(|&tag| columns.tag_name(tag as usize).into())
+                .collect(),
+            sticky_weight: columns.sticky_weight(index),
+            sentiment: Sentiment::ALL[columns.sentiment(index)],
+            score: columns.score(index),
+            draft: columns.is_draft(index),
+            ai: None,
+        }
     }
 
     /// Every article's marks, by article index.
@@ -343,7 +395,7 @@ impl Library {
     /// True when the article's root folder is missing: it is served from the cache alone.
     pub fn is_offline(&self, index: usize) -> bool {
         self.roots
-            .get(self.root_of[index])
+            .get(usize::from(self.root_of[index]))
             .is_some_and(|root| root.offline.is_some())
     }
 
@@ -366,52 +418,64 @@ impl Library {
 
     /// Body and links, read from the cache (or the embedded samples) on demand.
     pub fn details(&self, index: usize) -> Result<ArticleDetails, CacheError> {
-        match (&self.details[index], &self.cache) {
-            (DetailsRef::Builtin(slot), _) => Ok(self.builtin[*slot].clone()),
-            (DetailsRef::Cache(file_id), Some(cache)) => cache.details(*file_id),
-            (DetailsRef::Cache(_), None) => unreachable!("cache-backed articles come with a cache"),
+        let key = self.columns.key(index);
+        match &self.cache {
+            Some(cache) => cache.details(key as i64),
+            None => Ok(self
+                .builtin
+                .get(key as usize)
+                .map(|(_, details)| details.clone())
+                .unwrap_or_default()),
         }
     }
 
-    /// The other language versions of the same story, ordered by language. A scan of the
-    /// library (about a millisecond for 100,000 articles), done when an article is opened; for
-    /// many articles at once use [`Library::stories`].
+    /// The other language versions of the same story, ordered by language. A scan of one column,
+    /// done when an article is opened; for many articles at once use [`Library::stories`].
     pub fn translations(&self, index: usize) -> Vec<usize> {
-        let Some(key) = self.articles[index].story_key() else {
+        let Some(story) = self.columns.story(index) else {
             return Vec::new();
         };
-        let mut group: Vec<usize> = (0..self.articles.len())
-            .filter(|&i| i != index && self.articles[i].story_key() == Some(key))
+        let key = self
+            .article(index)
+            .story_key()
+            .map(|(s, e)| (s.to_owned(), e.to_owned()));
+        let mut group: Vec<usize> = (0..self.len())
+            .filter(|&i| i != index && self.columns.stories[i] == story)
+            .filter(|&i| {
+                // Equal hashes of different stories are possible, if never seen: confirm.
+                let other = self.article(i).story_key();
+                other.map(|(s, e)| (s.to_owned(), e.to_owned())) == key
+            })
             .collect();
-        group.sort_by(|&a, &b| self.articles[a].lang.cmp(&self.articles[b].lang));
+        group.sort_by(|&a, &b| self.columns.lang(a).cmp(&self.columns.lang(b)));
         group
     }
 
     /// The language of the original when the article is a translation (`ai.translatedFrom`
     /// names the original's external id), if the original is in the library.
     pub fn original_language(&self, index: usize) -> Option<&str> {
-        let article = &self.articles[index];
+        let article = self.article(index);
         let original = article.ai.as_ref()?.translated_from.as_deref()?;
         self.translations(index)
             .into_iter()
-            .map(|other| &self.articles[other])
+            .map(|other| self.article(other))
             .find(|other| {
                 other.external_id.as_deref() == Some(original) && other.lang != article.lang
             })
             .and_then(|other| other.lang.as_deref())
     }
 
-    /// Every story told in more than one language: its articles, ordered by language.
-    pub fn stories(&self) -> HashMap<(&str, &str), Vec<usize>> {
-        let mut stories: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-        for (index, article) in self.articles.iter().enumerate() {
-            if let Some(key) = article.story_key() {
-                stories.entry(key).or_default().push(index);
+    /// Every story told in more than one language: its articles, ordered by language, by story.
+    pub fn stories(&self) -> HashMap<u64, Vec<usize>> {
+        let mut stories: HashMap<u64, Vec<usize>> = HashMap::new();
+        for index in 0..self.len() {
+            if let Some(story) = self.columns.story(index) {
+                stories.entry(story).or_default().push(index);
             }
         }
         stories.retain(|_, group| group.len() > 1);
         for group in stories.values_mut() {
-            group.sort_by(|&a, &b| self.articles[a].lang.cmp(&self.articles[b].lang));
+            group.sort_by(|&a, &b| self.columns.lang(a).cmp(&self.columns.lang(b)));
         }
         stories
     }
@@ -420,23 +484,36 @@ impl Library {
     pub fn find(&self, query: &str) -> Result<usize, FindError> {
         // Paths are kept as found under the canonical roots: `news/a.md` means the one under
         // the current folder, however it is reached.
-        let absolute = Some(canonical(Path::new(query)).display().to_string());
-        let exact = self.articles.iter().position(|a| {
-            a.id.0 == query
-                || a.path == query
-                || a.id.short() == query
-                || absolute.as_deref() == Some(a.path.as_str())
-        });
-        if let Some(index) = exact {
-            return Ok(index);
+        let absolute = canonical(Path::new(query)).display().to_string();
+        let is = |index: usize| {
+            let article = self.article(index);
+            article.id.0 == query || article.path == query || article.path == absolute
+        };
+        let starts = |index: usize| self.article(index).id.0.starts_with(query);
+        let mut candidates: Vec<usize> = match &self.cache {
+            Some(cache) => cache
+                .find(query, &[query, &absolute])
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|file_id| self.index_of_key(file_id as u64))
+                .collect(),
+            None => (0..self.len()).filter(|&i| is(i) || starts(i)).collect(),
+        };
+        // Short ids are the upper half of the id's hash: a column comparison.
+        if let Some(short) = parse_short(query) {
+            candidates.extend((0..self.len()).filter(|&i| {
+                (self.columns.id_hash(i) >> 32) >> (4 * (8 - short.digits)) == short.value
+            }));
         }
-        let matches: Vec<usize> = (0..self.articles.len())
-            .filter(|&i| {
-                let article = &self.articles[i];
-                article.id.0.starts_with(query) || article.id.short().starts_with(query)
-            })
-            .collect();
-        match matches.as_slice() {
+        candidates.sort_unstable();
+        candidates.dedup();
+        if let Some(&exact) = candidates
+            .iter()
+            .find(|&&i| is(i) || self.article(i).id.short() == query)
+        {
+            return Ok(exact);
+        }
+        match candidates.as_slice() {
             [] => Err(FindError::NotFound(query.to_owned())),
             [one] => Ok(*one),
             many => Err(FindError::Ambiguous {
@@ -468,7 +545,8 @@ impl Library {
     }
 
     fn set_marks(&mut self, index: usize, marks: Marks) -> Result<(), StateError> {
-        self.state.set(&self.articles[index].id, marks)?;
+        let id = self.article(index).id.clone();
+        self.state.set(&id, marks)?;
         self.marks[index] = marks;
         Ok(())
     }
@@ -569,148 +647,144 @@ fn root_report(root: &Path) -> RootReport {
     RootReport { path, offline }
 }
 
-/// Joins the roots' snapshots in path order (as one listing of all files would give; a file under
-/// two nested roots counts once), then de-duplicates and adds the user's marks. With one root the
-/// snapshot's articles become the library's as they are.
+/// A short id, or the start of one: up to 8 hexadecimal digits.
+struct Short {
+    value: u64,
+    digits: u32,
+}
+
+fn parse_short(query: &str) -> Option<Short> {
+    let digits = u32::try_from(query.len()).ok()?;
+    if !(1..=8).contains(&digits)
+        || !query
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return None;
+    }
+    Some(Short {
+        value: u64::from_str_radix(query, 16).ok()?,
+        digits,
+    })
+}
+
+/// The library of the roots' images (a file under two nested roots counts once), with
+/// duplicates removed and the user's marks added.
 fn load(
     cache: Cache,
     roots: Vec<RootReport>,
-    mut snapshots: Vec<Snapshot>,
+    images: Vec<Image>,
     state_path: &Path,
     mut notices: Vec<String>,
 ) -> Library {
-    let mut loaded = Loaded::default();
-    let mut problems = Vec::new();
-    if snapshots.len() == 1 {
-        let (articles, files) = snapshots.remove(0).into_parts();
-        loaded.articles = articles;
-        loaded.details.reserve_exact(files.len());
-        loaded.root_of.reserve_exact(files.len());
-        for file in files {
-            match file.outcome {
-                Outcome::Article { warnings } => {
-                    loaded.note(DetailsRef::Cache(file.file_id), 0, warnings);
-                }
-                Outcome::Problem(problem) => problems.push(Problem {
-                    path: problem.path,
-                    message: problem.message,
-                    severity: Severity::Error,
-                }),
-            }
-        }
-    } else {
-        let mut add = |snapped: Snapped, root: usize| match snapped.entry {
-            SnappedEntry::Article { article, warnings } => {
-                loaded.push(article, DetailsRef::Cache(snapped.file_id), root, warnings);
-            }
-            SnappedEntry::Problem { path, message } => problems.push(Problem {
-                path,
-                message,
-                severity: Severity::Error,
-            }),
-        };
-        let mut runs: Vec<_> = snapshots.into_iter().map(Snapshot::into_snapped).collect();
-        let mut heads: Vec<Option<Snapped>> = runs.iter_mut().map(Iterator::next).collect();
-        loop {
-            let mut first: Option<(usize, &Snapped)> = None;
-            for (root, head) in heads.iter().enumerate() {
-                if let Some(head) = head
-                    && first.is_none_or(|(_, best)| head.path() < best.path())
-                {
-                    first = Some((root, head));
-                }
-            }
-            let Some((root, _)) = first else { break };
-            let snapped = std::mem::replace(&mut heads[root], runs[root].next())
-                .expect("the chosen head is there");
-            for (other, head) in heads.iter_mut().enumerate() {
-                while head.as_ref().is_some_and(|h| h.path() == snapped.path()) {
-                    *head = runs[other].next();
-                }
-            }
-            add(snapped, root);
-        }
-    }
     let (state, state_notices) = open_state(state_path);
     notices.extend(state_notices);
-    let mut library = assemble(loaded, problems, roots, state, notices);
-    library.cache = Some(cache);
+    let mut library = Library::new(roots, state, notices, Some(cache), Vec::new());
+    library.assemble(images);
     library
 }
 
-/// De-duplicates by id (the newer `updatedAt` wins) and joins the user's marks. Works in place:
-/// the articles are the bulk of the memory and are never copied.
-fn assemble(
-    mut loaded: Loaded,
-    mut problems: Vec<Problem>,
-    roots: Vec<RootReport>,
-    state: StateStore,
-    notices: Vec<String>,
-) -> Library {
-    let articles = &loaded.articles;
-    for (position, warnings) in loaded.warnings.drain(..) {
-        problems.extend(warnings.into_iter().map(|message| Problem {
-            path: articles[position].path.clone(),
-            message,
-            severity: Severity::Warning,
-        }));
-    }
-    let mut keep = vec![true; articles.len()];
-    let mut winner: foldhash::HashMap<&str, usize> =
-        foldhash::HashMap::with_capacity(articles.len());
-    for (index, article) in articles.iter().enumerate() {
-        let Some(&previous) = winner.get(article.id.0.as_str()) else {
-            winner.insert(&article.id.0, index);
-            continue;
+impl Library {
+    /// Takes the images in as the library's articles: one image is used as it is; several are
+    /// joined, each file once. Then de-duplicates by id (the newer `updatedAt` wins) and joins
+    /// the user's marks.
+    fn assemble(&mut self, mut images: Vec<Image>) {
+        let mut problems = Vec::new();
+        let mut note = |notes: Vec<image::FileNote>, severity: Severity| {
+            problems.extend(notes.into_iter().map(|note| Problem {
+                path: note.path,
+                message: note.message,
+                severity,
+            }));
         };
-        let recency = |a: &Article| a.updated_at.or(a.published_at);
-        let (won, lost) = if recency(article) > recency(&articles[previous]) {
-            (index, previous)
+        if images.len() == 1 {
+            let image = images.remove(0);
+            self.root_of = vec![0; image.columns.len()];
+            self.columns = image.columns;
+            note(image.problems, Severity::Error);
+            note(image.warnings, Severity::Warning);
         } else {
-            (previous, index)
-        };
-        keep[lost] = false;
-        winner.insert(&article.id.0, won);
-        problems.push(Problem {
-            path: articles[lost].path.clone(),
-            message: format!(
-                "duplicate id {}; the newer copy {} is shown instead",
-                article.id, articles[won].path
-            ),
-            severity: Severity::Warning,
-        });
+            let mut seen = foldhash::HashSet::default();
+            let mut seen_notes = foldhash::HashSet::default();
+            for (root, image) in images.into_iter().enumerate() {
+                let before = self.columns.len();
+                self.columns
+                    .extend_from(&image.columns, |i| seen.insert(image.columns.key(i)));
+                let root = u16::try_from(root).unwrap_or(u16::MAX);
+                self.root_of
+                    .extend(std::iter::repeat_n(root, self.columns.len() - before));
+                let mut fresh = |notes: Vec<image::FileNote>| -> Vec<image::FileNote> {
+                    notes
+                        .into_iter()
+                        .filter(|n| seen_notes.insert((n.file_id, n.message.clone())))
+                        .collect()
+                };
+                note(fresh(image.problems), Severity::Error);
+                note(fresh(image.warnings), Severity::Warning);
+            }
+        }
+        self.articles = (0..self.columns.len()).map(|_| OnceCell::new()).collect();
+        self.problems.extend(problems);
+        self.remove_duplicates();
+        self.marks = self
+            .columns
+            .id_hashes
+            .iter()
+            .map(|&hash| self.state.get_hashed(hash))
+            .collect();
+        self.sort_problems();
     }
-    drop(winner);
-    if keep.contains(&false) {
+
+    /// Keeps one article per id, the most recently updated; the others become warnings. Ids are
+    /// compared by hash first, and equal hashes confirmed by reading both articles.
+    fn remove_duplicates(&mut self) {
+        let columns = &self.columns;
+        let mut winner: foldhash::HashMap<u64, usize> =
+            foldhash::HashMap::with_capacity(columns.len());
+        let mut lost = Vec::new();
+        for index in 0..columns.len() {
+            let hash = columns.id_hash(index);
+            let Some(&previous) = winner.get(&hash) else {
+                winner.insert(hash, index);
+                continue;
+            };
+            if self.article(previous).id != self.article(index).id {
+                continue;
+            }
+            let (won, loser) = if columns.recency(index) > columns.recency(previous) {
+                (index, previous)
+            } else {
+                (previous, index)
+            };
+            winner.insert(hash, won);
+            lost.push((loser, won));
+        }
+        drop(winner);
+        if lost.is_empty() {
+            return;
+        }
+        for &(loser, won) in &lost {
+            let (loser, won) = (self.article(loser), self.article(won));
+            self.problems.push(Problem {
+                path: loser.path.clone(),
+                message: format!(
+                    "duplicate id {}; the newer copy {} is shown instead",
+                    won.id, won.path
+                ),
+                severity: Severity::Warning,
+            });
+        }
+        let mut keep = vec![true; self.columns.len()];
+        for (loser, _) in lost {
+            keep[loser] = false;
+        }
+        self.columns = self.columns.filtered(|i| keep[i]);
         let mut mask = keep.iter();
-        loaded
-            .articles
+        self.root_of
             .retain(|_| *mask.next().expect("one flag per article"));
         let mut mask = keep.iter();
-        loaded
-            .details
+        self.articles
             .retain(|_| *mask.next().expect("one flag per article"));
-        let mut mask = keep.iter();
-        loaded
-            .root_of
-            .retain(|_| *mask.next().expect("one flag per article"));
+        self.article_of_key = std::sync::OnceLock::new();
     }
-    let marks = loaded.articles.iter().map(|a| state.get(&a.id)).collect();
-    let mut library = Library {
-        articles: loaded.articles,
-        details: loaded.details,
-        root_of: loaded.root_of,
-        marks,
-        roots,
-        problems,
-        notices,
-        report: RefreshReport::default(),
-        cache: None,
-        builtin: Vec::new(),
-        state,
-        text: None,
-        article_of_key: std::sync::OnceLock::new(),
-    };
-    library.sort_problems();
-    library
 }

@@ -1,6 +1,8 @@
-//! Brings the cache in line with the folders: walks each root while its snapshot is read, compares
-//! the two (both are in path order), parses only new and changed files, and forgets deleted ones.
+//! Brings the cache in line with the folders: walks each root while the cache's stamps are read,
+//! compares the two (both are in path order), parses only new and changed files, forgets deleted
+//! ones, and updates the root's image.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
@@ -8,7 +10,7 @@ use std::sync::mpsc;
 use rayon::prelude::*;
 
 use super::cache::{Cache, Entry, Stamp};
-use super::snapshot::{ChunkChanges, Snapshot};
+use super::image::{Image, Stored};
 use super::text_index::TextIndex;
 use super::{LoadError, Problem, Progress, RefreshReport, RootReport, Severity, root_report, scan};
 use crate::article::{MAX_FILE_BYTES, ParseError, parse_article};
@@ -19,7 +21,7 @@ const COMMIT_EVERY: usize = 8192;
 pub(super) struct Refreshed {
     pub roots: Vec<RootReport>,
     /// One per root, in the same order.
-    pub snapshots: Vec<Snapshot>,
+    pub images: Vec<Image>,
     pub report: RefreshReport,
     pub skipped: Vec<Problem>,
     pub notices: Vec<String>,
@@ -45,48 +47,48 @@ pub(super) fn refresh(
     }
     let mut refreshed = Refreshed {
         roots: Vec::new(),
-        snapshots: Vec::new(),
+        images: Vec::new(),
         report: RefreshReport::default(),
         skipped: Vec::new(),
         notices: Vec::new(),
     };
     for root in roots {
         let report = root_report(root);
-        let snapshot = match &report.offline {
+        let image = match &report.offline {
             Some(reason) => {
                 refreshed.notices.push(format!(
                     "library folder {} is {reason}; showing its articles from the cache",
                     report.path
                 ));
-                cache.snapshot(&report.path)?
+                cache.image(&report.path)?
             }
             None => refresh_root(cache, text, &report.path, &mut refreshed, progress)?,
         };
         refreshed.roots.push(report);
-        refreshed.snapshots.push(snapshot);
+        refreshed.images.push(image);
     }
     Ok(refreshed)
 }
 
 /// Parses new and changed files (in parallel, streamed into one transaction so memory holds the
-/// articles, not the bodies) and stores the chunks of the snapshot that changed.
+/// columns, not the articles) and stores the root's image.
 fn refresh_root(
     cache: &mut Cache,
     text: &TextIndex,
     root: &str,
     refreshed: &mut Refreshed,
     progress: &Progress,
-) -> Result<Snapshot, LoadError> {
-    // Walking is system calls and reading the snapshot is decoding: they overlap well.
-    let (found, snapshot) = std::thread::scope(|scope| {
+) -> Result<Image, LoadError> {
+    // Walking is system calls and reading the stamps is the database: they overlap well.
+    let (found, stamps) = std::thread::scope(|scope| {
         let walking = scope.spawn(|| scan::scan(Path::new(root)));
-        let snapshot = cache.snapshot(root);
+        let stamps = cache.stamps(root);
         let found = walking
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (found, snapshot)
+        (found, stamps)
     });
-    let mut snapshot = snapshot?;
+    let stamps = stamps?;
     refreshed.report.scanned += found.files.len();
 
     // A folder we could not read is not a folder whose files were deleted.
@@ -103,9 +105,9 @@ fn refresh_root(
                 removed.push(path.to_owned());
             }
         };
-        let mut known = snapshot.entries().peekable();
+        let mut known = stamps.iter().peekable();
         for file in &found.files {
-            while let Some((gone, _)) = known.next_if(|(path, _)| *path < file.display.as_str()) {
+            while let Some((gone, _)) = known.next_if(|(path, _)| *path < file.display) {
                 forget(gone);
             }
             let stamp = Stamp {
@@ -113,7 +115,7 @@ fn refresh_root(
                 mtime_ns: file.mtime_ns,
             };
             match known.next_if(|(path, _)| *path == file.display) {
-                Some((_, old)) if old.stamp == stamp => {}
+                Some((_, old)) if *old == stamp => {}
                 Some(_) => {
                     refreshed.report.updated += 1;
                     changed.push((file.clone(), stamp));
@@ -126,6 +128,7 @@ fn refresh_root(
         }
         known.for_each(|(gone, _)| forget(gone));
     }
+    drop(stamps);
     refreshed
         .skipped
         .extend(found.skipped.iter().map(|(path, message)| Problem {
@@ -133,8 +136,9 @@ fn refresh_root(
             message: message.clone(),
             severity: Severity::Warning,
         }));
+    let image = cache.image(root)?;
     if changed.is_empty() && removed.is_empty() {
-        return Ok(snapshot);
+        return Ok(image);
     }
     refreshed.report.removed += removed.len();
     refreshed.report.parsed += changed.len();
@@ -143,32 +147,41 @@ fn refresh_root(
     let mut text_writer = text.writer()?;
     let mut writer = cache.writer(root)?;
     // A long refresh (a first index) commits as it goes, so an interruption loses one batch at
-    // most. The root's stored snapshot is dropped with the first batch: until the last one it
-    // would not know the files committed, and a start without one rebuilds it from the rows.
-    let in_batches = changed.len() > COMMIT_EVERY;
-    if in_batches {
-        writer.drop_snapshot()?;
-    }
-    let mut fresh = Vec::with_capacity(changed.len());
+    // most; the image is stored at the end, and until then a start rebuilds it from the rows.
+    let mut fresh = Image::default();
+    let mut replaced = HashSet::new();
     let mut problems = 0;
-    let (sender, receiver) = mpsc::sync_channel(256);
+    let mut stored = 0;
+    let (sender, receiver) = mpsc::sync_channel(4);
     // Parsing runs on the pool while this thread stores; it stops early when storing failed and
-    // the receiver is gone.
+    // the receiver is gone. Files arrive in path order, a batch at a time, so new files get their
+    // ids (and so their place in the image) in the same order on every run.
     let parsing = std::thread::spawn(move || {
-        let _ = changed
-            .into_par_iter()
-            .try_for_each_with(sender, |sender, (file, stamp)| {
-                let entry = read_entry(file.path(), &file.display, file.size);
-                sender.send((file.display, stamp, entry))
-            });
+        for batch in changed.chunks(256) {
+            let parsed: Vec<_> = batch
+                .par_iter()
+                .map(|(file, stamp)| {
+                    let entry = read_entry(file.path(), &file.display, file.size);
+                    (file.display.clone(), *stamp, entry)
+                })
+                .collect();
+            if sender.send(parsed).is_err() {
+                return;
+            }
+        }
     });
-    for (path, stamp, entry) in receiver {
+    for (path, stamp, entry) in receiver.into_iter().flatten() {
         if matches!(entry, Entry::Problem(_)) {
             problems += 1;
         }
         progress.read.fetch_add(1, Ordering::Relaxed);
-        fresh.push(writer.put(path, stamp, entry, &mut text_writer)?);
-        if in_batches && fresh.len() % COMMIT_EVERY == 0 {
+        let outcome = writer.put(path, stamp, entry, &mut text_writer)?;
+        replaced.insert(match &outcome {
+            Stored::Article { file_id, .. } | Stored::Problem { file_id, .. } => *file_id,
+        });
+        fresh.add(outcome);
+        stored += 1;
+        if stored % COMMIT_EVERY == 0 {
             // The text first, as below.
             text_writer.commit()?;
             writer.commit()?;
@@ -181,24 +194,19 @@ fn refresh_root(
     for path in &removed {
         if let Some(file_id) = writer.remove(path)? {
             text_writer.remove(file_id);
+            replaced.insert(file_id);
         }
     }
-    let mut changes = snapshot.update(fresh, &removed);
-    if in_batches {
-        changes = ChunkChanges {
-            deleted: Vec::new(),
-            written: (0..snapshot.chunk_count()).collect(),
-        };
-    }
-    writer.store(&snapshot, &changes)?;
     // The text first: if the cache's commit is then lost, the files are read and indexed again
     // (replacing their documents); the other way round, a crash could leave articles the text
     // index never hears of.
     text_writer.commit()?;
-    writer.commit()?;
+    let version = writer.commit()?;
+    let image = image.updated(&replaced, fresh);
+    cache.store_image(root, version, &image);
     text.reload()?;
     refreshed.report.problems += problems;
-    Ok(snapshot)
+    Ok(image)
 }
 
 fn read_entry(path: &Path, display: &str, size: u64) -> Entry {

@@ -19,6 +19,8 @@ pub struct StateStore {
     conn: Option<Connection>,
     path: PathBuf,
     marks: HashMap<ArticleId, Marks>,
+    /// The same marks by [`ArticleId::hash`]: the library matches its columns against these.
+    by_hash: HashMap<u64, Marks>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,10 +75,12 @@ impl StateStore {
                 marks.insert(id, mark);
             }
         }
+        let by_hash = marks.iter().map(|(id, &m)| (id.hash(), m)).collect();
         Ok(StateStore {
             conn: Some(conn),
             path: path.to_owned(),
             marks,
+            by_hash,
         })
     }
 
@@ -86,6 +90,7 @@ impl StateStore {
             conn: None,
             path: path.to_owned(),
             marks: HashMap::new(),
+            by_hash: HashMap::new(),
         }
     }
 
@@ -102,6 +107,11 @@ impl StateStore {
     }
 
     /// Records new marks for `id`. The in-memory value changes only once the write committed.
+    /// The marks of the article whose id has this [`ArticleId::hash`].
+    pub fn get_hashed(&self, hash: u64) -> Marks {
+        self.by_hash.get(&hash).copied().unwrap_or_default()
+    }
+
     pub fn set(&mut self, id: &ArticleId, marks: Marks) -> Result<(), StateError> {
         if let Some(conn) = &self.conn {
             conn.execute(
@@ -121,6 +131,7 @@ impl StateStore {
             })?;
         }
         self.marks.insert(id.clone(), marks);
+        self.by_hash.insert(id.hash(), marks);
         Ok(())
     }
 }

@@ -12,14 +12,12 @@ impl App {
 
     pub(super) fn refilter_keeping(&mut self, keep: Option<usize>) {
         self.typed.clear();
-        self.complete_index_for_query();
         let results = self.search(None);
         self.show_results(results, keep);
     }
 
     /// Searches only the current results: the query was made narrower by typing.
     pub(super) fn narrow(&mut self) {
-        self.complete_index_for_query();
         let keep = self.selected_index();
         let narrower = self.search(Some(&self.visible));
         let previous = self.show_results(narrower, keep);
@@ -43,23 +41,11 @@ impl App {
         }
     }
 
-    /// Builds the columns the counts and filters read, if that is not done yet: the reader calls
-    /// it once its first screen is up, and any search calls it first.
+    /// Counts the shown results, if that is not done yet: the reader calls it once its first
+    /// screen is up.
     pub fn complete_index(&mut self) {
-        if !self.has_columns() {
-            self.index = SearchIndex::build(self.library.articles());
+        if !self.counted {
             self.refilter();
-        }
-    }
-
-    /// Whether the index covers the library (it does not yet with `headlines_first`).
-    pub(super) fn has_columns(&self) -> bool {
-        self.index.len() == self.library.len()
-    }
-
-    pub(super) fn complete_index_for_query(&mut self) {
-        if !self.has_columns() {
-            self.index = SearchIndex::build(self.library.articles());
         }
     }
 
@@ -68,14 +54,13 @@ impl App {
         let mut query = Query::parse(&self.query.text, self.now);
         query.terms.extend(self.filters.terms());
         let context = Context::of(&self.library, self.show_drafts);
-        let searched = self
-            .index
-            .search(&query, &context, within.unwrap_or(&self.order));
+        let columns = self.library.columns();
+        let searched = columns.search(&query, &context, within.unwrap_or(&self.order));
         let mut errors = query.errors;
         errors.extend(searched.errors);
         let visible = searched.visible;
-        let facets = self.index.facets(&visible);
-        let timeline = Timeline::build(&self.index, &visible, self.now);
+        let facets = columns.facets(&visible);
+        let timeline = Timeline::build(columns, &visible, self.now);
         Results {
             text: self.query.text.clone(),
             errors,
@@ -88,6 +73,7 @@ impl App {
     /// Shows `results`, keeping the article `keep` selected when it is among them; returns the
     /// results shown before.
     pub(super) fn show_results(&mut self, results: Results, keep: Option<usize>) -> Results {
+        self.counted = true;
         let previous = Results {
             text: std::mem::replace(&mut self.shown_text, results.text),
             errors: std::mem::replace(&mut self.query_errors, results.errors),

@@ -160,7 +160,7 @@ impl App {
             Action::CycleSort => {
                 self.sort = self.sort.next();
                 let keep = self.selected_index();
-                self.order = sorted(self.library.articles(), self.sort);
+                self.order = sorted(self.library.columns(), self.sort);
                 self.refilter_keeping(keep);
                 self.notify(format!("sorted by {}", self.sort.name()), Level::Info);
             }

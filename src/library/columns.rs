@@ -1,0 +1,393 @@
+//! What the library keeps in memory of every article: compact columns and interned facet values,
+//! enough to filter, sort and count a million articles without holding one of them. The articles
+//! themselves stay in the cache and are read when a row is drawn or an article opened.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::article::{Article, ArticleId};
+
+/// Interned strings: an id per distinct value, names by id.
+#[derive(Debug, Default, Clone)]
+pub struct Interner {
+    /// Facet values are few and short: a fast hasher, no defence against crafted collisions needed.
+    ids: foldhash::HashMap<Box<str>, u32>,
+    pub(crate) names: Vec<String>,
+}
+
+impl Interner {
+    pub(crate) fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = u32::try_from(self.names.len()).expect("fewer than 4 billion distinct values");
+        self.ids.insert(name.into(), id);
+        self.names.push(name.to_owned());
+        id
+    }
+
+    fn from_names(names: Vec<String>) -> Interner {
+        let ids = names
+            .iter()
+            .enumerate()
+            .map(|(id, name)| (name.as_str().into(), id as u32))
+            .collect();
+        Interner { ids, names }
+    }
+}
+
+impl Serialize for Interner {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.names.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Interner {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<String>::deserialize(deserializer).map(Interner::from_names)
+    }
+}
+
+/// No category or language.
+pub const NONE: u32 = u32::MAX;
+/// Flag bits.
+pub const DRAFT: u8 = 1;
+pub const PINNED: u8 = 2;
+/// Not part of a story told in several languages.
+const NO_STORY: u64 = 0;
+
+/// One row per article, in columns. Stored as it is in the cache (one image per root folder), so
+/// a start is a few large reads with nothing to parse per article.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Columns {
+    /// Where the article is stored: its cache file id (or its slot among the built-in samples).
+    pub(crate) keys: Vec<u64>,
+    /// [`ArticleId::hash`] of each id: marks and duplicates are matched on it, then confirmed.
+    pub(crate) id_hashes: Vec<u64>,
+    /// A hash of [`Article::story_key`]; translations share it.
+    pub(crate) stories: Vec<u64>,
+    /// Milliseconds since the epoch; `i64::MIN` when unknown.
+    pub(crate) published: Vec<i64>,
+    pub(crate) updated: Vec<i64>,
+    pub(crate) sticky: Vec<f64>,
+    pub(crate) scores: Vec<f64>,
+    pub(crate) sentiments: Vec<u8>,
+    pub(crate) flags: Vec<u8>,
+    pub(crate) sources: Vec<u32>,
+    pub(crate) categories: Vec<u32>,
+    pub(crate) langs: Vec<u32>,
+    /// Tag ids of every article, one after another; article `i`'s are
+    /// `tag_ids[tag_starts[i]..tag_starts[i + 1]]`. One flat array keeps counting cache-friendly.
+    pub(crate) tag_ids: Vec<u32>,
+    pub(crate) tag_starts: Vec<u32>,
+    pub(crate) tag_names: Interner,
+    pub(crate) source_names: Interner,
+    /// Lower-cased source keys, by source id (filters match the key or the name).
+    pub(crate) source_keys: Vec<String>,
+    pub(crate) category_names: Interner,
+    pub(crate) lang_names: Interner,
+}
+
+fn millis(at: Option<chrono::DateTime<chrono::Utc>>) -> i64 {
+    at.map_or(i64::MIN, |at| at.timestamp_millis())
+}
+
+impl Columns {
+    pub fn with_capacity(articles: usize) -> Columns {
+        let mut columns = Columns {
+            keys: Vec::with_capacity(articles),
+            id_hashes: Vec::with_capacity(articles),
+            stories: Vec::with_capacity(articles),
+            published: Vec::with_capacity(articles),
+            updated: Vec::with_capacity(articles),
+            sticky: Vec::with_capacity(articles),
+            scores: Vec::with_capacity(articles),
+            sentiments: Vec::with_capacity(articles),
+            flags: Vec::with_capacity(articles),
+            sources: Vec::with_capacity(articles),
+            categories: Vec::with_capacity(articles),
+            langs: Vec::with_capacity(articles),
+            tag_ids: Vec::with_capacity(articles * 3),
+            tag_starts: Vec::with_capacity(articles + 1),
+            ..Columns::default()
+        };
+        columns.tag_starts.push(0);
+        columns
+    }
+
+    /// Columns of `articles`, keyed by their position.
+    pub fn of(articles: &[Article]) -> Columns {
+        let mut columns = Columns::with_capacity(articles.len());
+        for (slot, article) in articles.iter().enumerate() {
+            columns.push(slot as u64, article);
+        }
+        columns
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    fn ensure_started(&mut self) {
+        if self.tag_starts.is_empty() {
+            self.tag_starts.push(0);
+        }
+    }
+
+    /// Adds one article. Interning is a hash lookup per value.
+    pub fn push(&mut self, key: u64, article: &Article) {
+        self.ensure_started();
+        for tag in &article.tags {
+            let id = self.tag_names.intern(tag);
+            self.tag_ids.push(id);
+        }
+        let end = u32::try_from(self.tag_ids.len()).expect("fewer than 4 billion tags in all");
+        self.tag_starts.push(end);
+        self.keys.push(key);
+        self.id_hashes.push(article.id.hash());
+        self.stories
+            .push(article.story_key().map_or(NO_STORY, |(source, external)| {
+                ArticleId(format!("{source}\u{0}{external}").into()).hash() | 1
+            }));
+        self.published.push(millis(article.published_at));
+        self.updated.push(millis(article.updated_at));
+        self.sticky.push(article.sticky_weight);
+        self.scores.push(article.score);
+        self.sentiments.push(article.sentiment.index() as u8);
+        self.flags
+            .push((u8::from(article.draft) * DRAFT) | (u8::from(article.is_pinned()) * PINNED));
+        let source = self.source_names.intern(&article.source.name);
+        if self.source_keys.len() <= source as usize {
+            self.source_keys
+                .push(article.source.key.to_lowercase().to_string());
+        }
+        self.sources.push(source);
+        self.categories.push(
+            article
+                .category
+                .as_deref()
+                .map_or(NONE, |c| self.category_names.intern(c)),
+        );
+        self.langs.push(
+            article
+                .lang
+                .as_deref()
+                .map_or(NONE, |l| self.lang_names.intern(l)),
+        );
+    }
+
+    /// Appends row `i` of `other`, whose interned ids are turned into this one's by `map`.
+    fn push_row(&mut self, other: &Columns, i: usize, map: &IdMap) {
+        self.ensure_started();
+        self.tag_ids
+            .extend(other.tags(i).iter().map(|&tag| map.tags[tag as usize]));
+        let end = u32::try_from(self.tag_ids.len()).expect("fewer than 4 billion tags in all");
+        self.tag_starts.push(end);
+        self.keys.push(other.keys[i]);
+        self.id_hashes.push(other.id_hashes[i]);
+        self.stories.push(other.stories[i]);
+        self.published.push(other.published[i]);
+        self.updated.push(other.updated[i]);
+        self.sticky.push(other.sticky[i]);
+        self.scores.push(other.scores[i]);
+        self.sentiments.push(other.sentiments[i]);
+        self.flags.push(other.flags[i]);
+        self.sources.push(map.sources[other.sources[i] as usize]);
+        let optional = |ids: &[u32], id: u32| ids.get(id as usize).copied().unwrap_or(NONE);
+        self.categories
+            .push(optional(&map.categories, other.categories[i]));
+        self.langs.push(optional(&map.langs, other.langs[i]));
+    }
+
+    /// The ids `other`'s names have here, interning the ones that are new.
+    fn map_ids(&mut self, other: &Columns) -> IdMap {
+        let map = |into: &mut Interner, from: &Interner| -> Vec<u32> {
+            from.names.iter().map(|name| into.intern(name)).collect()
+        };
+        let sources = map(&mut self.source_names, &other.source_names);
+        for (&id, key) in sources.iter().zip(&other.source_keys) {
+            if self.source_keys.len() <= id as usize {
+                self.source_keys.push(key.clone());
+            }
+        }
+        IdMap {
+            tags: map(&mut self.tag_names, &other.tag_names),
+            sources,
+            categories: map(&mut self.category_names, &other.category_names),
+            langs: map(&mut self.lang_names, &other.lang_names),
+        }
+    }
+
+    /// Appends the rows of `other` for which `keep` holds.
+    pub fn extend_from(&mut self, other: &Columns, mut keep: impl FnMut(usize) -> bool) {
+        self.extend_with_rows(other, (0..other.len()).filter(|&i| keep(i)));
+    }
+
+    /// Appends rows of `other`, in the order given.
+    fn extend_with_rows(&mut self, other: &Columns, rows: impl Iterator<Item = usize>) {
+        let map = self.map_ids(other);
+        for i in rows {
+            self.push_row(other, i, &map);
+        }
+    }
+
+    /// The same rows in key order: the order every image keeps, whatever order files were read in.
+    pub fn sorted_by_key(&self) -> Columns {
+        let mut rows: Vec<usize> = (0..self.len()).collect();
+        rows.sort_unstable_by_key(|&i| self.keys[i]);
+        let mut sorted = Columns::with_capacity(self.len());
+        sorted.extend_with_rows(self, rows.into_iter());
+        sorted
+    }
+
+    /// The rows for which `keep` holds, in order (interned names are kept as they are).
+    pub fn filtered(&self, keep: impl FnMut(usize) -> bool) -> Columns {
+        let mut kept = Columns::with_capacity(self.len());
+        kept.extend_from(self, keep);
+        kept
+    }
+
+    pub fn key(&self, i: usize) -> u64 {
+        self.keys[i]
+    }
+
+    pub(crate) fn tags(&self, i: usize) -> &[u32] {
+        &self.tag_ids[self.tag_starts[i] as usize..self.tag_starts[i + 1] as usize]
+    }
+
+    pub fn tag_name(&self, id: usize) -> &str {
+        &self.tag_names.names[id]
+    }
+
+    pub fn source_name(&self, id: usize) -> &str {
+        &self.source_names.names[id]
+    }
+
+    pub fn category_name(&self, id: usize) -> &str {
+        &self.category_names.names[id]
+    }
+
+    pub fn lang_name(&self, id: usize) -> &str {
+        &self.lang_names.names[id]
+    }
+
+    /// The language of article `i`, if it has one.
+    pub fn lang(&self, i: usize) -> Option<&str> {
+        self.lang_names
+            .names
+            .get(self.langs[i] as usize)
+            .map(String::as_str)
+    }
+
+    /// The sentiment of article `i`, as [`crate::article::Sentiment::index`].
+    pub fn sentiment(&self, i: usize) -> usize {
+        self.sentiments[i] as usize
+    }
+
+    /// Milliseconds since the epoch article `i` was published, if known.
+    pub fn published(&self, i: usize) -> Option<i64> {
+        let millis = self.published[i];
+        (millis != i64::MIN).then_some(millis)
+    }
+
+    /// When article `i` last changed (updated, else published): the newer of two copies wins.
+    pub fn recency(&self, i: usize) -> i64 {
+        if self.updated[i] != i64::MIN {
+            self.updated[i]
+        } else {
+            self.published[i]
+        }
+    }
+
+    pub fn is_draft(&self, i: usize) -> bool {
+        self.flags[i] & DRAFT != 0
+    }
+
+    pub fn is_pinned(&self, i: usize) -> bool {
+        self.flags[i] & PINNED != 0
+    }
+
+    pub fn sticky_weight(&self, i: usize) -> f64 {
+        self.sticky[i]
+    }
+
+    pub fn score(&self, i: usize) -> f64 {
+        self.scores[i]
+    }
+
+    pub fn id_hash(&self, i: usize) -> u64 {
+        self.id_hashes[i]
+    }
+
+    /// The story article `i` belongs to, if it can have translations.
+    pub fn story(&self, i: usize) -> Option<u64> {
+        (self.stories[i] != NO_STORY).then_some(self.stories[i])
+    }
+}
+
+/// Interned ids of one [`Columns`] in another, by the first's id.
+struct IdMap {
+    tags: Vec<u32>,
+    sources: Vec<u32>,
+    categories: Vec<u32>,
+    langs: Vec<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::parse_article;
+
+    fn article(name: &str, front: &str) -> Article {
+        let text = format!("---\n{front}\n---\nBody.\n");
+        parse_article(name, text.as_bytes()).unwrap().article
+    }
+
+    #[test]
+    fn rows_keep_their_values_through_encoding_and_merging() {
+        let a = article(
+            "a.md",
+            "title: A\nlang: en\ntags: [ETF, BTC]\nsource: {name: Wire, key: wire}\nexternalId: x1",
+        );
+        let b = article(
+            "b.md",
+            "title: B\nlang: uk\ntags: [BTC]\nsource: {name: Wire, key: wire}\nexternalId: x1\nstickyWeight: 2",
+        );
+        let c = article("c.md", "title: C\ncategory: markets\ntags: [SOL]");
+        let first = Columns::of(&[a.clone(), b.clone()]);
+        let second = Columns::of(std::slice::from_ref(&c));
+        let bytes = postcard::to_allocvec(&first).unwrap();
+        let mut merged: Columns = postcard::from_bytes(&bytes).unwrap();
+        merged.extend_from(&second, |_| true);
+
+        assert_eq!(merged.len(), 3);
+        let tags = |i: usize| -> Vec<&str> {
+            merged
+                .tags(i)
+                .iter()
+                .map(|&t| merged.tag_name(t as usize))
+                .collect()
+        };
+        assert_eq!(tags(0), ["ETF", "BTC"]);
+        assert_eq!(tags(1), ["BTC"]);
+        assert_eq!(tags(2), ["SOL"]);
+        assert_eq!(merged.lang(1), Some("uk"));
+        assert_eq!(merged.lang(2), None);
+        assert_eq!(
+            merged.category_name(merged.categories[2] as usize),
+            "markets"
+        );
+        assert!(merged.is_pinned(1) && !merged.is_pinned(0));
+        assert_eq!(merged.story(0), merged.story(1));
+        assert!(merged.story(0).is_some());
+        assert_eq!(merged.id_hash(2), c.id.hash());
+
+        let without_first = merged.filtered(|i| i != 0);
+        assert_eq!(without_first.len(), 2);
+        assert_eq!(without_first.tags(0).len(), 1);
+        assert_eq!(without_first.id_hash(0), b.id.hash());
+    }
+}

@@ -1,0 +1,146 @@
+//! The load image of one root folder: the [`Columns`] of its articles and the problems of its
+//! files, kept in a file beside the cache database so that a start is one read with nothing to
+//! parse per article. The database stays the truth: an image records the generation of the root
+//! it was made from, and one that does not match is rebuilt from the rows.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::columns::Columns;
+use crate::article::{Article, ArticleId};
+
+const MAGIC: &[u8; 8] = b"tidings1";
+
+/// One file the cache holds, as a refresh or a rebuild hands it over.
+pub enum Stored {
+    Article {
+        file_id: i64,
+        article: Box<Article>,
+        warnings: Vec<String>,
+    },
+    Problem {
+        file_id: i64,
+        path: String,
+        message: String,
+    },
+}
+
+/// A problem with one file, kept with the file id it belongs to so a refresh can replace it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileNote {
+    pub file_id: i64,
+    pub path: String,
+    pub message: String,
+}
+
+/// Rows are kept in key (file id) order, so the same rows load in the same order.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Image {
+    pub columns: Columns,
+    /// Files that gave no article.
+    pub problems: Vec<FileNote>,
+    /// Articles that loaded with something off.
+    pub warnings: Vec<FileNote>,
+}
+
+/// Which cache and which state of a root an image was made from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Version {
+    /// Changes whenever the cache's rows are dropped, so an image of an earlier cache never
+    /// passes for one of this cache.
+    pub identity: u64,
+    /// Bumped by every commit that changes the root's rows.
+    pub generation: i64,
+}
+
+impl Image {
+    pub fn add(&mut self, stored: Stored) {
+        match stored {
+            Stored::Article {
+                file_id,
+                article,
+                warnings,
+            } => {
+                self.warnings
+                    .extend(warnings.into_iter().map(|message| FileNote {
+                        file_id,
+                        path: article.path.clone(),
+                        message,
+                    }));
+                self.columns.push(file_id as u64, &article);
+            }
+            Stored::Problem {
+                file_id,
+                path,
+                message,
+            } => self.problems.push(FileNote {
+                file_id,
+                path,
+                message,
+            }),
+        }
+    }
+
+    /// This image with the files in `replaced` taken out and `fresh` added.
+    pub fn updated(self, replaced: &HashSet<i64>, fresh: Image) -> Image {
+        let keep = |note: &FileNote| !replaced.contains(&note.file_id);
+        let mut columns = self
+            .columns
+            .filtered(|i| !replaced.contains(&(self.columns.key(i) as i64)));
+        columns.extend_from(&fresh.columns, |_| true);
+        let columns = columns.sorted_by_key();
+        let mut problems: Vec<FileNote> = self.problems.into_iter().filter(keep).collect();
+        problems.extend(fresh.problems);
+        let mut warnings: Vec<FileNote> = self.warnings.into_iter().filter(keep).collect();
+        warnings.extend(fresh.warnings);
+        Image {
+            columns,
+            problems,
+            warnings,
+        }
+    }
+
+    /// Reads the image of `root` from `dir`, if there is one made from `version`.
+    pub fn read(dir: &Path, root: &str, version: Version) -> Option<Image> {
+        let bytes = std::fs::read(file_of(dir, root)).ok()?;
+        let rest = bytes.strip_prefix(MAGIC)?;
+        let (stored, rest): (Version, &[u8]) = postcard::take_from_bytes(rest).ok()?;
+        if stored != version {
+            return None;
+        }
+        let (stored_root, rest): (&str, &[u8]) = postcard::take_from_bytes(rest).ok()?;
+        if stored_root != root {
+            return None;
+        }
+        postcard::from_bytes(rest).ok()
+    }
+
+    /// Writes the image atomically: a reader sees the old file or the new one, never a part.
+    pub fn write(&self, dir: &Path, root: &str, version: Version) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let path = file_of(dir, root);
+        let temporary = path.with_extension(format!("tmp{}", std::process::id()));
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend(encode(&version));
+        bytes.extend(encode(&root));
+        bytes.extend(encode(self));
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(&bytes)?;
+        drop(file);
+        std::fs::rename(&temporary, &path).inspect_err(|_| {
+            let _ = std::fs::remove_file(&temporary);
+        })
+    }
+}
+
+fn encode<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    postcard::to_allocvec(value).expect("encoding plain owned data into a Vec cannot fail")
+}
+
+/// One file per root, named by a hash of its path (the path itself is inside, and checked).
+fn file_of(dir: &Path, root: &str) -> PathBuf {
+    dir.join(format!("{:016x}.image", ArticleId(root.into()).hash()))
+}
