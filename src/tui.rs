@@ -18,7 +18,8 @@ use ratatui::DefaultTerminal;
 
 use crate::app::{App, Effect, Key, Level, Settings};
 use crate::commands::Setup;
-use crate::library::watch::FolderWatch;
+use crate::library::canonical;
+use crate::library::watch::{Changes, FolderWatch};
 use crate::library::{Library, LoadError, Progress};
 use crate::ui::article::Zone;
 use crate::ui::{Theme, View};
@@ -83,15 +84,26 @@ fn refresh_while_open(
     progress: &Progress,
     sender: &mpsc::Sender<Refreshed>,
 ) {
-    // Watching starts before the first check, so nothing written meanwhile is missed.
-    let watch = FolderWatch::start(roots);
+    // Watching starts before the first check, so nothing written meanwhile is missed. Events
+    // name paths under the folders as the cache knows them: watch those.
+    let canonical: Vec<_> = roots.iter().map(|root| canonical(root)).collect();
+    let watch = FolderWatch::start(&canonical);
     let mut first = true;
+    let mut changes = Changes::Unknown;
     loop {
-        // Walking the folders is cheap; a second copy of the library is not: load one only when
-        // something changed.
-        let refreshed = match Library::has_changes(roots, paths) {
-            Ok(false) => Ok(None),
-            Ok(true) | Err(_) => Library::open_with_progress(roots, paths, progress).map(Some),
+        let refreshed = match changes {
+            // Walking the folders is cheap; a second copy of the library is not: load one only
+            // when something changed.
+            Changes::Unknown => match Library::has_changes(roots, paths) {
+                Ok(false) => Ok(None),
+                Ok(true) | Err(_) => Library::open_with_progress(roots, paths, progress).map(Some),
+            },
+            // The watcher named the files: look at those alone.
+            Changes::Files(files) => Library::open_after_changes(roots, paths, &files, progress)
+                .map(|library| {
+                    let report = library.report();
+                    (report.added + report.updated + report.removed > 0).then_some(library)
+                }),
         };
         // After the first check, only news is worth a word.
         let worth_sending = first || !matches!(refreshed, Ok(None));
@@ -100,7 +112,7 @@ fn refresh_while_open(
             return;
         }
         first = false;
-        watch.wait();
+        changes = watch.wait();
     }
 }
 

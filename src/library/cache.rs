@@ -292,6 +292,23 @@ impl Cache {
         let _ = image.write(&self.image_dir(), root, version);
     }
 
+    /// The stamp the cache holds for one file, if it holds the file.
+    pub fn stamp(&self, path: &str) -> Result<Option<Stamp>, CacheError> {
+        self.conn
+            .prepare_cached("SELECT size, mtime FROM files WHERE path = ?1")
+            .and_then(|mut statement| {
+                statement
+                    .query_row([path], |row| {
+                        Ok(Stamp {
+                            size: u64::try_from(row.get::<_, i64>(0)?).unwrap_or(0),
+                            mtime_ns: row.get(1)?,
+                        })
+                    })
+                    .optional()
+            })
+            .map_err(|e| self.err(e))
+    }
+
     /// Path and stamp of every file the cache holds under `root`, in path order: what a quick
     /// check for changes compares a walk of the folder with, decoding no article.
     pub fn stamps(&self, root: &str) -> Result<Vec<(String, Stamp)>, CacheError> {

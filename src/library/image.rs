@@ -87,11 +87,23 @@ impl Image {
     /// This image with the files in `replaced` taken out and `fresh` added.
     pub fn updated(self, replaced: &HashSet<i64>, fresh: Image) -> Image {
         let keep = |note: &FileNote| !replaced.contains(&note.file_id);
-        let mut columns = self
-            .columns
-            .filtered(|i| !replaced.contains(&(self.columns.key(i) as i64)));
-        columns.extend_from(&fresh.columns, |_| true);
-        let columns = columns.sorted_by_key();
+        // New files get ids above the old ones, so a first index or a batch of new files needs
+        // no copy and no sort: memory at the end of a large index holds one set of columns.
+        let mut columns = if self.columns.is_empty() {
+            fresh.columns
+        } else {
+            let mut columns = if replaced.is_empty() {
+                self.columns
+            } else {
+                self.columns
+                    .filtered(|i| !replaced.contains(&(self.columns.key(i) as i64)))
+            };
+            columns.extend_from(&fresh.columns, |_| true);
+            columns
+        };
+        if !columns.keys.is_sorted() {
+            columns = columns.sorted_by_key();
+        }
         let mut problems: Vec<FileNote> = self.problems.into_iter().filter(keep).collect();
         problems.extend(fresh.problems);
         let mut warnings: Vec<FileNote> = self.warnings.into_iter().filter(keep).collect();

@@ -135,9 +135,30 @@ impl Library {
         paths: &StorePaths,
         progress: &Progress,
     ) -> Result<Library, LoadError> {
+        Library::refresh_and_open(roots, paths, None, progress)
+    }
+
+    /// Like [`Library::open_with_progress`], but looking only at `files` (named by a watcher) for
+    /// changes instead of walking the folders: what a change costs no longer grows with the
+    /// library. Files outside the roots are ignored; `files` must name files, not folders.
+    pub fn open_after_changes(
+        roots: &[PathBuf],
+        paths: &StorePaths,
+        files: &[PathBuf],
+        progress: &Progress,
+    ) -> Result<Library, LoadError> {
+        Library::refresh_and_open(roots, paths, Some(files), progress)
+    }
+
+    fn refresh_and_open(
+        roots: &[PathBuf],
+        paths: &StorePaths,
+        only: Option<&[PathBuf]>,
+        progress: &Progress,
+    ) -> Result<Library, LoadError> {
         let (mut cache, mut notices) = open_cache(&paths.cache)?;
         let text = TextIndex::open(&text_index_dir(&paths.cache))?;
-        let refreshed = refresh::refresh(&mut cache, &text, roots, progress)?;
+        let refreshed = refresh::refresh(&mut cache, &text, roots, only, progress)?;
         notices.extend(refreshed.notices);
         let mut library = load(
             cache,
@@ -607,7 +628,7 @@ fn root_key(root: &Path) -> String {
 /// `path` with links resolved where it exists. A missing path (an unmounted disk) keeps its
 /// existing ancestor resolved and the rest normalised by hand, so it names the same cache entry
 /// it named while it was there, as long as the missing part held no links.
-pub(crate) fn canonical(path: &Path) -> PathBuf {
+pub fn canonical(path: &Path) -> PathBuf {
     if let Ok(resolved) = std::fs::canonicalize(path) {
         return resolved;
     }

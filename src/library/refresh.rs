@@ -27,10 +27,13 @@ pub(super) struct Refreshed {
     pub notices: Vec<String>,
 }
 
+/// Refreshes every root: by walking it, or, given `only` (files the watcher named), by looking at
+/// those files alone.
 pub(super) fn refresh(
     cache: &mut Cache,
     text: &TextIndex,
     roots: &[PathBuf],
+    only: Option<&[PathBuf]>,
     progress: &Progress,
 ) -> Result<Refreshed, LoadError> {
     if !text.is_complete() {
@@ -62,7 +65,17 @@ pub(super) fn refresh(
                 ));
                 cache.image(&report.path)?
             }
-            None => refresh_root(cache, text, &report.path, &mut refreshed, progress)?,
+            None => match only {
+                None => refresh_root(cache, text, &report.path, &mut refreshed, progress)?,
+                Some(files) => {
+                    let under: Vec<&Path> = files
+                        .iter()
+                        .map(PathBuf::as_path)
+                        .filter(|file| file.starts_with(&report.path))
+                        .collect();
+                    refresh_files(cache, text, &report.path, &under, &mut refreshed, progress)?
+                }
+            },
         };
         refreshed.roots.push(report);
         refreshed.images.push(image);
@@ -106,7 +119,7 @@ fn refresh_root(
             }
         };
         let mut known = stamps.iter().peekable();
-        for file in &found.files {
+        for file in found.files {
             while let Some((gone, _)) = known.next_if(|(path, _)| *path < file.display) {
                 forget(gone);
             }
@@ -118,11 +131,11 @@ fn refresh_root(
                 Some((_, old)) if *old == stamp => {}
                 Some(_) => {
                     refreshed.report.updated += 1;
-                    changed.push((file.clone(), stamp));
+                    changed.push((file, stamp, Change::Updated));
                 }
                 None => {
                     refreshed.report.added += 1;
-                    changed.push((file.clone(), stamp));
+                    changed.push((file, stamp, Change::Added));
                 }
             }
         }
@@ -136,6 +149,60 @@ fn refresh_root(
             message: message.clone(),
             severity: Severity::Warning,
         }));
+    store_changes(cache, text, root, changed, removed, refreshed, progress)
+}
+
+/// Brings the cache in line with a few files of `root` that may have changed (named by the
+/// watcher), without walking the folder: each is looked at, and read only if its stamp changed.
+pub(super) fn refresh_files(
+    cache: &mut Cache,
+    text: &TextIndex,
+    root: &str,
+    files: &[&Path],
+    refreshed: &mut Refreshed,
+    progress: &Progress,
+) -> Result<Image, LoadError> {
+    let mut changed = Vec::new();
+    let mut removed = Vec::new();
+    for &path in files {
+        let display = path.display().to_string();
+        let known = cache.stamp(&display)?;
+        match scan::stat(Path::new(root), path) {
+            Some(file) => {
+                let stamp = Stamp {
+                    size: file.size,
+                    mtime_ns: file.mtime_ns,
+                };
+                match known {
+                    Some(old) if old == stamp => {}
+                    Some(_) => {
+                        refreshed.report.updated += 1;
+                        changed.push((file, stamp, Change::Updated));
+                    }
+                    None => {
+                        refreshed.report.added += 1;
+                        changed.push((file, stamp, Change::Added));
+                    }
+                }
+            }
+            None if known.is_some() => removed.push(display),
+            None => {}
+        }
+    }
+    refreshed.report.scanned += changed.len();
+    store_changes(cache, text, root, changed, removed, refreshed, progress)
+}
+
+/// Parses `changed` and stores it, forgets `removed`, and gives back the root's image updated.
+fn store_changes(
+    cache: &mut Cache,
+    text: &TextIndex,
+    root: &str,
+    changed: Vec<(scan::FoundFile, Stamp, Change)>,
+    removed: Vec<String>,
+    refreshed: &mut Refreshed,
+    progress: &Progress,
+) -> Result<Image, LoadError> {
     let image = cache.image(root)?;
     if changed.is_empty() && removed.is_empty() {
         return Ok(image);
@@ -160,9 +227,9 @@ fn refresh_root(
         for batch in changed.chunks(256) {
             let parsed: Vec<_> = batch
                 .par_iter()
-                .map(|(file, stamp)| {
+                .map(|(file, stamp, change)| {
                     let entry = read_entry(file.path(), &file.display, file.size);
-                    (file.display.clone(), *stamp, entry)
+                    (file.display.clone(), *stamp, *change, entry)
                 })
                 .collect();
             if sender.send(parsed).is_err() {
@@ -170,15 +237,18 @@ fn refresh_root(
             }
         }
     });
-    for (path, stamp, entry) in receiver.into_iter().flatten() {
+    for (path, stamp, change, entry) in receiver.into_iter().flatten() {
         if matches!(entry, Entry::Problem(_)) {
             problems += 1;
         }
         progress.read.fetch_add(1, Ordering::Relaxed);
         let outcome = writer.put(path, stamp, entry, &mut text_writer)?;
-        replaced.insert(match &outcome {
-            Stored::Article { file_id, .. } | Stored::Problem { file_id, .. } => *file_id,
-        });
+        // A new file cannot be in the image yet: only updates replace rows.
+        if change == Change::Updated {
+            replaced.insert(match &outcome {
+                Stored::Article { file_id, .. } | Stored::Problem { file_id, .. } => *file_id,
+            });
+        }
         fresh.add(outcome);
         stored += 1;
         if stored % COMMIT_EVERY == 0 {
@@ -207,6 +277,12 @@ fn refresh_root(
     text.reload()?;
     refreshed.report.problems += problems;
     Ok(image)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Added,
+    Updated,
 }
 
 fn read_entry(path: &Path, display: &str, size: u64) -> Entry {

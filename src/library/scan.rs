@@ -225,6 +225,23 @@ fn identity(_metadata: &Metadata, path: &Path) -> Identity {
     )
 }
 
+/// One file as a walk would find it: `None` when it is gone, not a Markdown file, or hidden (a
+/// name under `root` that starts with a dot).
+pub fn stat(root: &Path, path: &Path) -> Option<FoundFile> {
+    let hidden = path
+        .strip_prefix(root)
+        .ok()?
+        .components()
+        .any(|part| part.as_os_str().to_string_lossy().starts_with('.'));
+    if hidden || !is_markdown(path) {
+        return None;
+    }
+    let metadata = std::fs::metadata(path).ok()?;
+    metadata
+        .is_file()
+        .then(|| found_file(path.to_owned(), &metadata))
+}
+
 fn found_file(path: PathBuf, metadata: &Metadata) -> FoundFile {
     let mtime_ns = metadata
         .modified()

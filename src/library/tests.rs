@@ -1,4 +1,5 @@
-//! The snapshot against the rows it mirrors: the fast start, old caches, damage, several roots.
+//! The images against the rows they mirror: the fast start, old caches, damage, several roots,
+//! changes to named files.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -184,4 +185,42 @@ fn a_large_refresh_trains_a_dictionary_and_every_text_reads_back() {
         let body = cached.details(index).unwrap().body;
         assert_eq!(body.trim(), format!("Body of {title}."));
     }
+}
+
+#[test]
+fn named_files_are_looked_at_alone() {
+    let (_dir, root, paths) = setup(8);
+    let root = super::canonical(&root);
+    drop(Library::open(std::slice::from_ref(&root), &paths).unwrap());
+    let added = root.join("d1/new.md");
+    write_article(&added, "Fresh news");
+    write_article(&root.join("d2/a002.md"), "Story 2, corrected");
+    fs::remove_file(root.join("d3/a003.md")).unwrap();
+    // Changed too, but not named: not looked at until a walk.
+    write_article(&root.join("d0/a004.md"), "Story 4, unseen");
+    let named = [
+        added,
+        root.join("d2/a002.md"),
+        root.join("d3/a003.md"),
+        root.join("d0/a000.md"),
+        root.join(".hidden/x.md"),
+    ];
+    let progress = super::Progress::default();
+    let library =
+        Library::open_after_changes(std::slice::from_ref(&root), &paths, &named, &progress)
+            .unwrap();
+    let report = library.report();
+    assert_eq!(
+        (report.added, report.updated, report.removed, report.parsed),
+        (1, 1, 1, 2)
+    );
+    let titles = titles(&library);
+    assert_eq!(titles.len(), 8);
+    for title in ["Fresh news", "Story 2, corrected", "Story 4"] {
+        assert!(titles.contains(&title.to_owned()), "{title} in {titles:?}");
+    }
+    assert!(!titles.contains(&"Story 3".to_owned()));
+    let walked = Library::open(&[root], &paths).unwrap();
+    assert_eq!(walked.report().parsed, 1, "only the unnamed change is left");
+    assert!(super::tests::titles(&walked).contains(&"Story 4, unseen".to_owned()));
 }
