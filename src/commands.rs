@@ -15,7 +15,7 @@ use crate::app::{Context, Facets, Query, SortMode, sorted, without_drafts};
 use crate::article::{AiInfo, Article, Source};
 use crate::cli::{Cli, Command};
 use crate::config::{Config, Locations};
-use crate::library::{Columns, Library, Severity, StorePaths};
+use crate::library::{Check, Columns, Library, Severity, StorePaths};
 use crate::ui::article::{Zone, article_lines};
 use crate::ui::{Theme, ansi};
 
@@ -52,11 +52,12 @@ impl Setup {
     }
 
     /// Refreshes and loads the library, or the built-in samples when no folder is configured.
-    pub fn open(&self) -> Result<Library> {
+    /// `check` says how closely to look for changes in the folders.
+    pub fn open(&self, check: Check<'_>) -> Result<Library> {
         let library = if self.roots.is_empty() {
             Library::builtin(&self.locations.state_db)
         } else {
-            Library::open(&self.roots, &self.store_paths())?
+            Library::open_checking(&self.roots, &self.store_paths(), check)?
         };
         for notice in library.notices() {
             eprintln!("tidings: {notice}");
@@ -186,7 +187,7 @@ fn list(
     limit: Option<usize>,
     json: bool,
 ) -> Result<ExitCode> {
-    let library = setup.open()?;
+    let library = setup.open(Check::ChangedFolders)?;
     warn_about_problems(&library);
     let matches = search(&library, &setup.config, query, sort)?;
     let shown = &matches[..matches.len().min(limit.unwrap_or(usize::MAX))];
@@ -341,7 +342,7 @@ impl<'a> ArticleJson<'a> {
 }
 
 fn show(setup: &Setup, id: &str, width: Option<u16>) -> Result<ExitCode> {
-    let library = setup.open()?;
+    let library = setup.open(Check::ChangedFolders)?;
     let index = library.find(id)?;
     let details = library
         .details(index)
@@ -388,7 +389,7 @@ fn show(setup: &Setup, id: &str, width: Option<u16>) -> Result<ExitCode> {
 }
 
 fn stats(setup: &Setup, query: &str) -> Result<ExitCode> {
-    let library = setup.open()?;
+    let library = setup.open(Check::ChangedFolders)?;
     warn_about_problems(&library);
     let query = parse_query(query)?;
     // Counts do not depend on order: no sort. One index serves the search and the counts.
@@ -431,7 +432,7 @@ fn stats(setup: &Setup, query: &str) -> Result<ExitCode> {
 }
 
 fn check(setup: &Setup) -> Result<ExitCode> {
-    let library = setup.open()?;
+    let library = setup.open(Check::Files)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for problem in library.problems() {
         match problem.severity {
@@ -460,7 +461,7 @@ fn index(setup: &Setup) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let started = Instant::now();
-    let library = setup.open()?;
+    let library = setup.open(Check::Files)?;
     let report = library.report();
     let online = library
         .roots()
@@ -490,7 +491,7 @@ fn mark(
     if read.is_none() && starred.is_none() {
         bail!("say what to mark: --read, --unread, --star or --unstar");
     }
-    let mut library = setup.open()?;
+    let mut library = setup.open(Check::ChangedFolders)?;
     if !library.marks_are_saved() {
         bail!("marks cannot be saved (see above); nothing changed");
     }

@@ -40,6 +40,8 @@ const TABLES: &str = "
     );
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE roots (root TEXT PRIMARY KEY, generation INTEGER NOT NULL);
+    CREATE TABLE folders (path TEXT PRIMARY KEY, root TEXT NOT NULL, mtime INTEGER NOT NULL);
+    CREATE INDEX folders_root ON folders(root);
     CREATE TABLE dictionaries (id INTEGER PRIMARY KEY, data BLOB NOT NULL);";
 
 #[derive(Debug, thiserror::Error)]
@@ -190,6 +192,7 @@ impl Cache {
                      DROP TABLE IF EXISTS settings;
                      DROP TABLE IF EXISTS dictionaries;
                      DROP TABLE IF EXISTS roots;
+                     DROP TABLE IF EXISTS folders;
                      {TABLES}
                      PRAGMA user_version = {SCHEMA_VERSION};
                      COMMIT;"
@@ -204,6 +207,7 @@ impl Cache {
                     "SELECT count(*) FROM dictionaries WHERE id < 0",
                     "SELECT count(*) FROM settings WHERE key = ''",
                     "SELECT count(*) FROM roots WHERE generation < 0",
+                    "SELECT count(*) FROM folders WHERE mtime < 0 AND root = ''",
                 ] {
                     conn.query_row(check, [], |_| Ok(())).map_err(sqlite)?;
                 }
@@ -233,6 +237,7 @@ impl Cache {
                  DELETE FROM details;
                  DELETE FROM files;
                  DELETE FROM roots;
+                 DELETE FROM folders;
                  INSERT OR REPLACE INTO settings (key, value) VALUES ('parser', '{PARSER_REVISION}');
                  INSERT OR REPLACE INTO settings (key, value) VALUES ('identity', '{fresh}');
                  COMMIT;"
@@ -307,6 +312,80 @@ impl Cache {
                     .optional()
             })
             .map_err(|e| self.err(e))
+    }
+
+    /// The folders a walk of `root` saw, with their modification times (see
+    /// [`super::scan::changed_folders`]).
+    pub fn folders(&self, root: &str) -> Result<Vec<(String, i64)>, CacheError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT path, mtime FROM folders WHERE root = ?1")
+            .map_err(|e| self.err(e))?;
+        let rows = statement
+            .query_map([root], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Replaces what is known of the folders at and under `top` with what a walk of it saw.
+    pub fn replace_folders(
+        &mut self,
+        root: &str,
+        top: &str,
+        folders: &[(String, i64)],
+    ) -> Result<(), CacheError> {
+        let path = self.path.clone();
+        let err = |source| CacheError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        tx.execute(
+            "DELETE FROM folders WHERE root = ?1 AND (path = ?2 OR (path > ?3 AND path < ?4))",
+            params![root, top, format!("{top}/"), format!("{top}/\u{10FFFF}")],
+        )
+        .map_err(err)?;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO folders (path, root, mtime) VALUES (?1, ?2, ?3)",
+                )
+                .map_err(err)?;
+            for (folder, mtime) in folders {
+                insert.execute(params![folder, root, mtime]).map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)
+    }
+
+    /// Path and stamp of every file the cache holds under the folder `top` of `root`, in path
+    /// order.
+    pub fn stamps_under(&self, root: &str, top: &str) -> Result<Vec<(String, Stamp)>, CacheError> {
+        if top == root {
+            return self.stamps(root);
+        }
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT path, size, mtime FROM files WHERE root = ?1 AND path > ?2 AND path < ?3
+                 ORDER BY path",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = statement
+            .query_map(
+                params![root, format!("{top}/"), format!("{top}/\u{10FFFF}")],
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        Stamp {
+                            size: u64::try_from(row.get::<_, i64>(1)?).unwrap_or(0),
+                            mtime_ns: row.get(2)?,
+                        },
+                    ))
+                },
+            )
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
     /// Path and stamp of every file the cache holds under `root`, in path order: what a quick

@@ -135,21 +135,23 @@ impl Image {
         std::fs::create_dir_all(dir)?;
         let path = file_of(dir, root);
         let temporary = path.with_extension(format!("tmp{}", std::process::id()));
-        let mut bytes = MAGIC.to_vec();
-        bytes.extend(encode(&version));
-        bytes.extend(encode(&root));
-        bytes.extend(encode(self));
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(&bytes)?;
-        drop(file);
+        // Streamed: the columns of a million articles are not copied into one buffer first.
+        let written = (|| {
+            let mut file = std::io::BufWriter::new(std::fs::File::create(&temporary)?);
+            file.write_all(MAGIC)?;
+            let file = postcard::to_io(&version, file).map_err(std::io::Error::other)?;
+            let file = postcard::to_io(root, file).map_err(std::io::Error::other)?;
+            let mut file = postcard::to_io(self, file).map_err(std::io::Error::other)?;
+            file.flush()
+        })();
+        if let Err(error) = written {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(error);
+        }
         std::fs::rename(&temporary, &path).inspect_err(|_| {
             let _ = std::fs::remove_file(&temporary);
         })
     }
-}
-
-fn encode<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
-    postcard::to_allocvec(value).expect("encoding plain owned data into a Vec cannot fail")
 }
 
 /// One file per root, named by a hash of its path (the path itself is inside, and checked).

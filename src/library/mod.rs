@@ -66,6 +66,19 @@ pub struct Progress {
     pub read: AtomicUsize,
 }
 
+/// How a refresh looks for changes in the folders that are there.
+#[derive(Debug, Clone, Copy)]
+pub enum Check<'a> {
+    /// Every file, a `stat` each: sees every change, at a cost that grows with the library.
+    Files,
+    /// Every folder, a `stat` each; files only in folders whose time changed (an entry added,
+    /// removed or renamed). A file edited in place, which changes no folder, is seen by the next
+    /// check of the files.
+    ChangedFolders,
+    /// These files alone (named by a watcher).
+    Named(&'a [PathBuf]),
+}
+
 /// What a refresh did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RefreshReport {
@@ -129,13 +142,22 @@ impl Library {
         Library::open_with_progress(roots, paths, &Progress::default())
     }
 
+    /// [`Library::open`], looking for changes as `check` says.
+    pub fn open_checking(
+        roots: &[PathBuf],
+        paths: &StorePaths,
+        check: Check<'_>,
+    ) -> Result<Library, LoadError> {
+        Library::refresh_and_open(roots, paths, check, &Progress::default())
+    }
+
     /// [`Library::open`], counting in `progress` the files it reads, for another thread to show.
     pub fn open_with_progress(
         roots: &[PathBuf],
         paths: &StorePaths,
         progress: &Progress,
     ) -> Result<Library, LoadError> {
-        Library::refresh_and_open(roots, paths, None, progress)
+        Library::refresh_and_open(roots, paths, Check::Files, progress)
     }
 
     /// Like [`Library::open_with_progress`], but looking only at `files` (named by a watcher) for
@@ -147,18 +169,18 @@ impl Library {
         files: &[PathBuf],
         progress: &Progress,
     ) -> Result<Library, LoadError> {
-        Library::refresh_and_open(roots, paths, Some(files), progress)
+        Library::refresh_and_open(roots, paths, Check::Named(files), progress)
     }
 
     fn refresh_and_open(
         roots: &[PathBuf],
         paths: &StorePaths,
-        only: Option<&[PathBuf]>,
+        check: Check<'_>,
         progress: &Progress,
     ) -> Result<Library, LoadError> {
         let (mut cache, mut notices) = open_cache(&paths.cache)?;
         let text = TextIndex::open(&text_index_dir(&paths.cache))?;
-        let refreshed = refresh::refresh(&mut cache, &text, roots, only, progress)?;
+        let refreshed = refresh::refresh(&mut cache, &text, roots, check, progress)?;
         notices.extend(refreshed.notices);
         let mut library = load(
             cache,

@@ -12,7 +12,9 @@ use rayon::prelude::*;
 use super::cache::{Cache, Entry, Stamp};
 use super::image::{Image, Stored};
 use super::text_index::TextIndex;
-use super::{LoadError, Problem, Progress, RefreshReport, RootReport, Severity, root_report, scan};
+use super::{
+    Check, LoadError, Problem, Progress, RefreshReport, RootReport, Severity, root_report, scan,
+};
 use crate::article::{MAX_FILE_BYTES, ParseError, parse_article};
 
 /// Files read between two commits of a long refresh.
@@ -27,13 +29,12 @@ pub(super) struct Refreshed {
     pub notices: Vec<String>,
 }
 
-/// Refreshes every root: by walking it, or, given `only` (files the watcher named), by looking at
-/// those files alone.
+/// Refreshes every present root, looking for changes as `check` says.
 pub(super) fn refresh(
     cache: &mut Cache,
     text: &TextIndex,
     roots: &[PathBuf],
-    only: Option<&[PathBuf]>,
+    check: Check<'_>,
     progress: &Progress,
 ) -> Result<Refreshed, LoadError> {
     if !text.is_complete() {
@@ -65,9 +66,11 @@ pub(super) fn refresh(
                 ));
                 cache.image(&report.path)?
             }
-            None => match only {
-                None => refresh_root(cache, text, &report.path, &mut refreshed, progress)?,
-                Some(files) => {
+            None => match check {
+                Check::Files | Check::ChangedFolders => {
+                    refresh_root(cache, text, &report.path, &mut refreshed, progress, check)?
+                }
+                Check::Named(files) => {
                     let under: Vec<&Path> = files
                         .iter()
                         .map(PathBuf::as_path)
@@ -83,73 +86,107 @@ pub(super) fn refresh(
     Ok(refreshed)
 }
 
-/// Parses new and changed files (in parallel, streamed into one transaction so memory holds the
-/// columns, not the articles) and stores the root's image.
+/// Finds what changed under a present root, as `check` says to look, stores it, and gives back
+/// the root's image.
 fn refresh_root(
     cache: &mut Cache,
     text: &TextIndex,
     root: &str,
     refreshed: &mut Refreshed,
     progress: &Progress,
+    check: Check<'_>,
 ) -> Result<Image, LoadError> {
-    // Walking is system calls and reading the stamps is the database: they overlap well.
-    let (found, stamps) = std::thread::scope(|scope| {
-        let walking = scope.spawn(|| scan::scan(Path::new(root)));
-        let stamps = cache.stamps(root);
-        let found = walking
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (found, stamps)
-    });
-    let stamps = stamps?;
-    refreshed.report.scanned += found.files.len();
-
-    // A folder we could not read is not a folder whose files were deleted.
-    let unreadable: Vec<String> = found
-        .skipped
-        .iter()
-        .map(|(path, _)| format!("{path}/"))
-        .collect();
-    let mut changed = Vec::new();
-    let mut removed: Vec<String> = Vec::new();
-    {
-        let mut forget = |path: &str| {
-            if !unreadable.iter().any(|dir| path.starts_with(dir)) {
-                removed.push(path.to_owned());
-            }
-        };
-        let mut known = stamps.iter().peekable();
-        for file in found.files {
-            while let Some((gone, _)) = known.next_if(|(path, _)| *path < file.display) {
-                forget(gone);
-            }
-            let stamp = Stamp {
-                size: file.size,
-                mtime_ns: file.mtime_ns,
-            };
-            match known.next_if(|(path, _)| *path == file.display) {
-                Some((_, old)) if *old == stamp => {}
-                Some(_) => {
-                    refreshed.report.updated += 1;
-                    changed.push((file, stamp, Change::Updated));
-                }
-                None => {
-                    refreshed.report.added += 1;
-                    changed.push((file, stamp, Change::Added));
-                }
+    let tops = match check {
+        Check::ChangedFolders => {
+            let known = cache.folders(root)?;
+            if known.is_empty() {
+                // Never walked by this cache: the folders' times are not known yet.
+                vec![root.to_owned()]
+            } else {
+                scan::changed_folders(root, &known)
             }
         }
-        known.for_each(|(gone, _)| forget(gone));
+        _ => vec![root.to_owned()],
+    };
+    let mut changed = Vec::new();
+    let mut removed = Vec::new();
+    let mut walked = Vec::new();
+    for top in tops {
+        // Walking is system calls and reading the stamps is the database: they overlap well.
+        let (found, stamps) = std::thread::scope(|scope| {
+            let walking = scope.spawn(|| scan::scan(Path::new(&top)));
+            let stamps = cache.stamps_under(root, &top);
+            let found = walking
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (found, stamps)
+        });
+        let stamps = stamps?;
+        refreshed.report.scanned += found.files.len();
+        compare(
+            found.files,
+            &stamps,
+            &found.skipped,
+            refreshed,
+            &mut changed,
+            &mut removed,
+        );
+        refreshed
+            .skipped
+            .extend(found.skipped.into_iter().map(|(path, message)| Problem {
+                path,
+                message,
+                severity: Severity::Warning,
+            }));
+        walked.push((top, found.folders));
     }
-    drop(stamps);
-    refreshed
-        .skipped
-        .extend(found.skipped.iter().map(|(path, message)| Problem {
-            path: path.clone(),
-            message: message.clone(),
-            severity: Severity::Warning,
-        }));
-    store_changes(cache, text, root, changed, removed, refreshed, progress)
+    let image = store_changes(cache, text, root, changed, removed, refreshed, progress)?;
+    // After the files: a folder is only known unchanged once what is in it is stored.
+    for (top, folders) in walked {
+        cache.replace_folders(root, &top, &folders)?;
+    }
+    Ok(image)
+}
+
+/// Compares a walk's files with the cache's stamps for the same folders (both in path order):
+/// new and changed files go to `changed`, files the cache holds that are gone to `removed`.
+fn compare(
+    found: Vec<scan::FoundFile>,
+    stamps: &[(String, Stamp)],
+    skipped: &[(String, String)],
+    refreshed: &mut Refreshed,
+    changed: &mut Vec<(scan::FoundFile, Stamp, Change)>,
+    removed: &mut Vec<String>,
+) {
+    // A folder we could not read is not a folder whose files were deleted.
+    let unreadable: Vec<String> = skipped.iter().map(|(path, _)| format!("{path}/")).collect();
+    let mut forget = |path: &str| {
+        if !unreadable.iter().any(|dir| path.starts_with(dir)) {
+            removed.push(path.to_owned());
+        }
+    };
+    let mut known = stamps.iter().peekable();
+    for file in found {
+        while let Some((gone, _)) = known.next_if(|(path, _)| *path < file.display) {
+            forget(gone);
+        }
+        let stamp = Stamp {
+            size: file.size,
+            mtime_ns: file.mtime_ns,
+        };
+        match known.next_if(|(path, _)| *path == file.display) {
+            Some((_, old)) if *old == stamp => {}
+            Some(_) => {
+                refreshed.report.updated += 1;
+                changed.push((file, stamp, Change::Updated));
+            }
+            None => {
+                refreshed.report.added += 1;
+                changed.push((file, stamp, Change::Added));
+            }
+        }
+    }
+    known.for_each(|(gone, _)| forget(gone));
 }
 
 /// Brings the cache in line with a few files of `root` that may have changed (named by the
@@ -224,12 +261,21 @@ fn store_changes(
     // the receiver is gone. Files arrive in path order, a batch at a time, so new files get their
     // ids (and so their place in the image) in the same order on every run.
     let parsing = std::thread::spawn(move || {
-        for batch in changed.chunks(256) {
+        // Taken from the end, so what was handed over is freed as the index goes (a million
+        // paths are a hundred megabytes).
+        let mut changed = changed;
+        changed.reverse();
+        while !changed.is_empty() {
+            let mut batch = changed.split_off(changed.len().saturating_sub(256));
+            batch.reverse();
+            if changed.len() % 65_536 < 256 {
+                changed.shrink_to_fit();
+            }
             let parsed: Vec<_> = batch
-                .par_iter()
+                .into_par_iter()
                 .map(|(file, stamp, change)| {
                     let entry = read_entry(file.path(), &file.display, file.size);
-                    (file.display.clone(), *stamp, *change, entry)
+                    (file.display, stamp, change, entry)
                 })
                 .collect();
             if sender.send(parsed).is_err() {

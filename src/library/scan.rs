@@ -31,13 +31,26 @@ impl FoundFile {
 pub struct Scan {
     pub files: Vec<FoundFile>,
     pub skipped: Vec<(String, String)>,
+    /// Every folder walked, with its modification time as it was before its entries were read:
+    /// while it stays the same, no entry was added to, removed from or renamed in the folder.
+    pub folders: Vec<(String, i64)>,
 }
 
 impl Scan {
     fn append(&mut self, mut other: Scan) {
         self.files.append(&mut other.files);
         self.skipped.append(&mut other.skipped);
+        self.folders.append(&mut other.folders);
     }
+}
+
+/// The modification time as the cache stores it, in nanoseconds since the epoch.
+pub fn mtime_ns(metadata: &Metadata) -> i64 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |age| i64::try_from(age.as_nanos()).unwrap_or(i64::MAX))
 }
 
 pub fn is_markdown(path: &Path) -> bool {
@@ -79,11 +92,11 @@ pub fn scan(root: &Path) -> Scan {
                 path: root,
                 parent: None,
             };
-            walk(root, &top)
+            walk(root, mtime_ns(&metadata), &top)
         }
         Err(error) => Scan {
-            files: Vec::new(),
             skipped: vec![describe(root, &error)],
+            ..Scan::default()
         },
     };
     // Folders come back in name order, so this is nearly sorted already and cheap.
@@ -92,8 +105,9 @@ pub fn scan(root: &Path) -> Scan {
     scan
 }
 
-fn walk(dir: &Path, ancestor: &Ancestor<'_>) -> Scan {
+fn walk(dir: &Path, mtime: i64, ancestor: &Ancestor<'_>) -> Scan {
     let mut scan = Scan::default();
+    scan.folders.push((dir.display().to_string(), mtime));
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(error) => {
@@ -161,11 +175,11 @@ fn visit(entry: &DirEntry, ancestor: &Ancestor<'_>) -> Scan {
                     path: &path,
                     parent: Some(ancestor),
                 };
-                walk(&path, &here)
+                walk(&path, mtime_ns(&metadata), &here)
             }
             Err(error) => Scan {
-                files: Vec::new(),
                 skipped: vec![describe(&path, &error)],
+                ..Scan::default()
             },
         },
         Ok(kind) if !kind.is_symlink() => Scan::default(),
@@ -195,7 +209,7 @@ fn visit_followed(entry: &DirEntry, ancestor: &Ancestor<'_>) -> Scan {
                 path: &path,
                 parent: Some(ancestor),
             };
-            return walk(&path, &here);
+            return walk(&path, mtime_ns(&metadata), &here);
         }
         Ok(metadata) if metadata.is_file() && is_markdown(&path) => {
             scan.files.push(found_file(path, &metadata));
@@ -225,6 +239,35 @@ fn identity(_metadata: &Metadata, path: &Path) -> Identity {
     )
 }
 
+/// The topmost folders under `root` that changed since a walk saw them as `known` (path and
+/// modification time): a folder's time changes when an entry is added to it, removed or renamed.
+/// Only folders are looked at, a `stat` each; a folder that is unchanged leads on to the
+/// subfolders it had. A file edited in place changes no folder: only a walk of the files sees it.
+pub fn changed_folders(root: &str, known: &[(String, i64)]) -> Vec<String> {
+    let times: std::collections::HashMap<&str, i64> = known
+        .iter()
+        .map(|(path, time)| (path.as_str(), *time))
+        .collect();
+    let mut children: std::collections::HashMap<&str, Vec<&str>> = Default::default();
+    for (path, _) in known {
+        if let Some(parent) = Path::new(path).parent().and_then(Path::to_str) {
+            children.entry(parent).or_default().push(path);
+        }
+    }
+    let mut changed = Vec::new();
+    let mut stack = vec![root];
+    while let Some(folder) = stack.pop() {
+        let now = std::fs::metadata(folder).ok().map(|m| mtime_ns(&m));
+        if now.is_some() && now == times.get(folder).copied() {
+            stack.extend(children.get(folder).into_iter().flatten());
+        } else {
+            changed.push(folder.to_owned());
+        }
+    }
+    changed.sort();
+    changed
+}
+
 /// One file as a walk would find it: `None` when it is gone, not a Markdown file, or hidden (a
 /// name under `root` that starts with a dot).
 pub fn stat(root: &Path, path: &Path) -> Option<FoundFile> {
@@ -243,11 +286,7 @@ pub fn stat(root: &Path, path: &Path) -> Option<FoundFile> {
 }
 
 fn found_file(path: PathBuf, metadata: &Metadata) -> FoundFile {
-    let mtime_ns = metadata
-        .modified()
-        .ok()
-        .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |age| i64::try_from(age.as_nanos()).unwrap_or(i64::MAX));
+    let mtime_ns = mtime_ns(metadata);
     let (display, raw) = match path.into_os_string().into_string() {
         Ok(display) => (display, None),
         Err(raw) => {

@@ -224,3 +224,44 @@ fn named_files_are_looked_at_alone() {
     assert_eq!(walked.report().parsed, 1, "only the unnamed change is left");
     assert!(super::tests::titles(&walked).contains(&"Story 4, unseen".to_owned()));
 }
+
+#[test]
+fn a_check_of_the_folders_sees_files_added_and_removed_without_a_walk_of_the_files() {
+    use super::Check;
+    let (_dir, root, paths) = setup(12);
+    let root = super::canonical(&root);
+    let open = |check| Library::open_checking(std::slice::from_ref(&root), &paths, check).unwrap();
+    drop(open(Check::Files));
+    let untouched = open(Check::ChangedFolders);
+    assert_eq!(
+        untouched.report().scanned,
+        0,
+        "no folder changed: no file looked at"
+    );
+    assert_eq!(untouched.len(), 12);
+
+    write_article(&root.join("d1/late.md"), "Late story");
+    // Edited in place: no folder changes.
+    write_article(&root.join("d2/a002.md"), "Story 2, edited in place");
+    let checked = open(Check::ChangedFolders);
+    let report = checked.report();
+    assert_eq!((report.added, report.removed, report.updated), (1, 0, 0));
+    assert_eq!(report.scanned, 4, "the files of d1 alone");
+    assert!(titles(&checked).contains(&"Late story".to_owned()));
+
+    // A walk of the files finds the edit.
+    let walked = open(Check::Files);
+    assert_eq!(walked.report().updated, 1);
+    assert!(titles(&walked).contains(&"Story 2, edited in place".to_owned()));
+
+    write_article(&root.join("d9/deeper/new.md"), "In a new folder");
+    fs::remove_dir_all(root.join("d3")).unwrap();
+    let checked = open(Check::ChangedFolders);
+    let report = checked.report();
+    assert_eq!((report.added, report.removed, report.updated), (1, 3, 0));
+    let titles = titles(&checked);
+    assert!(titles.contains(&"In a new folder".to_owned()));
+    assert!(!titles.contains(&"Story 3".to_owned()));
+    assert_eq!(checked.len(), 12 + 2 - 3);
+    assert_eq!(open(Check::ChangedFolders).report().scanned, 0);
+}

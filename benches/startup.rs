@@ -1,0 +1,179 @@
+//! The targets end to end, with the real binary: the reader from process start to its
+//! first headlines in a pseudo-terminal, a file added while it runs until its headline shows,
+//! and `list --limit 20` and `index` with nothing changed.
+//!
+//! The library is the benchmarks' own (see `common`): `TIDINGS_BENCH_LIBRARY=DIR` for a real or
+//! large one, e.g. `cargo run --release --example gen_corpus -- /tmp/c1m 1000000` then
+//! `TIDINGS_BENCH_LIBRARY=/tmp/c1m cargo bench --bench startup`. The cache is built once before
+//! the timings start (that takes minutes at a million articles).
+
+mod common;
+
+use std::io::Read;
+use std::num::NonZeroU16;
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_tidings");
+const WAIT_AT_MOST: Duration = Duration::from_secs(60);
+
+/// The reader in a pseudo-terminal of 160×45, its screen as a terminal would show it.
+struct Reader {
+    child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+    screen: Arc<(Mutex<vt100::Parser>, Condvar)>,
+}
+
+impl Reader {
+    fn start(corpus: &common::Corpus, store: &Path) -> Reader {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 45,
+                cols: 160,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut command = CommandBuilder::new(BINARY);
+        command.arg("--library");
+        command.arg(&corpus.roots[0]);
+        command.env("TERM", "xterm-256color");
+        command.env("TIDINGS_CACHE_DIR", store);
+        command.env("TIDINGS_DATA_DIR", store);
+        command.env("TIDINGS_CONFIG", store.join("none.toml"));
+        let child = pair.slave.spawn_command(command).expect("tidings starts");
+        drop(pair.slave);
+        let screen = Arc::new((
+            Mutex::new(vt100::Parser::new(
+                NonZeroU16::new(45).expect("rows"),
+                NonZeroU16::new(160).expect("columns"),
+                0,
+            )),
+            Condvar::new(),
+        ));
+        let mut output = pair.master.try_clone_reader().expect("pty reader");
+        let shared = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 65536];
+            while let Ok(n @ 1..) = output.read(&mut buf) {
+                let (parser, changed) = &*shared;
+                parser.lock().expect("screen").process(&buf[..n]);
+                changed.notify_all();
+            }
+        });
+        Reader {
+            child,
+            _master: pair.master,
+            screen,
+        }
+    }
+
+    /// Waits until the screen shows `text`.
+    fn wait_for(&self, text: &str) {
+        let (parser, changed) = &*self.screen;
+        let started = Instant::now();
+        let mut parser = parser.lock().expect("screen");
+        while !parser.screen().contents().contains(text) {
+            assert!(
+                started.elapsed() < WAIT_AT_MOST,
+                "{text:?} never appeared:\n{}",
+                parser.screen().contents()
+            );
+            parser = changed
+                .wait_timeout(parser, Duration::from_millis(50))
+                .expect("screen")
+                .0;
+        }
+    }
+}
+
+impl Drop for Reader {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn tidings(corpus: &common::Corpus, store: &Path, args: &[&str]) {
+    let status = Command::new(BINARY)
+        .args(args)
+        .arg("--library")
+        .arg(&corpus.roots[0])
+        .env("TIDINGS_CACHE_DIR", store)
+        .env("TIDINGS_DATA_DIR", store)
+        .env("TIDINGS_CONFIG", store.join("none.toml"))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("tidings runs");
+    assert!(status.success());
+}
+
+fn startup(c: &mut Criterion) {
+    let corpus = common::Corpus::new();
+    let store = tempfile::tempdir().expect("temp dir");
+    tidings(&corpus, store.path(), &["index"]);
+    let mut group = c.benchmark_group(format!("end to end, {} articles", corpus.articles));
+    group.sample_size(10);
+
+    // Every headline of a generated library is unread: its row starts with the unread dot.
+    group.bench_function("reader: process start to first headlines", |b| {
+        b.iter_custom(|runs| {
+            let mut total = Duration::ZERO;
+            for _ in 0..runs {
+                let started = Instant::now();
+                let reader = Reader::start(&corpus, store.path());
+                reader.wait_for("●");
+                total += started.elapsed();
+            }
+            total
+        });
+    });
+
+    group.bench_function("reader: a file added, until its headline shows", |b| {
+        let reader = Reader::start(&corpus, store.path());
+        reader.wait_for("●");
+        let folder = corpus.roots[0].join("zz-bench-arrivals");
+        std::fs::create_dir_all(&folder).expect("a folder for new files");
+        // Let the first check of the folders finish, so each run measures a change alone.
+        std::thread::sleep(Duration::from_secs(2));
+        let mut n = 0;
+        b.iter_custom(|runs| {
+            let mut total = Duration::ZERO;
+            for _ in 0..runs {
+                n += 1;
+                let title = format!("Arrival number {n} of the benchmark");
+                let started = Instant::now();
+                std::fs::write(
+                    folder.join(format!("arrival-{n}.md")),
+                    format!(
+                        "---\ntitle: {title}\npublishedAt: '2099-01-01T00:00:{:02}Z'\n---\nNew.\n",
+                        n % 60
+                    ),
+                )
+                .expect("file written");
+                reader.wait_for(&title);
+                total += started.elapsed();
+            }
+            total
+        });
+        drop(reader);
+        let _ = std::fs::remove_dir_all(&folder);
+        tidings(&corpus, store.path(), &["index"]);
+    });
+
+    group.bench_function("list --limit 20, nothing changed", |b| {
+        b.iter(|| tidings(&corpus, store.path(), &["list", "--limit", "20"]));
+    });
+    group.bench_function("index, nothing changed", |b| {
+        b.iter(|| tidings(&corpus, store.path(), &["index"]));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, startup);
+criterion_main!(benches);
