@@ -4,20 +4,23 @@
 //!
 //! The library is the benchmarks' own (see `common`): `TIDINGS_BENCH_LIBRARY=DIR` for a real or
 //! large one, e.g. `cargo run --release --example gen_corpus -- /tmp/c1m 1000000` then
-//! `TIDINGS_BENCH_LIBRARY=/tmp/c1m cargo bench --bench startup`. The cache is built once before
-//! the timings start (that takes minutes at a million articles).
+//! `TIDINGS_BENCH_LIBRARY=/tmp/c1m TIDINGS_BENCH_CACHE_DIR=/tmp/c1m-cache cargo bench --bench
+//! startup`. The cache is built before the timings start (minutes at a million articles; kept in
+//! `TIDINGS_BENCH_CACHE_DIR` for the next run). The file-added benchmark writes into the library
+//! folder (`zz-bench-arrivals/`) and removes what it wrote.
 
 mod common;
 
 use std::io::Read;
 use std::num::NonZeroU16;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use tidings::library::StorePaths;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_tidings");
 const WAIT_AT_MOST: Duration = Duration::from_secs(60);
@@ -30,7 +33,7 @@ struct Reader {
 }
 
 impl Reader {
-    fn start(corpus: &common::Corpus, store: &Path) -> Reader {
+    fn start(corpus: &common::Corpus, store: &StorePaths) -> Reader {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 45,
@@ -43,9 +46,9 @@ impl Reader {
         command.arg("--library");
         command.arg(&corpus.roots[0]);
         command.env("TERM", "xterm-256color");
-        command.env("TIDINGS_CACHE_DIR", store);
-        command.env("TIDINGS_DATA_DIR", store);
-        command.env("TIDINGS_CONFIG", store.join("none.toml"));
+        for (name, value) in environment(store) {
+            command.env(name, value);
+        }
         let child = pair.slave.spawn_command(command).expect("tidings starts");
         drop(pair.slave);
         let screen = Arc::new((
@@ -99,14 +102,25 @@ impl Drop for Reader {
     }
 }
 
-fn tidings(corpus: &common::Corpus, store: &Path, args: &[&str]) {
+/// Where the binary keeps its cache and marks: the benchmarks' warm cache.
+fn environment(store: &StorePaths) -> [(&'static str, PathBuf); 3] {
+    let folder = |path: &Path| path.parent().expect("a folder").to_owned();
+    [
+        ("TIDINGS_CACHE_DIR", folder(&store.cache)),
+        ("TIDINGS_DATA_DIR", folder(&store.state)),
+        (
+            "TIDINGS_CONFIG",
+            folder(&store.state).join("no-config.toml"),
+        ),
+    ]
+}
+
+fn tidings(corpus: &common::Corpus, store: &StorePaths, args: &[&str]) {
     let status = Command::new(BINARY)
         .args(args)
         .arg("--library")
         .arg(&corpus.roots[0])
-        .env("TIDINGS_CACHE_DIR", store)
-        .env("TIDINGS_DATA_DIR", store)
-        .env("TIDINGS_CONFIG", store.join("none.toml"))
+        .envs(environment(store))
         .stdout(std::process::Stdio::null())
         .status()
         .expect("tidings runs");
@@ -115,8 +129,7 @@ fn tidings(corpus: &common::Corpus, store: &Path, args: &[&str]) {
 
 fn startup(c: &mut Criterion) {
     let corpus = common::Corpus::new();
-    let store = tempfile::tempdir().expect("temp dir");
-    tidings(&corpus, store.path(), &["index"]);
+    let store = corpus.paths("warm");
     let mut group = c.benchmark_group(format!("end to end, {} articles", corpus.articles));
     group.sample_size(10);
 
@@ -126,7 +139,7 @@ fn startup(c: &mut Criterion) {
             let mut total = Duration::ZERO;
             for _ in 0..runs {
                 let started = Instant::now();
-                let reader = Reader::start(&corpus, store.path());
+                let reader = Reader::start(&corpus, &store);
                 reader.wait_for("●");
                 total += started.elapsed();
             }
@@ -135,7 +148,7 @@ fn startup(c: &mut Criterion) {
     });
 
     group.bench_function("reader: a file added, until its headline shows", |b| {
-        let reader = Reader::start(&corpus, store.path());
+        let reader = Reader::start(&corpus, &store);
         reader.wait_for("●");
         let folder = corpus.roots[0].join("zz-bench-arrivals");
         std::fs::create_dir_all(&folder).expect("a folder for new files");
@@ -151,7 +164,7 @@ fn startup(c: &mut Criterion) {
                 std::fs::write(
                     folder.join(format!("arrival-{n}.md")),
                     format!(
-                        "---\ntitle: {title}\npublishedAt: '2099-01-01T00:00:{:02}Z'\n---\nNew.\n",
+                        "---\ntitle: {title}\npublishedAt: '2099-01-01T00:00:{:02}Z'\nstickyWeight: 1000000000\n---\nNew.\n",
                         n % 60
                     ),
                 )
@@ -163,14 +176,14 @@ fn startup(c: &mut Criterion) {
         });
         drop(reader);
         let _ = std::fs::remove_dir_all(&folder);
-        tidings(&corpus, store.path(), &["index"]);
+        tidings(&corpus, &store, &["index"]);
     });
 
     group.bench_function("list --limit 20, nothing changed", |b| {
-        b.iter(|| tidings(&corpus, store.path(), &["list", "--limit", "20"]));
+        b.iter(|| tidings(&corpus, &store, &["list", "--limit", "20"]));
     });
     group.bench_function("index, nothing changed", |b| {
-        b.iter(|| tidings(&corpus, store.path(), &["index"]));
+        b.iter(|| tidings(&corpus, &store, &["index"]));
     });
     group.finish();
 }

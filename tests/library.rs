@@ -318,15 +318,19 @@ fn the_newer_copy_of_a_duplicate_wins_and_the_other_is_reported() {
         &env.root().join("new.md"),
         &article("New wording", "7", "en", "2026-03-05T10:00:00Z"),
     );
-    let library = env.open();
-    assert_eq!(library.len(), 1);
-    assert_eq!(library.article(0).title, "New wording");
-    let duplicate = &library.problems()[0];
-    assert!(
-        duplicate.path.ends_with("old.md") && duplicate.message.contains("duplicate"),
-        "{duplicate:?}"
-    );
-    assert_eq!(duplicate.severity, Severity::Warning);
+    let fresh = env.open();
+    // The same from the stored image, which knows the library has duplicates.
+    let cached = Library::open_cached(&[env.root()], &env.paths()).expect("library opens");
+    for library in [fresh, cached] {
+        assert_eq!(library.len(), 1);
+        assert_eq!(library.article(0).title, "New wording");
+        let duplicate = &library.problems()[0];
+        assert!(
+            duplicate.path.ends_with("old.md") && duplicate.message.contains("duplicate"),
+            "{duplicate:?}"
+        );
+        assert_eq!(duplicate.severity, Severity::Warning);
+    }
 }
 
 #[test]

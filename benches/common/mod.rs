@@ -1,6 +1,8 @@
 //! The library the benchmarks run on: written by the corpus generator
 //! (`TIDINGS_BENCH_ARTICLES` articles, default 10,000) into a temporary folder, or an existing
-//! folder named by `TIDINGS_BENCH_LIBRARY`; indexed once so warm benchmarks start warm.
+//! folder named by `TIDINGS_BENCH_LIBRARY`; indexed once so warm benchmarks start warm. Caches go
+//! to a temporary folder, or to `TIDINGS_BENCH_CACHE_DIR`, where they outlive the run: a second
+//! run on a large library then starts from the cache the first one built.
 
 #[allow(dead_code)]
 #[path = "../../examples/gen_corpus.rs"]
@@ -11,7 +13,10 @@ use std::path::PathBuf;
 use tidings::library::{Library, StorePaths};
 
 pub struct Corpus {
-    dir: tempfile::TempDir,
+    /// Holds the written library (and the caches, without `TIDINGS_BENCH_CACHE_DIR`) until the
+    /// benchmarks end.
+    _temporary: tempfile::TempDir,
+    caches: PathBuf,
     pub roots: Vec<PathBuf>,
     pub articles: usize,
 }
@@ -32,8 +37,11 @@ impl Corpus {
                 vec![root]
             }
         };
+        let caches = std::env::var_os("TIDINGS_BENCH_CACHE_DIR")
+            .map_or_else(|| dir.path().to_owned(), PathBuf::from);
         let mut corpus = Corpus {
-            dir,
+            _temporary: dir,
+            caches,
             roots,
             articles: 0,
         };
@@ -46,8 +54,8 @@ impl Corpus {
 
     pub fn paths(&self, name: &str) -> StorePaths {
         StorePaths {
-            cache: self.dir.path().join(format!("{name}/cache.db")),
-            state: self.dir.path().join("state.db"),
+            cache: self.caches.join(format!("{name}/cache.db")),
+            state: self.caches.join("state.db"),
         }
     }
 }

@@ -286,6 +286,25 @@ impl Columns {
         facets
     }
 }
+/// `indices` (distinct, each below `len`) in ascending order, found through a mask in two passes
+/// rather than sorted.
+pub fn ascending(indices: &[u32], len: usize) -> Vec<u32> {
+    let mut mask = vec![false; len];
+    for &index in indices {
+        if let Some(slot) = mask.get_mut(index as usize) {
+            *slot = true;
+        }
+    }
+    let mut ascending = Vec::with_capacity(indices.len());
+    ascending.extend(
+        mask.iter()
+            .enumerate()
+            .filter(|&(_, &on)| on)
+            .map(|(index, _)| index as u32),
+    );
+    ascending
+}
+
 /// What a query without terms matches: the `candidates` (in their order) that are not drafts,
 /// unless drafts are shown.
 pub fn without_drafts(columns: &Columns, candidates: &[u32], show_drafts: bool) -> Vec<u32> {

@@ -38,21 +38,42 @@ impl SortMode {
 /// Every article index in `mode`'s order. Articles without a date go last in both date orders;
 /// ties keep load order, so the order is the same on every run.
 pub fn sorted(columns: &Columns, mode: SortMode) -> Vec<u32> {
-    let millis = |i: usize| columns.published(i);
-    // Keys are computed once per article, not once per comparison.
-    let mut keyed: Vec<((i64, i64, i64), u32)> = (0..columns.len())
+    let newest_first = |i: usize| columns.published(i).map_or(i64::MAX, |m| -m);
+    match mode {
+        // Pinned articles are few: they are sorted apart, and the rest by date alone, which
+        // halves what the sort of a million moves.
+        SortMode::Newest => {
+            let (mut pinned, rest): (Vec<u32>, Vec<u32>) =
+                (0..columns.len() as u32).partition(|&i| columns.is_pinned(i as usize));
+            pinned.sort_unstable_by_key(|&i| {
+                let i = i as usize;
+                (-ordered(columns.sticky_weight(i)), newest_first(i), i)
+            });
+            pinned.extend(by_key(rest, newest_first));
+            pinned
+        }
+        SortMode::Oldest => by_key((0..columns.len() as u32).collect(), |i| {
+            columns.published(i).unwrap_or(i64::MAX)
+        }),
+        SortMode::Score => {
+            // Keys are computed once per article, not once per comparison.
+            let mut keyed: Vec<((i64, i64), u32)> = (0..columns.len())
+                .into_par_iter()
+                .map(|i| ((-ordered(columns.score(i)), newest_first(i)), i as u32))
+                .collect();
+            // Keys end in the index, so they are unique and an unstable sort is deterministic.
+            keyed.par_sort_unstable();
+            keyed.into_par_iter().map(|(_, index)| index).collect()
+        }
+    }
+}
+
+/// `indices` ordered by `key`, ties by index.
+fn by_key(indices: Vec<u32>, key: impl Fn(usize) -> i64 + Sync) -> Vec<u32> {
+    let mut keyed: Vec<(i64, u32)> = indices
         .into_par_iter()
-        .map(|i| {
-            let newest_first = millis(i).map_or(i64::MAX, |m| -m);
-            let key = match mode {
-                SortMode::Newest => (-ordered(columns.sticky_weight(i).max(0.0)), newest_first, 0),
-                SortMode::Oldest => (millis(i).unwrap_or(i64::MAX), 0, 0),
-                SortMode::Score => (-ordered(columns.score(i)), newest_first, 0),
-            };
-            (key, i as u32)
-        })
+        .map(|i| (key(i as usize), i))
         .collect();
-    // Keys end in the index, so they are unique and an unstable sort is deterministic.
     keyed.par_sort_unstable();
     keyed.into_par_iter().map(|(_, index)| index).collect()
 }

@@ -12,7 +12,7 @@ use crate::library::{Library, Marks, Severity};
 use super::action::{Action, Focus};
 use super::filters::Filters;
 use super::format::thousands;
-use super::index::{Context, Facets, without_drafts};
+use super::index::{Context, Facets, ascending, without_drafts};
 use super::keys::{Key, action_for};
 use super::query::Query;
 use super::query_line::{QueryLine, narrows};

@@ -358,6 +358,43 @@ impl Cache {
         tx.commit().map_err(err)
     }
 
+    /// Path and stamp of the files the cache holds directly in `folder` (not in its subfolders),
+    /// in path order.
+    pub fn stamps_in(&self, root: &str, folder: &str) -> Result<Vec<(String, Stamp)>, CacheError> {
+        let prefix = format!("{folder}/");
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT path, size, mtime FROM files WHERE root = ?1 AND path > ?2 AND path < ?3
+                 ORDER BY path",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = statement
+            .query(params![root, prefix, format!("{folder}/\u{10FFFF}")])
+            .map_err(|e| self.err(e))?;
+        let mut stamps = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let path = row
+                .get_ref(0)
+                .and_then(|v| Ok(v.as_str()?))
+                .map_err(|e| self.err(e))?;
+            // Files in subfolders are skipped without being copied.
+            if path[prefix.len().min(path.len())..].contains('/') {
+                continue;
+            }
+            let path = path.to_owned();
+            stamps.push((
+                path,
+                Stamp {
+                    size: u64::try_from(row.get::<_, i64>(1).map_err(|e| self.err(e))?)
+                        .unwrap_or(0),
+                    mtime_ns: row.get(2).map_err(|e| self.err(e))?,
+                },
+            ));
+        }
+        Ok(stamps)
+    }
+
     /// Path and stamp of every file the cache holds under the folder `top` of `root`, in path
     /// order.
     pub fn stamps_under(&self, root: &str, top: &str) -> Result<Vec<(String, Stamp)>, CacheError> {

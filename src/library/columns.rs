@@ -2,6 +2,8 @@
 //! enough to filter, sort and count a million articles without holding one of them. The articles
 //! themselves stay in the cache and are read when a row is drawn or an article opened.
 
+use std::io::{Read, Write};
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::article::{Article, ArticleId};
@@ -56,28 +58,43 @@ pub const PINNED: u8 = 2;
 const NO_STORY: u64 = 0;
 
 /// One row per article, in columns. Stored as it is in the cache (one image per root folder), so
-/// a start is a few large reads with nothing to parse per article.
+/// a start is a few large reads with nothing to parse per article: the names are serialized, the
+/// numbers written as they are in memory (see [`Columns::write_numbers`]).
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Columns {
     /// Where the article is stored: its cache file id (or its slot among the built-in samples).
+    #[serde(skip)]
     pub(crate) keys: Vec<u64>,
     /// [`ArticleId::hash`] of each id: marks and duplicates are matched on it, then confirmed.
+    #[serde(skip)]
     pub(crate) id_hashes: Vec<u64>,
     /// A hash of [`Article::story_key`]; translations share it.
+    #[serde(skip)]
     pub(crate) stories: Vec<u64>,
     /// Milliseconds since the epoch; `i64::MIN` when unknown.
+    #[serde(skip)]
     pub(crate) published: Vec<i64>,
+    #[serde(skip)]
     pub(crate) updated: Vec<i64>,
+    #[serde(skip)]
     pub(crate) sticky: Vec<f64>,
+    #[serde(skip)]
     pub(crate) scores: Vec<f64>,
+    #[serde(skip)]
     pub(crate) sentiments: Vec<u8>,
+    #[serde(skip)]
     pub(crate) flags: Vec<u8>,
+    #[serde(skip)]
     pub(crate) sources: Vec<u32>,
+    #[serde(skip)]
     pub(crate) categories: Vec<u32>,
+    #[serde(skip)]
     pub(crate) langs: Vec<u32>,
     /// Tag ids of every article, one after another; article `i`'s are
     /// `tag_ids[tag_starts[i]..tag_starts[i + 1]]`. One flat array keeps counting cache-friendly.
+    #[serde(skip)]
     pub(crate) tag_ids: Vec<u32>,
+    #[serde(skip)]
     pub(crate) tag_starts: Vec<u32>,
     pub(crate) tag_names: Interner,
     pub(crate) source_names: Interner,
@@ -250,6 +267,113 @@ impl Columns {
         kept
     }
 
+    /// Whether no two rows share an id hash (so no two share an id).
+    pub fn id_hashes_unique(&self) -> bool {
+        use rayon::prelude::*;
+        let mut hashes = self.id_hashes.clone();
+        hashes.par_sort_unstable();
+        hashes.windows(2).all(|pair| pair[0] != pair[1])
+    }
+
+    /// How many tags all rows have together: what [`Columns::read_numbers`] needs besides the
+    /// rows.
+    pub fn tag_count(&self) -> usize {
+        self.tag_ids.len()
+    }
+
+    /// How many bytes [`Columns::write_numbers`] writes for `rows` rows and `tags` tags.
+    pub fn number_bytes(rows: u64, tags: u64) -> Option<u64> {
+        // keys, hashes, stories, published, updated, sticky, scores: 8 bytes each; sentiment and
+        // flags 1; source, category, language and tag start 4; one more tag start; 4 per tag.
+        let per_row = 7 * 8 + 2 + 4 * 4;
+        rows.checked_mul(per_row)?
+            .checked_add(4)?
+            .checked_add(tags.checked_mul(4)?)
+    }
+
+    /// Writes the number columns as their bytes in memory, one after another.
+    pub fn write_numbers(&self, out: &mut impl Write) -> std::io::Result<()> {
+        use bytemuck::cast_slice;
+        let mut tag_starts = self.tag_starts.as_slice();
+        if tag_starts.is_empty() {
+            tag_starts = &[0];
+        }
+        for bytes in [
+            cast_slice(&self.keys),
+            cast_slice(&self.id_hashes),
+            cast_slice(&self.stories),
+            cast_slice(&self.published),
+            cast_slice(&self.updated),
+            cast_slice(&self.sticky),
+            cast_slice(&self.scores),
+            cast_slice(&self.sentiments),
+            cast_slice(&self.flags),
+            cast_slice(&self.sources),
+            cast_slice(&self.categories),
+            cast_slice(&self.langs),
+            cast_slice(tag_starts),
+            cast_slice(&self.tag_ids),
+        ] {
+            out.write_all(bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Reads what [`Columns::write_numbers`] wrote for `rows` rows and `tags` tags (on a machine
+    /// of the same byte order) into these columns, whose names are already read. Every id is
+    /// checked against the names, so a damaged file is an error here, not a panic later.
+    pub fn read_numbers(
+        &mut self,
+        input: &mut impl Read,
+        rows: usize,
+        tags: usize,
+    ) -> std::io::Result<()> {
+        fn column<T: bytemuck::Pod>(input: &mut impl Read, len: usize) -> std::io::Result<Vec<T>> {
+            let mut values = vec![T::zeroed(); len];
+            // Straight into the column's memory: one copy from the OS file cache, no decoding.
+            input.read_exact(bytemuck::cast_slice_mut(&mut values))?;
+            Ok(values)
+        }
+        self.keys = column(input, rows)?;
+        self.id_hashes = column(input, rows)?;
+        self.stories = column(input, rows)?;
+        self.published = column(input, rows)?;
+        self.updated = column(input, rows)?;
+        self.sticky = column(input, rows)?;
+        self.scores = column(input, rows)?;
+        self.sentiments = column(input, rows)?;
+        self.flags = column(input, rows)?;
+        self.sources = column(input, rows)?;
+        self.categories = column(input, rows)?;
+        self.langs = column(input, rows)?;
+        self.tag_starts = column(input, rows + 1)?;
+        self.tag_ids = column(input, tags)?;
+        self.check()
+            .map_err(|what| std::io::Error::new(std::io::ErrorKind::InvalidData, what))
+    }
+
+    fn check(&self) -> Result<(), &'static str> {
+        let below = |ids: &[u32], len: usize, none: bool| {
+            ids.iter()
+                .all(|&id| (id as usize) < len || (none && id == NONE))
+        };
+        let starts = &self.tag_starts;
+        let ok = starts.first() == Some(&0)
+            && starts.windows(2).all(|pair| pair[0] <= pair[1])
+            && starts.last().map(|&end| end as usize) == Some(self.tag_ids.len())
+            && below(&self.tag_ids, self.tag_names.names.len(), false)
+            && below(&self.sources, self.source_names.names.len(), false)
+            && self.source_keys.len() == self.source_names.names.len()
+            && below(&self.categories, self.category_names.names.len(), true)
+            && below(&self.langs, self.lang_names.names.len(), true)
+            && self.sentiments.iter().all(|&s| s < 4);
+        if ok {
+            Ok(())
+        } else {
+            Err("columns that do not fit together")
+        }
+    }
+
     pub fn key(&self, i: usize) -> u64 {
         self.keys[i]
     }
@@ -359,8 +483,22 @@ mod tests {
         let c = article("c.md", "title: C\ncategory: markets\ntags: [SOL]");
         let first = Columns::of(&[a.clone(), b.clone()]);
         let second = Columns::of(std::slice::from_ref(&c));
-        let bytes = postcard::to_allocvec(&first).unwrap();
-        let mut merged: Columns = postcard::from_bytes(&bytes).unwrap();
+        let names = postcard::to_allocvec(&first).unwrap();
+        let mut numbers = Vec::new();
+        first.write_numbers(&mut numbers).unwrap();
+        let mut merged: Columns = postcard::from_bytes(&names).unwrap();
+        merged
+            .read_numbers(&mut numbers.as_slice(), 2, first.tag_count())
+            .unwrap();
+        let mut damaged = numbers.clone();
+        let last = damaged.len() - 1;
+        damaged[last] = 0xff;
+        let mut broken: Columns = postcard::from_bytes(&names).unwrap();
+        assert!(
+            broken
+                .read_numbers(&mut damaged.as_slice(), 2, first.tag_count())
+                .is_err()
+        );
         merged.extend_from(&second, |_| true);
 
         assert_eq!(merged.len(), 3);

@@ -4,7 +4,7 @@
 //! it was made from, and one that does not match is rebuilt from the rows.
 
 use std::collections::HashSet;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::columns::Columns;
 use crate::article::{Article, ArticleId};
 
-const MAGIC: &[u8; 8] = b"tidings1";
+const MAGIC: &[u8; 8] = b"tidings3";
 
 /// One file the cache holds, as a refresh or a rebuild hands it over.
 pub enum Stored {
@@ -44,7 +44,15 @@ pub struct Image {
     pub problems: Vec<FileNote>,
     /// Articles that loaded with something off.
     pub warnings: Vec<FileNote>,
+    /// Known (when read from a file) that no two articles share an id: a start need not look
+    /// for duplicates.
+    #[serde(skip)]
+    pub ids_unique: bool,
 }
+
+/// What an image file holds before its number columns: the version and root it was made from,
+/// the byte order of its numbers, how many rows and tags, and the rest of the image.
+type Header = (Version, String, bool, u64, u64, bool, Image);
 
 /// Which cache and which state of a root an image was made from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,22 +120,39 @@ impl Image {
             columns,
             problems,
             warnings,
+            ids_unique: false,
         }
     }
 
     /// Reads the image of `root` from `dir`, if there is one made from `version`.
     pub fn read(dir: &Path, root: &str, version: Version) -> Option<Image> {
-        let bytes = std::fs::read(file_of(dir, root)).ok()?;
-        let rest = bytes.strip_prefix(MAGIC)?;
-        let (stored, rest): (Version, &[u8]) = postcard::take_from_bytes(rest).ok()?;
-        if stored != version {
+        let mut file = std::fs::File::open(file_of(dir, root)).ok()?;
+        let size = file.metadata().ok()?.len();
+        let mut magic = [0; 8];
+        file.read_exact(&mut magic).ok()?;
+        let mut length = [0; 8];
+        file.read_exact(&mut length).ok()?;
+        let length = u64::from_le_bytes(length);
+        // Sizes are checked against the file before anything that large is allocated.
+        if magic != *MAGIC || length > size.saturating_sub(16) {
             return None;
         }
-        let (stored_root, rest): (&str, &[u8]) = postcard::take_from_bytes(rest).ok()?;
-        if stored_root != root {
+        let mut header = vec![0; usize::try_from(length).ok()?];
+        file.read_exact(&mut header).ok()?;
+        let (stored, stored_root, little_endian, rows, tags, unique, mut image): Header =
+            postcard::from_bytes(&header).ok()?;
+        let fits = stored == version
+            && stored_root == root
+            && little_endian == cfg!(target_endian = "little")
+            && Columns::number_bytes(rows, tags) == Some(size - 16 - length);
+        if !fits {
             return None;
         }
-        postcard::from_bytes(rest).ok()
+        let rows = usize::try_from(rows).ok()?;
+        let tags = usize::try_from(tags).ok()?;
+        image.columns.read_numbers(&mut file, rows, tags).ok()?;
+        image.ids_unique = unique;
+        Some(image)
     }
 
     /// Writes the image atomically: a reader sees the old file or the new one, never a part.
@@ -135,13 +160,22 @@ impl Image {
         std::fs::create_dir_all(dir)?;
         let path = file_of(dir, root);
         let temporary = path.with_extension(format!("tmp{}", std::process::id()));
-        // Streamed: the columns of a million articles are not copied into one buffer first.
+        let header = postcard::to_allocvec(&(
+            version,
+            root,
+            cfg!(target_endian = "little"),
+            self.columns.len() as u64,
+            self.columns.tag_count() as u64,
+            self.columns.id_hashes_unique(),
+            self,
+        ))
+        .map_err(std::io::Error::other)?;
         let written = (|| {
             let mut file = std::io::BufWriter::new(std::fs::File::create(&temporary)?);
             file.write_all(MAGIC)?;
-            let file = postcard::to_io(&version, file).map_err(std::io::Error::other)?;
-            let file = postcard::to_io(root, file).map_err(std::io::Error::other)?;
-            let mut file = postcard::to_io(self, file).map_err(std::io::Error::other)?;
+            file.write_all(&(header.len() as u64).to_le_bytes())?;
+            file.write_all(&header)?;
+            self.columns.write_numbers(&mut file)?;
             file.flush()
         })();
         if let Err(error) = written {

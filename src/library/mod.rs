@@ -19,8 +19,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicUsize;
 
-use foldhash::HashMapExt;
-
 use crate::article::{Article, ArticleDetails, ArticleId, Sentiment, Source, parse_article};
 use cache::{Cache, CacheError};
 pub use columns::Columns;
@@ -197,9 +195,12 @@ impl Library {
     }
 
     /// Whether the folders differ from what the cache holds (a file added, changed or removed,
-    /// something unreadable), found by walking them and comparing stamps: no article is read or
-    /// decoded. A missing folder is served from the cache and counts as unchanged. The reader
-    /// asks this before it loads a second copy of a large library in the background.
+    /// something unreadable), found by comparing stamps: no article is read or decoded. A missing
+    /// folder is served from the cache and counts as unchanged. The reader asks this before it
+    /// loads a second copy of a large library in the background.
+    ///
+    /// Every file is looked at, a folder at a time, so memory holds one folder's stamps, not the
+    /// library's; the first difference ends the search.
     pub fn has_changes(roots: &[PathBuf], paths: &StorePaths) -> Result<bool, LoadError> {
         let (cache, _) = open_cache(&paths.cache)?;
         if !text_index::is_complete_in(&text_index_dir(&paths.cache)) {
@@ -210,20 +211,32 @@ impl Library {
             if report.offline.is_some() {
                 continue;
             }
+            let folders = cache.folders(&report.path)?;
+            if !folders.is_empty() {
+                if !scan::changed_folders(&report.path, &folders).is_empty() {
+                    return Ok(true);
+                }
+                for some in folders.chunks(16) {
+                    use rayon::prelude::*;
+                    let found: Vec<Option<Vec<scan::FoundFile>>> = some
+                        .par_iter()
+                        .map(|(folder, _)| scan::files_in(Path::new(folder)))
+                        .collect();
+                    for ((folder, _), found) in some.iter().zip(found) {
+                        let Some(found) = found else {
+                            return Ok(true);
+                        };
+                        let stamps = cache.stamps_in(&report.path, folder)?;
+                        if !same_stamps(&found, &stamps) {
+                            return Ok(true);
+                        }
+                    }
+                }
+                continue;
+            }
             let found = scan::scan(Path::new(&report.path));
             let stamps = cache.stamps(&report.path)?;
-            let same = found.skipped.is_empty()
-                && found.files.len() == stamps.len()
-                && found
-                    .files
-                    .iter()
-                    .zip(&stamps)
-                    .all(|(file, (path, stamp))| {
-                        file.display == *path
-                            && file.size == stamp.size
-                            && file.mtime_ns == stamp.mtime_ns
-                    });
-            if !same {
+            if !found.skipped.is_empty() || !same_stamps(&found.files, &stamps) {
                 return Ok(true);
             }
         }
@@ -690,6 +703,14 @@ fn root_report(root: &Path) -> RootReport {
     RootReport { path, offline }
 }
 
+/// Whether a walk found exactly the files the cache holds, with the same stamps (both sorted).
+fn same_stamps(found: &[scan::FoundFile], stamps: &[(String, cache::Stamp)]) -> bool {
+    found.len() == stamps.len()
+        && found.iter().zip(stamps).all(|(file, (path, stamp))| {
+            file.display == *path && file.size == stamp.size && file.mtime_ns == stamp.mtime_ns
+        })
+}
+
 /// A short id, or the start of one: up to 8 hexadecimal digits.
 struct Short {
     value: u64,
@@ -740,8 +761,10 @@ impl Library {
                 severity,
             }));
         };
+        let mut ids_unique = false;
         if images.len() == 1 {
             let image = images.remove(0);
+            ids_unique = image.ids_unique;
             self.root_of = vec![0; image.columns.len()];
             self.columns = image.columns;
             note(image.problems, Severity::Error);
@@ -768,7 +791,9 @@ impl Library {
         }
         self.articles = (0..self.columns.len()).map(|_| OnceCell::new()).collect();
         self.problems.extend(problems);
-        self.remove_duplicates();
+        if !ids_unique {
+            self.remove_duplicates();
+        }
         self.marks = self
             .columns
             .id_hashes
@@ -781,28 +806,38 @@ impl Library {
     /// Keeps one article per id, the most recently updated; the others become warnings. Ids are
     /// compared by hash first, and equal hashes confirmed by reading both articles.
     fn remove_duplicates(&mut self) {
+        use rayon::prelude::*;
         let columns = &self.columns;
-        let mut winner: foldhash::HashMap<u64, usize> =
-            foldhash::HashMap::with_capacity(columns.len());
+        // Sorted on both cores: equal hashes end up side by side, in article order.
+        let mut by_hash: Vec<(u64, u32)> = columns
+            .id_hashes
+            .par_iter()
+            .enumerate()
+            .map(|(index, &hash)| (hash, index as u32))
+            .collect();
+        by_hash.par_sort_unstable();
         let mut lost = Vec::new();
-        for index in 0..columns.len() {
-            let hash = columns.id_hash(index);
-            let Some(&previous) = winner.get(&hash) else {
-                winner.insert(hash, index);
-                continue;
-            };
-            if self.article(previous).id != self.article(index).id {
-                continue;
+        for group in by_hash.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+            // One winner per distinct id: equal hashes of different ids are not duplicates.
+            let mut winners: Vec<usize> = Vec::new();
+            for &(_, index) in group {
+                let index = index as usize;
+                let id = &self.article(index).id;
+                match winners.iter_mut().find(|w| self.article(**w).id == *id) {
+                    None => winners.push(index),
+                    Some(previous) => {
+                        let (won, loser) = if columns.recency(index) > columns.recency(*previous) {
+                            (index, *previous)
+                        } else {
+                            (*previous, index)
+                        };
+                        *previous = won;
+                        lost.push((loser, won));
+                    }
+                }
             }
-            let (won, loser) = if columns.recency(index) > columns.recency(previous) {
-                (index, previous)
-            } else {
-                (previous, index)
-            };
-            winner.insert(hash, won);
-            lost.push((loser, won));
         }
-        drop(winner);
+        drop(by_hash);
         if lost.is_empty() {
             return;
         }

@@ -268,6 +268,28 @@ pub fn changed_folders(root: &str, known: &[(String, i64)]) -> Vec<String> {
     changed
 }
 
+/// The Markdown files directly in `folder` (not in its subfolders), sorted by path; `None` when
+/// the folder cannot be read.
+pub fn files_in(folder: &Path) -> Option<Vec<FoundFile>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(folder).ok()? {
+        let entry = entry.ok()?;
+        let name = entry.file_name();
+        if name.as_encoded_bytes().starts_with(b".") || !is_markdown(Path::new(&name)) {
+            continue;
+        }
+        let path = entry.path();
+        // Links are followed, as a walk follows them.
+        match std::fs::metadata(&path) {
+            Ok(metadata) if metadata.is_file() => files.push(found_file(path, &metadata)),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+    files.sort_by(|a, b| a.display.cmp(&b.display));
+    Some(files)
+}
+
 /// One file as a walk would find it: `None` when it is gone, not a Markdown file, or hidden (a
 /// name under `root` that starts with a dot).
 pub fn stat(root: &Path, path: &Path) -> Option<FoundFile> {

@@ -103,7 +103,7 @@ fn a_damaged_or_stale_image_is_rebuilt_from_the_rows() {
         .unwrap()
         .unwrap()
         .path();
-    fs::write(&image, b"tidings1\xff\xff\xff\x01").unwrap();
+    fs::write(&image, b"tidings2\xff\xff\xff\x01").unwrap();
     let library = Library::open_cached(std::slice::from_ref(&root), &paths).unwrap();
     assert_eq!(titles(&library), titles(&first));
 

@@ -59,8 +59,10 @@ impl App {
         let mut errors = query.errors;
         errors.extend(searched.errors);
         let visible = searched.visible;
-        let facets = columns.facets(&visible);
-        let timeline = Timeline::build(columns, &visible, self.now);
+        // Counts do not depend on order: in index order they read the columns front to back.
+        let ascending = ascending(&visible, columns.len());
+        let facets = columns.facets(&ascending);
+        let timeline = Timeline::build(columns, &ascending, self.now);
         Results {
             text: self.query.text.clone(),
             errors,
