@@ -42,9 +42,20 @@ pub(super) fn refresh(
         // cached article is indexed from the cache, offline roots included, files unread.
         let mut writer = text.writer()?;
         writer.clear()?;
+        // Committed in batches, as a long refresh is: one commit of a million documents holds
+        // far more memory while it is merged.
+        let mut indexed = 0;
+        let mut failed = None;
         cache.for_each_document(|file_id, article, body_text| {
             writer.put(file_id, article, body_text);
+            indexed += 1;
+            if indexed % COMMIT_EVERY == 0 && failed.is_none() {
+                failed = writer.commit().err();
+            }
         })?;
+        if let Some(error) = failed {
+            return Err(error.into());
+        }
         writer.commit()?;
         text.mark_complete()?;
         text.reload()?;

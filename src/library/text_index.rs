@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use tantivy::directory::error::LockError;
-use tantivy::query::{BooleanQuery, EnableScoring, Occur, PhrasePrefixQuery, Query};
+use tantivy::query::{EnableScoring, PhrasePrefixQuery, Query};
 use tantivy::schema::{FAST, INDEXED, IndexRecordOption, Schema, TEXT, TextFieldIndexing};
 use tantivy::tokenizer::TokenStream;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
@@ -13,7 +13,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 use crate::article::Article;
 
 /// Bump when the schema or what is indexed changes: an index of another version is rebuilt.
-const TEXT_INDEX_VERSION: &str = "1";
+const TEXT_INDEX_VERSION: &str = "2";
 
 /// Written once every cached article is indexed, with [`TEXT_INDEX_VERSION`] in it.
 const VERSION_FILE: &str = "tidings-complete";
@@ -195,24 +195,17 @@ impl TextIndex {
         if tokens.is_empty() {
             return Ok(None);
         }
-        let fields = match scope {
-            Scope::Everywhere => vec![self.fields.title, self.fields.text],
-            Scope::Title => vec![self.fields.title],
+        let field = match scope {
+            Scope::Everywhere => self.fields.text,
+            Scope::Title => self.fields.title,
         };
-        let per_field: Vec<(Occur, Box<dyn Query>)> = fields
-            .into_iter()
-            .map(|field| {
-                let terms = tokens
-                    .iter()
-                    .enumerate()
-                    .map(|(offset, token)| (offset, Term::from_field_text(field, token)))
-                    .collect();
-                let mut query = PhrasePrefixQuery::new_with_offset(terms);
-                query.set_max_expansions(MAX_PREFIX_EXPANSIONS);
-                (Occur::Should, Box::new(query) as Box<dyn Query>)
-            })
+        let terms = tokens
+            .iter()
+            .enumerate()
+            .map(|(offset, token)| (offset, Term::from_field_text(field, token)))
             .collect();
-        let query = BooleanQuery::new(per_field);
+        let mut query = PhrasePrefixQuery::new_with_offset(terms);
+        query.set_max_expansions(MAX_PREFIX_EXPANSIONS);
         let searcher = self.reader.searcher();
         let weight = query
             .weight(EnableScoring::disabled_from_searcher(&searcher))
@@ -260,9 +253,11 @@ impl TextWriter {
         document.add_u64(self.fields.file, file_id as u64);
         document.add_text(self.fields.title, &article.title);
         // Each part a value of its own: tantivy leaves a gap between values, so a phrase never
-        // runs from one part into the next.
+        // runs from one part into the next. The title is in the text too: a word anywhere is one
+        // field to look in, not two to join.
         for part in [
-            article.description.as_str(),
+            article.title.as_str(),
+            &article.description,
             &article.source.name,
             &article.source.key,
             article.category.as_deref().unwrap_or_default(),

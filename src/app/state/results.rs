@@ -22,8 +22,12 @@ impl App {
         let narrower = self.search(Some(&self.visible));
         let previous = self.show_results(narrower, keep);
         self.typed.push(previous);
-        // Typing a long query keeps a bounded history; older entries are searched again.
-        if self.typed.len() > 64 {
+        // Typing a long query keeps a bounded history (in entries, and in headlines: at a million
+        // articles each entry may hold a million); older entries are searched again.
+        const HEADLINES_AT_MOST: usize = 4_000_000;
+        while self.typed.len() > 64
+            || self.typed.iter().map(|r| r.visible.len()).sum::<usize>() > HEADLINES_AT_MOST
+        {
             self.typed.remove(0);
         }
     }
