@@ -122,6 +122,15 @@ fn every_article_that_mentions_a_word_is_found_by_it() {
         "testdesk",
         "etf",
         "zeppelin",
+        // One letter: the start of any word, looked up among the words' first letters.
+        "g",
+        "Z",
+        "к",
+        "p",
+        "w",
+        "s",
+        "b",
+        "7",
     ] {
         assert_eq!(
             found(&library, query, Scope::Everywhere),

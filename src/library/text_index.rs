@@ -5,15 +5,15 @@
 use std::path::{Path, PathBuf};
 
 use tantivy::directory::error::LockError;
-use tantivy::query::{EnableScoring, PhrasePrefixQuery, Query};
-use tantivy::schema::{FAST, INDEXED, IndexRecordOption, Schema, TEXT, TextFieldIndexing};
+use tantivy::query::{EnableScoring, PhrasePrefixQuery, Query, TermQuery};
+use tantivy::schema::{FAST, INDEXED, IndexRecordOption, STRING, Schema, TEXT, TextFieldIndexing};
 use tantivy::tokenizer::TokenStream;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::article::Article;
 
 /// Bump when the schema or what is indexed changes: an index of another version is rebuilt.
-const TEXT_INDEX_VERSION: &str = "2";
+const TEXT_INDEX_VERSION: &str = "3";
 
 /// Written once every cached article is indexed, with [`TEXT_INDEX_VERSION`] in it.
 const VERSION_FILE: &str = "tidings-complete";
@@ -41,6 +41,9 @@ struct Fields {
     file: tantivy::schema::Field,
     title: tantivy::schema::Field,
     text: tantivy::schema::Field,
+    /// The first letter of every word of the text, each once: a one-letter word typed into the
+    /// search (`b`) is the start of thousands of words, looked up here as one term instead.
+    initials: tantivy::schema::Field,
 }
 
 pub struct TextIndex {
@@ -71,7 +74,16 @@ fn schema() -> (Schema, Fields) {
     );
     let title = builder.add_text_field("title", text_options.clone());
     let text = builder.add_text_field("text", text_options);
-    (builder.build(), Fields { file, title, text })
+    let initials = builder.add_text_field("initials", STRING);
+    (
+        builder.build(),
+        Fields {
+            file,
+            title,
+            text,
+            initials,
+        },
+    )
 }
 
 impl TextIndex {
@@ -125,6 +137,7 @@ impl TextIndex {
             file: field("file")?,
             title: field("title")?,
             text: field("text")?,
+            initials: field("initials")?,
         };
         let reader = index
             .reader_builder()
@@ -199,13 +212,24 @@ impl TextIndex {
             Scope::Everywhere => self.fields.text,
             Scope::Title => self.fields.title,
         };
-        let terms = tokens
-            .iter()
-            .enumerate()
-            .map(|(offset, token)| (offset, Term::from_field_text(field, token)))
-            .collect();
-        let mut query = PhrasePrefixQuery::new_with_offset(terms);
-        query.set_max_expansions(MAX_PREFIX_EXPANSIONS);
+        let query: Box<dyn Query> = match tokens.as_slice() {
+            [letter] if scope == Scope::Everywhere && letter.chars().count() == 1 => {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.initials, letter),
+                    IndexRecordOption::Basic,
+                ))
+            }
+            _ => {
+                let terms = tokens
+                    .iter()
+                    .enumerate()
+                    .map(|(offset, token)| (offset, Term::from_field_text(field, token)))
+                    .collect();
+                let mut query = PhrasePrefixQuery::new_with_offset(terms);
+                query.set_max_expansions(MAX_PREFIX_EXPANSIONS);
+                Box::new(query)
+            }
+        };
         let searcher = self.reader.searcher();
         let weight = query
             .weight(EnableScoring::disabled_from_searcher(&searcher))
@@ -255,6 +279,7 @@ impl TextWriter {
         // Each part a value of its own: tantivy leaves a gap between values, so a phrase never
         // runs from one part into the next. The title is in the text too: a word anywhere is one
         // field to look in, not two to join.
+        let mut initials = Initials::default();
         for part in [
             article.title.as_str(),
             &article.description,
@@ -268,7 +293,11 @@ impl TextWriter {
         {
             if !part.is_empty() {
                 document.add_text(self.fields.text, part);
+                initials.add(part);
             }
+        }
+        for letter in initials.letters {
+            document.add_text(self.fields.initials, letter.encode_utf8(&mut [0; 4]));
         }
         // Adding only fails once the indexing threads are gone, which commit reports.
         let _ = self.writer.add_document(document);
@@ -301,6 +330,32 @@ impl TextWriter {
         TextIndexError {
             path: self.path.clone(),
             source,
+        }
+    }
+}
+
+/// The first letters of the words of some text, lower-cased, each once. Words are split as the
+/// text field's tokenizer splits them: runs of letters and digits.
+#[derive(Default)]
+struct Initials {
+    letters: Vec<char>,
+}
+
+impl Initials {
+    fn add(&mut self, text: &str) {
+        let mut in_word = false;
+        for c in text.chars() {
+            let alphanumeric = c.is_alphanumeric();
+            // A letter that lower-cases to several is known by the first, as the tokenizer's
+            // lower-casing gives it.
+            if alphanumeric
+                && !in_word
+                && let Some(letter) = c.to_lowercase().next()
+                && !self.letters.contains(&letter)
+            {
+                self.letters.push(letter);
+            }
+            in_word = alphanumeric;
         }
     }
 }
