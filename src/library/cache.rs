@@ -286,7 +286,8 @@ impl Cache {
         if let Some(image) = Image::read(&self.image_dir(), root, version) {
             return Ok(image);
         }
-        let image = self.rows(root)?;
+        let mut image = self.rows(root)?;
+        image.ids_unique = image.columns.id_hashes_unique();
         self.store_image(root, version, &image);
         Ok(image)
     }
@@ -411,15 +412,7 @@ impl Cache {
         let rows = statement
             .query_map(
                 params![root, format!("{top}/"), format!("{top}/\u{10FFFF}")],
-                |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        Stamp {
-                            size: u64::try_from(row.get::<_, i64>(1)?).unwrap_or(0),
-                            mtime_ns: row.get(2)?,
-                        },
-                    ))
-                },
+                stamp_row,
             )
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
@@ -433,15 +426,7 @@ impl Cache {
             .prepare_cached("SELECT path, size, mtime FROM files WHERE root = ?1 ORDER BY path")
             .map_err(|e| self.err(e))?;
         let rows = statement
-            .query_map([root], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    Stamp {
-                        size: u64::try_from(row.get::<_, i64>(1)?).unwrap_or(0),
-                        mtime_ns: row.get(2)?,
-                    },
-                ))
-            })
+            .query_map([root], stamp_row)
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
@@ -819,6 +804,17 @@ impl Writer<'_> {
             generation,
         })
     }
+}
+
+/// A `path, size, mtime` row.
+fn stamp_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, Stamp)> {
+    Ok((
+        row.get(0)?,
+        Stamp {
+            size: u64::try_from(row.get::<_, i64>(1)?).unwrap_or(0),
+            mtime_ns: row.get(2)?,
+        },
+    ))
 }
 
 /// An identity no earlier cache at this path had: the time, to the nanosecond.

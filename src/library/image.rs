@@ -44,8 +44,8 @@ pub struct Image {
     pub problems: Vec<FileNote>,
     /// Articles that loaded with something off.
     pub warnings: Vec<FileNote>,
-    /// Known (when read from a file) that no two articles share an id: a start need not look
-    /// for duplicates.
+    /// Known (for an image read from a file or just updated) that no two articles share an id:
+    /// loading it need not look for duplicates.
     #[serde(skip)]
     pub ids_unique: bool,
 }
@@ -116,11 +116,12 @@ impl Image {
         problems.extend(fresh.problems);
         let mut warnings: Vec<FileNote> = self.warnings.into_iter().filter(keep).collect();
         warnings.extend(fresh.warnings);
+        let ids_unique = columns.id_hashes_unique();
         Image {
             columns,
             problems,
             warnings,
-            ids_unique: false,
+            ids_unique,
         }
     }
 
@@ -166,7 +167,7 @@ impl Image {
             cfg!(target_endian = "little"),
             self.columns.len() as u64,
             self.columns.tag_count() as u64,
-            self.columns.id_hashes_unique(),
+            self.ids_unique,
             self,
         ))
         .map_err(std::io::Error::other)?;

@@ -181,23 +181,35 @@ fn compare(
         while let Some((gone, _)) = known.next_if(|(path, _)| *path < file.display) {
             forget(gone);
         }
-        let stamp = Stamp {
-            size: file.size,
-            mtime_ns: file.mtime_ns,
-        };
-        match known.next_if(|(path, _)| *path == file.display) {
-            Some((_, old)) if *old == stamp => {}
-            Some(_) => {
-                refreshed.report.updated += 1;
-                changed.push((file, stamp, Change::Updated));
-            }
-            None => {
-                refreshed.report.added += 1;
-                changed.push((file, stamp, Change::Added));
-            }
-        }
+        let old = known.next_if(|(path, _)| *path == file.display);
+        weigh(file, old.map(|(_, stamp)| *stamp), refreshed, changed);
     }
     known.for_each(|(gone, _)| forget(gone));
+}
+
+/// Counts a file found on disk as added or updated (and to be read) when the cache holds no
+/// stamp for it or another one.
+fn weigh(
+    file: scan::FoundFile,
+    known: Option<Stamp>,
+    refreshed: &mut Refreshed,
+    changed: &mut Vec<(scan::FoundFile, Stamp, Change)>,
+) {
+    let stamp = Stamp {
+        size: file.size,
+        mtime_ns: file.mtime_ns,
+    };
+    match known {
+        Some(old) if old == stamp => {}
+        Some(_) => {
+            refreshed.report.updated += 1;
+            changed.push((file, stamp, Change::Updated));
+        }
+        None => {
+            refreshed.report.added += 1;
+            changed.push((file, stamp, Change::Added));
+        }
+    }
 }
 
 /// Brings the cache in line with a few files of `root` that may have changed (named by the
@@ -216,23 +228,7 @@ pub(super) fn refresh_files(
         let display = path.display().to_string();
         let known = cache.stamp(&display)?;
         match scan::stat(Path::new(root), path) {
-            Some(file) => {
-                let stamp = Stamp {
-                    size: file.size,
-                    mtime_ns: file.mtime_ns,
-                };
-                match known {
-                    Some(old) if old == stamp => {}
-                    Some(_) => {
-                        refreshed.report.updated += 1;
-                        changed.push((file, stamp, Change::Updated));
-                    }
-                    None => {
-                        refreshed.report.added += 1;
-                        changed.push((file, stamp, Change::Added));
-                    }
-                }
-            }
+            Some(file) => weigh(file, known, refreshed, &mut changed),
             None if known.is_some() => removed.push(display),
             None => {}
         }
