@@ -51,7 +51,7 @@ fn reader(c: &mut Criterion) {
         let mut view = View::new(Theme { color: true }, Zone::Utc);
         frame(&mut terminal, &mut view, &mut app);
         if complete {
-            app.complete_index();
+            app.count_shown();
             frame(&mut terminal, &mut view, &mut app);
         }
         black_box(app.visible().len());
@@ -73,22 +73,29 @@ fn reader(c: &mut Criterion) {
     let mut terminal = Terminal::new(TestBackend::new(160, 45)).expect("backend");
     let mut view = View::new(Theme { color: true }, Zone::Utc);
     frame(&mut terminal, &mut view, &mut app);
-    app.complete_index();
+    app.count_shown();
+
+    // As the reader does after a key: the headlines drawn, then counted and drawn again.
+    let settle = |terminal: &mut Terminal<TestBackend>, view: &mut View, app: &mut App| {
+        frame(terminal, view, app);
+        app.count_shown();
+        frame(terminal, view, app);
+    };
 
     // Each key of "bitcoin" typed and drawn, then erased and drawn: 14 keys per iteration,
     // from the widest result (one letter) to the narrowest.
     app.update(Action::StartQuery);
     group.bench_function(
-        "query: type and erase \"bitcoin\" (14 keys, each drawn)",
+        "query: type and erase \"bitcoin\" (14 keys, each drawn and counted)",
         |b| {
             b.iter(|| {
                 for c in "bitcoin".chars() {
                     app.update(Action::QueryInput(c));
-                    frame(&mut terminal, &mut view, &mut app);
+                    settle(&mut terminal, &mut view, &mut app);
                 }
                 for _ in 0..7 {
                     app.update(Action::QueryBackspace);
-                    frame(&mut terminal, &mut view, &mut app);
+                    settle(&mut terminal, &mut view, &mut app);
                 }
             });
         },
@@ -96,40 +103,55 @@ fn reader(c: &mut Criterion) {
     app.update(Action::QueryAccept);
 
     // One key at a time, the text before it already searched: what each keystroke costs, from
-    // the widest result (one letter) to a two-word and a title-only query.
+    // the widest result (one letter) to a two-word and a title-only query. Two figures a key:
+    // until its headlines are drawn, and until the sidebar's counts are drawn too.
     for text in ["b", "bi", "bitc", "bitcoin", "bitcoin l", "title:bitcoin"] {
         let (before, last) = text.split_at(text.len() - 1);
         let last = last.chars().next().expect("one character");
-        group.bench_function(format!("query: the key that makes {text:?}, drawn"), |b| {
-            b.iter_custom(|iters| {
-                let mut spent = Duration::ZERO;
-                for _ in 0..iters {
-                    app.update(Action::ClearFilters);
-                    app.update(Action::StartQuery);
-                    for c in before.chars() {
-                        app.update(Action::QueryInput(c));
+        for counted in [false, true] {
+            let name = if counted {
+                format!("query: the key that makes {text:?}, headlines and counts drawn")
+            } else {
+                format!("query: the key that makes {text:?}, headlines drawn")
+            };
+            group.bench_function(name, |b| {
+                b.iter_custom(|iters| {
+                    let mut spent = Duration::ZERO;
+                    for _ in 0..iters {
+                        app.update(Action::ClearFilters);
+                        app.update(Action::StartQuery);
+                        for c in before.chars() {
+                            app.update(Action::QueryInput(c));
+                        }
+                        settle(&mut terminal, &mut view, &mut app);
+                        let started = Instant::now();
+                        app.update(Action::QueryInput(last));
+                        if counted {
+                            settle(&mut terminal, &mut view, &mut app);
+                        } else {
+                            frame(&mut terminal, &mut view, &mut app);
+                        }
+                        spent += started.elapsed();
+                        app.update(Action::QueryAccept);
                     }
-                    frame(&mut terminal, &mut view, &mut app);
-                    let started = Instant::now();
-                    app.update(Action::QueryInput(last));
-                    frame(&mut terminal, &mut view, &mut app);
-                    spent += started.elapsed();
-                    app.update(Action::QueryAccept);
-                }
-                spent
+                    spent
+                });
             });
-        });
+        }
     }
     app.update(Action::ClearFilters);
 
-    group.bench_function("toggle negative on and off (2 keys, each drawn)", |b| {
-        b.iter(|| {
-            for _ in 0..2 {
-                app.update(Action::ToggleSentiment(Sentiment::Negative));
-                frame(&mut terminal, &mut view, &mut app);
-            }
-        });
-    });
+    group.bench_function(
+        "toggle negative on and off (2 keys, each drawn and counted)",
+        |b| {
+            b.iter(|| {
+                for _ in 0..2 {
+                    app.update(Action::ToggleSentiment(Sentiment::Negative));
+                    settle(&mut terminal, &mut view, &mut app);
+                }
+            });
+        },
+    );
 
     group.bench_function("move down a headline and draw", |b| {
         b.iter(|| {

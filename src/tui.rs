@@ -133,12 +133,15 @@ fn event_loop(
     progress: &Progress,
 ) -> Result<()> {
     let mut view = View::new(Theme::from_env(), Zone::Local);
-    draw(terminal, &mut view, app)?;
-    // Headlines are on screen: now the counts and the text index, before the first key is read.
-    app.complete_index();
     loop {
         app.set_now(Utc::now());
         draw(terminal, &mut view, app)?;
+        // The headlines are on screen: count them for the sidebar unless another key is
+        // already waiting, which would make the counts stale before they are drawn.
+        if !app.is_counted() && !event::poll(Duration::ZERO)? {
+            app.count_shown();
+            continue;
+        }
         for effect in app.take_effects() {
             match effect {
                 Effect::Copy(text) => copy_to_clipboard(&text),

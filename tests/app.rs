@@ -527,13 +527,13 @@ fn a_refresh_that_found_nothing_new_changes_nothing() {
 }
 
 #[test]
-fn headlines_first_then_the_same_state_once_the_index_is_complete() {
+fn headlines_first_then_the_same_state_once_counted() {
     let fixture = Fixture::new();
     let eager = fixture.app();
     let mut quick = fixture.app_with(true);
     assert_eq!(titles(&quick), titles(&eager), "the same headlines at once");
     assert_eq!(quick.facets().total, 0, "not counted yet");
-    quick.complete_index();
+    quick.count_shown();
     assert_eq!(quick.facets(), eager.facets());
     assert_eq!(quick.timeline(), eager.timeline());
     assert_eq!(titles(&quick), titles(&eager));
@@ -545,7 +545,36 @@ fn headlines_first_then_the_same_state_once_the_index_is_complete() {
     let mut early = fixture.app_with(true);
     early.handle_key(Key::Char('3'));
     assert_eq!(titles(&early), [NEWEST[3]]);
+    assert!(!early.is_counted());
+    early.count_shown();
     assert_eq!(early.facets().total, 1);
+
+    // Every search shows its headlines first; counting them gives what counting at once gives,
+    // and Backspace brings back the shorter query's headlines, counted or not.
+    let mut eager = fixture.app();
+    let mut quick = fixture.app_with(true);
+    quick.count_shown();
+    for app in [&mut eager, &mut quick] {
+        type_query(app, "alp");
+    }
+    assert_eq!(titles(&quick), titles(&eager));
+    assert!(eager.is_counted());
+    assert!(!quick.is_counted(), "the key's headlines come first");
+    assert_ne!(
+        quick.facets(),
+        eager.facets(),
+        "the last counts stay until counted"
+    );
+    quick.count_shown();
+    assert_eq!(quick.facets(), eager.facets());
+    assert_eq!(quick.timeline(), eager.timeline());
+    for app in [&mut eager, &mut quick] {
+        app.handle_key(Key::Backspace);
+    }
+    assert_eq!(titles(&quick), titles(&eager));
+    quick.count_shown();
+    assert_eq!(quick.facets(), eager.facets());
+    assert_eq!(quick.timeline(), eager.timeline());
 }
 
 #[test]

@@ -22,7 +22,7 @@ use super::sort::{SortMode, sorted};
 mod results;
 mod update;
 
-use results::Results;
+use results::{Counts, Results};
 
 /// What the app asks the terminal layer to do for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,23 +75,24 @@ pub struct Settings {
     pub sort: SortMode,
     pub show_drafts: bool,
     pub now: DateTime<Utc>,
-    /// Show the headlines before counting facets and indexing text, which
-    /// [`App::complete_index`] then does: the reader's first screen comes sooner on a large
-    /// library, and the sidebar fills in a moment later.
+    /// Show the headlines before counting them, at start and after every search: the caller
+    /// counts with [`App::count_shown`] once they are drawn. On a large library the first screen
+    /// and each key's headlines come sooner, and the sidebar follows a frame later.
     pub headlines_first: bool,
 }
 
 pub struct App {
     library: Library,
-    /// Whether `facets` and `timeline` count the shown results (not yet, with `headlines_first`,
-    /// until [`App::complete_index`]).
+    /// Whether `counts` count the shown results (not yet, with `headlines_first`, until
+    /// [`App::count_shown`]).
     counted: bool,
+    /// Searches leave counting to [`App::count_shown`].
+    count_later: bool,
     /// Every article in sort order.
     order: Vec<u32>,
     /// The headlines shown: indices into the library, in sort order.
     visible: Vec<u32>,
-    facets: Facets,
-    timeline: Timeline,
+    counts: Counts,
     sort: SortMode,
     show_drafts: bool,
     filters: Filters,
@@ -138,10 +139,10 @@ impl App {
         let mut app = App {
             library,
             counted: false,
+            count_later: settings.headlines_first,
             order,
             visible: Vec::new(),
-            facets: Facets::default(),
-            timeline: Timeline::default(),
+            counts: Counts::default(),
             sort: settings.sort,
             show_drafts: settings.show_drafts,
             filters: Filters::default(),
@@ -201,11 +202,11 @@ impl App {
     }
 
     pub fn facets(&self) -> &Facets {
-        &self.facets
+        &self.counts.facets
     }
 
     pub fn timeline(&self) -> &Timeline {
-        &self.timeline
+        &self.counts.timeline
     }
 
     pub fn sort(&self) -> SortMode {
@@ -255,7 +256,7 @@ impl App {
     }
 
     pub fn sidebar_entries(&self) -> Vec<Entry> {
-        sidebar::entries(&self.facets, self.library.columns(), &self.filters)
+        sidebar::entries(&self.counts.facets, self.library.columns(), &self.filters)
     }
 
     pub fn sidebar_cursor(&self) -> usize {

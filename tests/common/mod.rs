@@ -112,7 +112,7 @@ impl Fixture {
         self.app_with(false)
     }
 
-    /// With `headlines_first`, as the reader starts: counts and text come with `complete_index`.
+    /// With `headlines_first`, as the reader starts: counts come with `count_shown`.
     pub fn app_with(&self, headlines_first: bool) -> App {
         App::new(
             self.library(),

@@ -12,14 +12,14 @@ impl App {
 
     pub(super) fn refilter_keeping(&mut self, keep: Option<usize>) {
         self.typed.clear();
-        let results = self.search(None);
+        let results = self.search(None, !self.count_later);
         self.show_results(results, keep);
     }
 
     /// Searches only the current results: the query was made narrower by typing.
     pub(super) fn narrow(&mut self) {
         let keep = self.selected_index();
-        let narrower = self.search(Some(&self.visible));
+        let narrower = self.search(Some(&self.visible), !self.count_later);
         let previous = self.show_results(narrower, keep);
         self.typed.push(previous);
         // Typing a long query keeps a bounded history (in entries, and in headlines: at a million
@@ -45,16 +45,25 @@ impl App {
         }
     }
 
-    /// Counts the shown results, if that is not done yet: the reader calls it once its first
-    /// screen is up.
-    pub fn complete_index(&mut self) {
+    /// Whether the sidebar's counts and the timeline are those of the shown headlines; not yet,
+    /// with [`Settings::headlines_first`], until [`App::count_shown`].
+    pub fn is_counted(&self) -> bool {
+        self.counted
+    }
+
+    /// Counts the shown headlines, if that is not done yet: the reader calls it once the
+    /// headlines are on screen and no key is waiting.
+    pub fn count_shown(&mut self) {
         if !self.counted {
-            self.refilter();
+            self.counts = Counts::of(&self.library, &self.visible, self.now);
+            self.counted = true;
+            self.clamp_sidebar_cursor();
         }
     }
 
-    /// The articles matching the query and filters, among `within` (else all), with counts.
-    pub(super) fn search(&self, within: Option<&[u32]>) -> Results {
+    /// The articles matching the query and filters, among `within` (else all), counted if
+    /// `count`.
+    pub(super) fn search(&self, within: Option<&[u32]>, count: bool) -> Results {
         let mut query = Query::parse(&self.query.text, self.now);
         query.terms.extend(self.filters.terms());
         let context = Context::of(&self.library, self.show_drafts);
@@ -63,38 +72,62 @@ impl App {
         let mut errors = query.errors;
         errors.extend(searched.errors);
         let visible = searched.visible;
-        // Counts do not depend on order: in index order they read the columns front to back.
-        let ascending = ascending(&visible, columns.len());
-        let facets = columns.facets(&ascending);
-        let timeline = Timeline::build(columns, &ascending, self.now);
+        let counts = count.then(|| Counts::of(&self.library, &visible, self.now));
         Results {
             text: self.query.text.clone(),
             errors,
             visible,
-            facets,
-            timeline,
+            counts,
         }
     }
 
     /// Shows `results`, keeping the article `keep` selected when it is among them; returns the
     /// results shown before.
     pub(super) fn show_results(&mut self, results: Results, keep: Option<usize>) -> Results {
-        self.counted = true;
+        let counted = results.counts.is_some();
+        // Uncounted results leave the last counts on screen until they are counted.
+        let counts = match results.counts {
+            Some(counts) => Some(std::mem::replace(&mut self.counts, counts)),
+            None => self.counted.then(|| self.counts.clone()),
+        };
         let previous = Results {
             text: std::mem::replace(&mut self.shown_text, results.text),
             errors: std::mem::replace(&mut self.query_errors, results.errors),
             visible: std::mem::replace(&mut self.visible, results.visible),
-            facets: std::mem::replace(&mut self.facets, results.facets),
-            timeline: std::mem::replace(&mut self.timeline, results.timeline),
+            counts: counts.filter(|_| self.counted),
         };
+        self.counted = counted;
         let kept = keep.and_then(|keep| self.visible.iter().position(|&i| i as usize == keep));
         if kept.is_none() {
             self.list_offset = 0;
         }
-        let entries = self.sidebar_entries().len();
-        self.sidebar_cursor = self.sidebar_cursor.min(entries.saturating_sub(1));
+        self.clamp_sidebar_cursor();
         self.select(kept.unwrap_or(0));
         previous
+    }
+
+    fn clamp_sidebar_cursor(&mut self) {
+        let entries = self.sidebar_entries().len();
+        self.sidebar_cursor = self.sidebar_cursor.min(entries.saturating_sub(1));
+    }
+}
+
+/// The sidebar's counts and the timeline of a set of headlines.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Counts {
+    pub(super) facets: Facets,
+    pub(super) timeline: Timeline,
+}
+
+impl Counts {
+    fn of(library: &Library, visible: &[u32], now: DateTime<Utc>) -> Counts {
+        let columns = library.columns();
+        // Counts do not depend on order: in index order they read the columns front to back.
+        let ascending = ascending(visible, columns.len());
+        Counts {
+            facets: columns.facets(&ascending),
+            timeline: Timeline::build(columns, &ascending, now),
+        }
     }
 }
 
@@ -103,6 +136,6 @@ pub(super) struct Results {
     text: String,
     errors: Vec<String>,
     visible: Vec<u32>,
-    facets: Facets,
-    timeline: Timeline,
+    /// `None` when not counted.
+    counts: Option<Counts>,
 }
