@@ -27,6 +27,7 @@ fn settings() -> Settings {
         now: Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap(),
         // As the reader starts.
         headlines_first: true,
+        keymap: Default::default(),
     }
 }
 

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, anyhow};
 use serde::Deserialize;
 
+use std::collections::BTreeMap;
+
 use crate::app::SortMode;
+use crate::app::keys::{KeyNames, Keymap};
 
 /// What `config.toml` may say. Every key is optional.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -17,6 +20,11 @@ pub struct Config {
     pub sort: SortMode,
     /// Show drafts without asking for them with `is:draft`.
     pub show_drafts: bool,
+    /// Keys by action name (`quit = ["q", "ctrl-c"]`), in place of the defaults.
+    keys: BTreeMap<String, KeyNames>,
+    /// The keys in force: the defaults with `keys` applied, checked when the file is read.
+    #[serde(skip)]
+    pub keymap: Keymap,
 }
 
 /// Where the config file, the cache and the user's state live.
@@ -78,6 +86,8 @@ impl Config {
                     .join(" ")
             )
         })?;
+        config.keymap = Keymap::with_overrides(&config.keys)
+            .map_err(|error| anyhow!("{}: {error}", path.display()))?;
         config.library = config
             .library
             .iter()

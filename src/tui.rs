@@ -45,6 +45,7 @@ pub fn run(setup: &Setup) -> Result<ExitCode> {
         show_drafts: setup.config.show_drafts,
         now: Utc::now(),
         headlines_first: true,
+        keymap: setup.config.keymap.clone(),
     };
     // Headlines come from the cache at once; the folders are checked for changes meanwhile.
     let (library, refresh) = if setup.roots.is_empty() {

@@ -380,8 +380,13 @@ fn help_opens_and_any_key_closes_it() {
     app.handle_key(Key::PageDown);
     assert_eq!(app.help_scroll(), 10, "j and PgDn scroll the help");
     app.handle_key(Key::End);
-    app.set_viewport(viewport(10));
+    assert_eq!(app.help_scroll(), 30, "End goes to the end of the help");
+    app.handle_key(Key::Char('g'));
+    assert_eq!(app.help_scroll(), 0, "g to its top");
     app.handle_key(Key::Char('?'));
+    assert!(!app.show_help(), "? closes it too");
+    app.handle_key(Key::Char('H'));
+    assert!(app.show_help(), "H opens it as ? does");
     for _ in 0..40 {
         app.handle_key(Key::Char('j'));
     }

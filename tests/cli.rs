@@ -313,6 +313,29 @@ fn errors_are_one_clear_line_and_a_nonzero_exit() {
         "{}",
         stderr(&output)
     );
+    // A bad [keys] entry: one line naming the file, the table, the action and the key.
+    for (keys, expected) in [
+        ("quitt = \"Q\"", "\"quitt\" is not an action"),
+        (
+            "quit = \"ctrl-shift-q\"",
+            "quit: \"ctrl-shift-q\" is not a key",
+        ),
+        ("quit = \"j\"", "\"j\" is bound to both down and quit"),
+    ] {
+        fs::write(
+            env.dir.path().join("config.toml"),
+            format!("[keys]\n{keys}\n"),
+        )
+        .unwrap();
+        let output = env.run(&["list"]);
+        assert_eq!(output.status.code(), Some(2), "{keys}");
+        let message = stderr(&output);
+        assert_eq!(message.lines().count(), 1, "{message}");
+        assert!(
+            message.contains("config.toml: [keys]") && message.contains(expected),
+            "{message}"
+        );
+    }
 }
 
 #[test]

@@ -250,6 +250,7 @@ fn typing_a_word_in_the_reader_finds_it_in_bodies() {
             show_drafts: false,
             now: chrono::Utc::now(),
             headlines_first: false,
+            keymap: Default::default(),
         },
     );
     app.handle_key(Key::Char('/'));

@@ -629,6 +629,27 @@ fn q_quits_with_status_zero_and_restores_the_terminal() {
     );
 }
 
+#[test]
+fn keys_from_the_config_replace_the_defaults() {
+    let env = four_stories();
+    fs::write(
+        env.dir.path().join("config.toml"),
+        "# mine\n[keys]\nquit = \"Q\"\n",
+    )
+    .expect("config");
+    let mut tui = Tui::start_and_wait(&env, 120, 36, &TITLES);
+    // `q` is no longer quit: the reader stays, and `?` still opens the help, listing `Q`.
+    tui.send("q?");
+    tui.wait_for("the help, listing Q for quit", |s| {
+        s.contains("this help") && s.contains("Q  quit")
+    });
+    tui.send(ESC);
+    tui.wait_for("the help closed", |s| !s.contains("this help"));
+    tui.send("Q");
+    let status = tui.wait_exit();
+    assert!(status.success(), "exit status {status}");
+}
+
 /// The title and body of the hostile article: OSC (window title), SGR and CSI (clear screen)
 /// sequences, in 7-bit and C1 forms.
 const HOSTILE_TITLE: &str =

@@ -15,7 +15,7 @@ pub mod state;
 pub use action::{Action, Focus};
 pub use filters::{Dimension, Filters};
 pub use index::{Context, Facets, without_drafts};
-pub use keys::{BINDINGS, Binding, Key};
+pub use keys::{BINDINGS, Binding, Key, KeyContext, Keymap, KeymapError};
 pub use query::{Filter, Flag, Query};
 pub use sidebar::{Entry, EntryKind, Timeline};
 pub use sort::{SortMode, sorted};

@@ -13,7 +13,7 @@ use super::action::{Action, Focus};
 use super::filters::Filters;
 use super::format::thousands;
 use super::index::{Context, Facets, ascending, without_drafts};
-use super::keys::{Key, action_for};
+use super::keys::{Key, KeyContext, Keymap};
 use super::query::Query;
 use super::query_line::{QueryLine, narrows};
 use super::sidebar::{self, Entry, EntryKind, Timeline};
@@ -70,7 +70,7 @@ pub struct Viewport {
 }
 
 /// Settings the reader starts with.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     pub sort: SortMode,
     pub show_drafts: bool,
@@ -79,6 +79,8 @@ pub struct Settings {
     /// counts with [`App::count_shown`] once they are drawn. On a large library the first screen
     /// and each key's headlines come sooner, and the sidebar follows a frame later.
     pub headlines_first: bool,
+    /// The keys in force: the defaults, or with the user's `[keys]`.
+    pub keymap: Keymap,
 }
 
 pub struct App {
@@ -88,6 +90,7 @@ pub struct App {
     counted: bool,
     /// Searches leave counting to [`App::count_shown`].
     count_later: bool,
+    keymap: Keymap,
     /// Every article in sort order.
     order: Vec<u32>,
     /// The headlines shown: indices into the library, in sort order.
@@ -140,6 +143,7 @@ impl App {
             library,
             counted: false,
             count_later: settings.headlines_first,
+            keymap: settings.keymap,
             order,
             visible: Vec::new(),
             counts: Counts::default(),
@@ -199,6 +203,10 @@ impl App {
 
     pub fn visible(&self) -> &[u32] {
         &self.visible
+    }
+
+    pub fn keymap(&self) -> &Keymap {
+        &self.keymap
     }
 
     pub fn facets(&self) -> &Facets {

@@ -1,4 +1,4 @@
-//! The help screen, drawn from the same key table the key handler reads.
+//! The help screen, drawn from the keymap the key handler reads.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 use super::theme::Theme;
-use crate::app::keys::{BINDINGS, QUERY_KEYS};
+use crate::app::keys::{KeyContext, Keymap, label};
 
 const QUERY_SYNTAX: &[(&str, &str)] = &[
     (
@@ -26,7 +26,7 @@ const QUERY_SYNTAX: &[(&str, &str)] = &[
 ];
 
 /// Draws the help over `area`, scrolled down `scroll` lines; returns how far it can scroll.
-pub fn draw(area: Rect, buf: &mut Buffer, theme: Theme, scroll: usize) -> usize {
+pub fn draw(area: Rect, buf: &mut Buffer, theme: Theme, keymap: &Keymap, scroll: usize) -> usize {
     let width = area.width.saturating_sub(4).min(96);
     let height = area.height.saturating_sub(2);
     if width < 10 || height < 3 {
@@ -46,17 +46,27 @@ pub fn draw(area: Rect, buf: &mut Buffer, theme: Theme, scroll: usize) -> usize 
             Span::raw(what.to_owned()),
         ])
     };
-    for binding in BINDINGS {
-        lines.push(row(binding.label, binding.help));
+    let in_panes = |contexts: &[KeyContext]| {
+        [KeyContext::List, KeyContext::Article, KeyContext::Sidebar]
+            .iter()
+            .any(|pane| contexts.contains(pane))
+    };
+    for (binding, keys) in keymap.bindings() {
+        if in_panes(binding.contexts) {
+            lines.push(row(&label(keys), binding.help));
+        }
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
         "While typing a query",
         theme.heading(3),
     )));
-    for (keys, what) in QUERY_KEYS {
-        lines.push(row(keys, what));
+    for (binding, keys) in keymap.bindings_in(KeyContext::Query) {
+        if !in_panes(binding.contexts) {
+            lines.push(row(&label(&keys), binding.help));
+        }
     }
+    lines.push(row("", "any other key is typed"));
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Query syntax", theme.heading(3))));
     for (syntax, what) in QUERY_SYNTAX {
@@ -77,8 +87,11 @@ pub fn draw(area: Rect, buf: &mut Buffer, theme: Theme, scroll: usize) -> usize 
     let title = if max_scroll == 0 {
         " Keys · any key closes ".to_owned()
     } else {
+        let scroll_keys = [keymap.label("down"), keymap.label("up")]
+            .map(|keys| keys.split(' ').next().unwrap_or_default().to_owned())
+            .join(" ");
         format!(
-            " Keys {}/{} · j k scroll, any other key closes ",
+            " Keys {}/{} · {scroll_keys} scroll, any other key closes ",
             (scroll + rows).min(lines.len()),
             lines.len()
         )

@@ -173,7 +173,8 @@ impl View {
         }
         let cursor = status::draw(app, panes.query_row, panes.message_row, buf, theme);
         if app.show_help() {
-            viewport.help_max_scroll = help::draw(area, buf, theme, app.help_scroll());
+            viewport.help_max_scroll =
+                help::draw(area, buf, theme, app.keymap(), app.help_scroll());
         } else if let Some(cursor) = cursor {
             frame.set_cursor_position(cursor);
         }

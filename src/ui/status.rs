@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::markdown::truncate;
 use super::theme::Theme;
-use crate::app::{App, Focus, Level};
+use crate::app::{App, Level};
 use crate::article::text::clean_line;
 
 /// Draws the query line into `query_row` and the message line into `message_row` (either may be
@@ -106,43 +106,10 @@ fn skip_columns(text: &str, columns: usize) -> &str {
     ""
 }
 
-/// The keys that matter in the focused pane, as many as fit.
+/// The keys that matter where keys go now, from the keymap's hints: as many as fit, the most
+/// useful first.
 fn hints(app: &App, width: usize, theme: Theme) -> Line<'static> {
-    let keys: &[(&str, &str)] = if app.query().editing {
-        &[("Enter", "keep"), ("Esc", "drop"), ("^u", "clear")]
-    } else {
-        match app.focus() {
-            // The most useful first: as many as fit are shown.
-            Focus::List => &[
-                ("?", "help"),
-                ("Enter", "read"),
-                ("/", "filter"),
-                ("1 2 3", "sentiment"),
-                ("u", "unread"),
-                ("t", "tags"),
-                ("x", "clear"),
-                ("s", "star"),
-                ("o", "sort"),
-                ("q", "quit"),
-            ],
-            Focus::Article => &[
-                ("?", "help"),
-                ("j k", "scroll"),
-                ("Esc", "back"),
-                ("L", "language"),
-                ("y", "copy link"),
-                ("s", "star"),
-                ("r", "read/unread"),
-            ],
-            Focus::Sidebar => &[
-                ("?", "help"),
-                ("j k", "move"),
-                ("Space", "toggle filter"),
-                ("x", "clear"),
-                ("Tab", "headlines"),
-            ],
-        }
-    };
+    let keys = app.keymap().hints(app.key_context());
     let mut spans = Vec::new();
     let mut used = 0;
     for (key, what) in keys {
@@ -150,7 +117,7 @@ fn hints(app: &App, width: usize, theme: Theme) -> Line<'static> {
         if used + needed > width {
             break;
         }
-        spans.push(Span::styled(*key, theme.accent()));
+        spans.push(Span::styled(key, theme.accent()));
         spans.push(Span::styled(format!(" {what}  "), theme.dim()));
         used += needed;
     }

@@ -121,6 +121,7 @@ impl Fixture {
                 show_drafts: false,
                 now: now(),
                 headlines_first,
+                keymap: Default::default(),
             },
         )
     }

@@ -4,50 +4,46 @@
 use super::*;
 
 impl App {
-    /// Translates a key press into an action (by mode: help, query editor, or the key table)
-    /// and applies it.
+    /// Where keys go now: the help, the query editor, or the focused pane.
+    pub fn key_context(&self) -> KeyContext {
+        if self.show_help {
+            KeyContext::Help
+        } else if self.query.editing {
+            KeyContext::Query
+        } else {
+            KeyContext::of_focus(self.focus)
+        }
+    }
+
+    /// Translates a key press into an action through the keymap, in the context it is pressed
+    /// in, and applies it. Unbound, a character is typed into the query editor, and any key
+    /// closes the help.
     pub fn handle_key(&mut self, key: Key) {
         self.age_message();
-        if self.show_help {
-            // The help scrolls like a pane; any other key closes it.
-            match key {
-                Key::Char('q') | Key::Ctrl('c') => self.update(Action::Quit),
-                Key::Char('j') | Key::Down => self.help_scroll += 1,
-                Key::Char('k') | Key::Up => self.help_scroll = self.help_scroll.saturating_sub(1),
-                Key::PageDown | Key::Ctrl('d') | Key::Ctrl('f') | Key::Char(' ') => {
-                    self.help_scroll += self.viewport.list_rows.max(2) - 1;
-                }
-                Key::PageUp | Key::Ctrl('u') | Key::Ctrl('b') => {
-                    self.help_scroll = self
-                        .help_scroll
-                        .saturating_sub(self.viewport.list_rows.max(2) - 1);
-                }
-                Key::Char('g') | Key::Home => self.help_scroll = 0,
-                _ => self.update(Action::ToggleHelp),
-            }
-            return;
+        let context = self.key_context();
+        match (self.keymap.action(context, key), context, key) {
+            (Some(action), _, _) => self.update(action),
+            (None, KeyContext::Query, Key::Char(c)) => self.update(Action::QueryInput(c)),
+            (None, KeyContext::Help, _) => self.update(Action::ToggleHelp),
+            (None, _, _) => {}
         }
-        if self.query.editing {
-            let action = match key {
-                Key::Enter => Action::QueryAccept,
-                Key::Esc => Action::QueryCancel,
-                Key::Backspace => Action::QueryBackspace,
-                Key::Ctrl('w') => Action::QueryDeleteWord,
-                Key::Ctrl('u') => Action::QueryClear,
-                Key::Ctrl('c') => Action::Quit,
-                Key::Left => Action::QueryCursorLeft,
-                Key::Right => Action::QueryCursorRight,
-                Key::Home | Key::Ctrl('a') => Action::QueryCursorHome,
-                Key::End | Key::Ctrl('e') => Action::QueryCursorEnd,
-                Key::Char(c) => Action::QueryInput(c),
-                _ => return,
-            };
-            self.update(action);
-            return;
-        }
-        if let Some(action) = action_for(key) {
-            self.update(action);
-        }
+    }
+
+    /// Moves through the help while it is open; `false` for what is not a movement.
+    fn scroll_help(&mut self, action: Action) -> bool {
+        let page = self.viewport.list_rows.max(2) - 1;
+        self.help_scroll = match action {
+            Action::Down => self.help_scroll + 1,
+            Action::Up => self.help_scroll.saturating_sub(1),
+            Action::PageDown => self.help_scroll + page,
+            Action::PageUp => self.help_scroll.saturating_sub(page),
+            Action::HalfPageDown => self.help_scroll + page.div_ceil(2),
+            Action::HalfPageUp => self.help_scroll.saturating_sub(page.div_ceil(2)),
+            Action::Top => 0,
+            Action::Bottom => self.viewport.help_max_scroll,
+            _ => return false,
+        };
+        true
     }
 
     /// Types `text` into the query being edited as one edit: a burst of keys (a paste, fast
@@ -77,6 +73,9 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) {
+        if self.show_help && self.scroll_help(action) {
+            return;
+        }
         match action {
             Action::Down => self.move_by(1),
             Action::Up => self.move_by(-1),
