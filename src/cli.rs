@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::app::SortMode;
+use crate::app::query::FIELDS;
 
 /// A fast terminal reader for Markdown news articles with YAML frontmatter.
 ///
@@ -23,6 +24,19 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// The query language for `--help`, from the table of fields the parser reads.
+fn query_help() -> String {
+    let mut help = String::from(
+        "A query. Words (each in the text, or the start of one) and \"phrases\" must all \
+         match; `-` negates a term or a group; `a or b` matches either; parentheses group: \
+         (tag:etf or tag:btc) -sentiment:neg. Fields:\n",
+    );
+    for field in FIELDS {
+        help.push_str(&format!("\n  {:<50} {}", field.example, field.help));
+    }
+    help
 }
 
 impl Cli {
@@ -64,10 +78,9 @@ impl Cli {
 pub enum Command {
     /// Print matching headlines, one a line.
     List {
-        /// A query: words (in the text, or the start of one), "phrases", title:X, tag:X, source:X,
-        /// cat:X, lang:X, sentiment:pos|neg|neu|unknown, since:7d, before:2026-01-01,
-        /// is:unread|read|starred|draft|pinned; `-` negates a term.
-        #[arg(value_name = "QUERY")]
+        /// A query: words, "phrases", fields like tag:ETF, `or`, ( ), `-` to negate (--help lists
+        /// the fields).
+        #[arg(value_name = "QUERY", long_help = query_help())]
         query: Vec<String>,
         /// Negated terms (`-is:read`), routed here by [`Cli::parse_args`].
         #[arg(long = "term", hide = true, allow_hyphen_values = true)]
@@ -93,7 +106,7 @@ pub enum Command {
     /// Print counts per sentiment, tag, source, category and language.
     Stats {
         /// Count only articles matching this query (same syntax as `list`).
-        #[arg(value_name = "QUERY")]
+        #[arg(value_name = "QUERY", long_help = query_help())]
         query: Vec<String>,
         #[arg(long = "term", hide = true, allow_hyphen_values = true)]
         terms: Vec<String>,

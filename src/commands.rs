@@ -154,7 +154,7 @@ fn matching(
     query: &Query,
     candidates: &[u32],
 ) -> Result<Vec<u32>> {
-    if query.terms.is_empty() {
+    if query.is_empty() {
         return Ok(without_drafts(
             library.columns(),
             candidates,

@@ -213,7 +213,7 @@ fn a_bad_term_is_reported_and_the_rest_still_filters() {
     type_query(&mut app, "since:someday bravo");
     assert_eq!(titles(&app), [NEWEST[3]]);
     assert_eq!(app.query_errors().len(), 1);
-    assert!(app.query_errors()[0].contains("someday"));
+    assert!(app.query_errors()[0].to_string().contains("someday"));
 }
 
 #[test]

@@ -291,7 +291,7 @@ fn errors_are_one_clear_line_and_a_nonzero_exit() {
     let env = Env::new();
     small_library(&env);
     let cases: [(&[&str], &str); 3] = [
-        (&["list", "since:someday"], "not a date"),
+        (&["list", "since:someday"], "since:someday — use 7d"),
         (&["show", "nothing-like-this"], "no article matches"),
         (&["list", "is:shiny"], "is:shiny"),
     ];
@@ -509,4 +509,157 @@ fn the_reader_without_a_terminal_says_what_to_use_instead() {
         stderr(&output)
     );
     assert!(output.stdout.is_empty(), "no escape codes into a pipe");
+}
+
+/// One article of the query fixture: what its frontmatter says, kept so each test query's
+/// answer can be counted from these values directly, not by the query engine.
+struct Known {
+    tags: &'static [&'static str],
+    /// `None`: no sentiment in the file.
+    sentiment: Option<&'static str>,
+    score: f64,
+    sticky: f64,
+    /// Day of March 2026, or `None` for no date.
+    day: Option<u32>,
+}
+
+const KNOWN: &[Known] = &[
+    Known {
+        tags: &["ETF"],
+        sentiment: Some("POSITIVE"),
+        score: 80.0,
+        sticky: 0.0,
+        day: Some(1),
+    },
+    Known {
+        tags: &["BTC"],
+        sentiment: Some("NEGATIVE"),
+        score: 51.0,
+        sticky: 0.0,
+        day: Some(2),
+    },
+    Known {
+        tags: &["ETF", "BTC"],
+        sentiment: Some("NEUTRAL"),
+        score: 50.0,
+        sticky: 2.0,
+        day: Some(3),
+    },
+    Known {
+        tags: &["ETH"],
+        sentiment: None,
+        score: 10.0,
+        sticky: 0.0,
+        day: Some(4),
+    },
+    Known {
+        tags: &["ETF"],
+        sentiment: Some("NEGATIVE"),
+        score: 95.5,
+        sticky: 0.0,
+        day: None,
+    },
+    Known {
+        tags: &["MINING"],
+        sentiment: Some("POSITIVE"),
+        score: 0.0,
+        sticky: 1.0,
+        day: Some(20),
+    },
+    Known {
+        tags: &["BTC", "MINING"],
+        sentiment: None,
+        score: 65.0,
+        sticky: 0.0,
+        day: None,
+    },
+    Known {
+        tags: &[],
+        sentiment: Some("NEUTRAL"),
+        score: 79.9,
+        sticky: 0.0,
+        day: Some(31),
+    },
+];
+
+fn known_library(env: &Env) {
+    let root = env.library();
+    for (n, known) in KNOWN.iter().enumerate() {
+        let mut text = format!("---\ntitle: Story {n}\nexternalId: 'k{n}'\nlang: en\n");
+        text += "source: {name: Test Wire, key: testwire, type: RSS}\n";
+        text += &format!("tags: [{}]\n", known.tags.join(", "));
+        if let Some(sentiment) = known.sentiment {
+            text += &format!("sentiment: {sentiment}\n");
+        }
+        text += &format!("score: {}\nstickyWeight: {}\n", known.score, known.sticky);
+        if let Some(day) = known.day {
+            text += &format!("publishedAt: '2026-03-{day:02}T10:00:00Z'\n");
+        }
+        text += "---\nA short body.\n";
+        fs::write(root.join(format!("k{n}.md")), text).unwrap();
+    }
+}
+
+#[test]
+fn the_query_language_finds_exactly_what_the_frontmatter_says() {
+    let env = Env::new();
+    known_library(&env);
+    let listed = |query: &str| -> Vec<String> {
+        let output = env.run_lib(&["list", "--json", query]);
+        assert!(output.status.success(), "{query}: {}", stderr(&output));
+        let mut titles: Vec<String> = stdout(&output)
+            .lines()
+            .map(|line| {
+                serde_json::from_str::<serde_json::Value>(line).unwrap()["title"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        titles.sort();
+        titles
+    };
+    let expected = |keep: &dyn Fn(&Known) -> bool| -> Vec<String> {
+        let mut titles: Vec<String> = KNOWN
+            .iter()
+            .enumerate()
+            .filter(|(_, known)| keep(known))
+            .map(|(n, _)| format!("Story {n}"))
+            .collect();
+        titles.sort();
+        titles
+    };
+    let has = |known: &Known, tag: &str| known.tags.contains(&tag);
+    type Keep<'a> = &'a dyn Fn(&Known) -> bool;
+    let cases: [(&str, Keep); 11] = [
+        ("sentiment:unknown", &|k| k.sentiment.is_none()),
+        ("sentiment:unk|neg", &|k| {
+            k.sentiment.is_none() || k.sentiment == Some("NEGATIVE")
+        }),
+        ("(tag:etf or tag:btc) -sentiment:neg", &|k| {
+            (has(k, "ETF") || has(k, "BTC")) && k.sentiment != Some("NEGATIVE")
+        }),
+        ("tag:mining or score:<20", &|k| {
+            has(k, "MINING") || k.score < 20.0
+        }),
+        ("-(tag:etf or tag:btc)", &|k| {
+            !has(k, "ETF") && !has(k, "BTC")
+        }),
+        ("score:>50", &|k| k.score > 50.0),
+        ("score:50..80", &|k| (50.0..=80.0).contains(&k.score)),
+        ("sticky:>0", &|k| k.sticky > 0.0),
+        ("date:2026-03-01..2026-03-04", &|k| {
+            k.day.is_some_and(|day| (1..=4).contains(&day))
+        }),
+        ("since:2026-03-03", &|k| k.day.is_some_and(|day| day >= 3)),
+        ("date:unknown", &|k| k.day.is_none()),
+    ];
+    for (query, keep) in cases {
+        let want = expected(keep);
+        assert!(
+            !want.is_empty(),
+            "{query}: a case that selects nothing proves little"
+        );
+        assert_eq!(listed(query), want, "{query}");
+    }
 }

@@ -3,7 +3,7 @@
 
 use crate::article::Sentiment;
 
-use super::query::{Filter, Flag, Term};
+use super::query::{Expr, Filter, Flag};
 
 /// A facet the sidebar offers as a filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -65,32 +65,30 @@ impl Filters {
     }
 
     /// The filters as query terms, to be joined with the typed query.
-    pub fn terms(&self) -> Vec<Term> {
+    pub fn terms(&self) -> Vec<Expr> {
         let mut terms = Vec::new();
-        let positive = |filter| Term {
-            negated: false,
-            filter,
-        };
         if self.sentiments.contains(&true) {
             let chosen = Sentiment::ALL
                 .into_iter()
                 .filter(|s| self.sentiments[s.index()])
                 .collect();
-            terms.push(positive(Filter::Sentiment(chosen)));
+            terms.push(Expr::Filter(Filter::Sentiment(chosen)));
         }
         if self.unread_only {
-            terms.push(positive(Filter::Is(Flag::Unread)));
+            terms.push(Expr::Filter(Filter::Is(Flag::Unread)));
         }
         terms.extend(
             self.tags
                 .iter()
-                .map(|tag| positive(Filter::Tag(tag.to_uppercase()))),
+                .map(|tag| Expr::Filter(Filter::Tag(tag.to_uppercase()))),
         );
         let any_of = |names: &[String], make: fn(String) -> Filter| match names {
             [] => None,
-            [one] => Some(make(one.to_lowercase())),
-            many => Some(Filter::Any(
-                many.iter().map(|name| make(name.to_lowercase())).collect(),
+            [one] => Some(Expr::Filter(make(one.clone()))),
+            many => Some(Expr::Any(
+                many.iter()
+                    .map(|name| Expr::Filter(make(name.clone())))
+                    .collect(),
             )),
         };
         terms.extend(
@@ -100,45 +98,15 @@ impl Filters {
                 any_of(&self.langs, Filter::Lang),
             ]
             .into_iter()
-            .flatten()
-            .map(positive),
+            .flatten(),
         );
         terms
     }
 
-    /// The filters written in the query language, for the status line.
+    /// The filters written in the query language, for the status line: the same text typed
+    /// after `/` would give the same filters.
     pub fn describe(&self) -> Vec<String> {
-        let quote = |name: &str| {
-            if name.contains(' ') {
-                format!("\"{name}\"")
-            } else {
-                name.to_owned()
-            }
-        };
-        let mut parts = Vec::new();
-        if self.sentiments.contains(&true) {
-            let names: Vec<&str> = Sentiment::ALL
-                .into_iter()
-                .filter(|s| self.sentiments[s.index()])
-                .map(|s| &s.name()[..3])
-                .collect();
-            parts.push(format!("sentiment:{}", names.join("|")));
-        }
-        if self.unread_only {
-            parts.push("is:unread".to_owned());
-        }
-        parts.extend(self.tags.iter().map(|tag| format!("tag:{}", quote(tag))));
-        for (field, names) in [
-            ("source", &self.sources),
-            ("cat", &self.categories),
-            ("lang", &self.langs),
-        ] {
-            if !names.is_empty() {
-                let names: Vec<String> = names.iter().map(|n| quote(n)).collect();
-                parts.push(format!("{field}:{}", names.join("|")));
-            }
-        }
-        parts
+        self.terms().iter().map(ToString::to_string).collect()
     }
 }
 
@@ -156,10 +124,11 @@ mod tests {
         filters.toggle(Dimension::Tag, "ETF");
         filters.toggle(Dimension::Source, "Chain Herald");
         filters.toggle(Dimension::Source, "Ether Daily");
+        filters.toggle_sentiment(Sentiment::Unknown);
         assert_eq!(
             filters.describe(),
             [
-                "sentiment:pos|neg",
+                "sentiment:pos|neg|unknown",
                 "is:unread",
                 "tag:ETF",
                 "source:\"Chain Herald\"|\"Ether Daily\""
@@ -168,16 +137,25 @@ mod tests {
         let terms = filters.terms();
         assert_eq!(terms.len(), 4);
         assert_eq!(
-            terms[0].filter,
-            Filter::Sentiment(vec![Sentiment::Positive, Sentiment::Negative])
+            terms[0],
+            Expr::Filter(Filter::Sentiment(vec![
+                Sentiment::Positive,
+                Sentiment::Negative,
+                Sentiment::Unknown
+            ]))
         );
         assert_eq!(
-            terms[3].filter,
-            Filter::Any(vec![
-                Filter::Source("chain herald".into()),
-                Filter::Source("ether daily".into())
+            terms[3],
+            Expr::Any(vec![
+                Expr::Filter(Filter::Source("Chain Herald".into())),
+                Expr::Filter(Filter::Source("Ether Daily".into()))
             ])
         );
+        // What the status line shows reads back as the same filters.
+        let now = chrono::Utc::now();
+        let described = super::super::query::Query::parse(&filters.describe().join(" "), now);
+        assert!(described.errors.is_empty(), "{:?}", described.errors);
+        assert_eq!(described.expr, Expr::All(terms));
         filters.toggle(Dimension::Tag, "ETF");
         assert!(!filters.is_chosen(Dimension::Tag, "ETF"));
     }

@@ -8,7 +8,7 @@ use crate::article::Sentiment;
 use crate::library::columns::{DRAFT, Interner, PINNED};
 use crate::library::{Columns, Library, Marks, Scope};
 
-use super::query::{Filter, Flag, Query};
+use super::query::{Expr, Filter, Flag, NumberRange, Query, QueryError, QueryErrorKind};
 
 /// Facet counts for one result set; ids index the names in the [`Columns`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -32,9 +32,19 @@ enum Compiled {
         ids: Vec<u32>,
     },
     Sentiment(u8),
-    Since(chrono::DateTime<chrono::Utc>),
-    Before(chrono::DateTime<chrono::Utc>),
+    /// Published in `from..until`, in milliseconds.
+    Date {
+        from: i64,
+        until: i64,
+    },
+    DateUnknown,
+    Number {
+        of: Number,
+        range: NumberRange,
+    },
     Is(Flag),
+    Not(Box<Compiled>),
+    All(Vec<Compiled>),
     Any(Vec<Compiled>),
 }
 
@@ -44,6 +54,12 @@ enum Dimension {
     Source,
     Category,
     Lang,
+}
+
+#[derive(Clone, Copy)]
+enum Number {
+    Score,
+    Sticky,
 }
 
 const MILLIS_PER_DAY: i64 = 86_400_000;
@@ -85,7 +101,10 @@ impl TextSearch for Library {
 #[derive(Debug, Default)]
 pub struct Searched {
     pub visible: Vec<u32>,
-    pub errors: Vec<String>,
+    pub errors: Vec<QueryError>,
+    /// Articles with no date that a date range kept out, though the rest of the query matched
+    /// them (`date:unknown` finds them).
+    pub undated_left_out: usize,
 }
 
 impl Columns {
@@ -99,31 +118,39 @@ impl Columns {
     /// work; the order of the result is the order of `candidates`.
     pub fn search(&self, query: &Query, context: &Context<'_>, candidates: &[u32]) -> Searched {
         let mut errors = Vec::new();
-        let compiled: Vec<(bool, Compiled)> = query
-            .terms
-            .iter()
-            .map(|term| {
-                (
-                    term.negated,
-                    self.compile(&term.filter, context, &mut errors),
-                )
-            })
-            .collect();
+        let compiled = self.compile(&query.expr, context, &mut errors);
         let show_drafts = context.show_drafts || query.wants_drafts();
         let marks = context.marks;
+        let shown = |i: usize| show_drafts || self.flags[i] & DRAFT == 0;
         let visible = candidates
             .par_iter()
             .with_min_len(4096)
             .copied()
             .filter(|&index| {
                 let i = index as usize;
-                (show_drafts || self.flags[i] & DRAFT == 0)
-                    && compiled
-                        .iter()
-                        .all(|(negated, term)| self.matches(term, i, marks) != *negated)
+                shown(i) && self.matches(&compiled, i, marks, false)
             })
             .collect();
-        Searched { visible, errors }
+        let undated_left_out = if query.expr.has_date_range() {
+            candidates
+                .par_iter()
+                .with_min_len(4096)
+                .filter(|&&index| {
+                    let i = index as usize;
+                    self.published[i] == i64::MIN
+                        && shown(i)
+                        && self.matches(&compiled, i, marks, true)
+                        && !self.matches(&compiled, i, marks, false)
+                })
+                .count()
+        } else {
+            0
+        };
+        Searched {
+            visible,
+            errors,
+            undated_left_out,
+        }
     }
 
     /// Looks words up in the text index, once for the whole query.
@@ -132,7 +159,7 @@ impl Columns {
         words: &str,
         scope: Scope,
         context: &Context<'_>,
-        errors: &mut Vec<String>,
+        errors: &mut Vec<QueryError>,
     ) -> Compiled {
         match context.text.text_matches(words, scope) {
             Ok(Some(found)) => {
@@ -145,8 +172,14 @@ impl Columns {
                 Compiled::Matches(matches)
             }
             Ok(None) => Compiled::Everything,
-            Err(error) => {
-                errors.push(format!("cannot search the text for {words:?}: {error}"));
+            Err(reason) => {
+                errors.push(QueryError {
+                    span: None,
+                    kind: QueryErrorKind::Search {
+                        words: words.to_owned(),
+                        reason,
+                    },
+                });
                 Compiled::Matches(Vec::new())
             }
         }
@@ -154,10 +187,32 @@ impl Columns {
 
     fn compile(
         &self,
-        filter: &Filter,
+        expr: &Expr,
         context: &Context<'_>,
-        errors: &mut Vec<String>,
+        errors: &mut Vec<QueryError>,
     ) -> Compiled {
+        let filter = match expr {
+            Expr::Filter(filter) => filter,
+            Expr::Not(inner) => {
+                return Compiled::Not(Box::new(self.compile(inner, context, errors)));
+            }
+            Expr::All(items) => {
+                return Compiled::All(
+                    items
+                        .iter()
+                        .map(|item| self.compile(item, context, errors))
+                        .collect(),
+                );
+            }
+            Expr::Any(items) => {
+                return Compiled::Any(
+                    items
+                        .iter()
+                        .map(|item| self.compile(item, context, errors))
+                        .collect(),
+                );
+            }
+        };
         let exact = |names: &Interner, value: &str| -> Vec<u32> {
             names
                 .names
@@ -167,6 +222,9 @@ impl Columns {
                 .map(|(id, _)| id as u32)
                 .collect()
         };
+        let millis = |at: &Option<chrono::DateTime<chrono::Utc>>, open: i64| {
+            at.map_or(open, |at| at.timestamp_millis())
+        };
         match filter {
             Filter::Text(words) => self.text(words, Scope::Everywhere, context, errors),
             Filter::Title(words) => self.text(words, Scope::Title, context, errors),
@@ -174,15 +232,18 @@ impl Columns {
                 of: Dimension::Tag,
                 ids: exact(&self.tag_names, tag),
             },
-            Filter::Source(source) => Compiled::Ids {
-                of: Dimension::Source,
-                ids: (0..self.source_keys.len() as u32)
-                    .filter(|&id| {
-                        self.source_keys[id as usize] == *source
-                            || self.source_names.names[id as usize].to_lowercase() == *source
-                    })
-                    .collect(),
-            },
+            Filter::Source(source) => {
+                let source = source.to_lowercase();
+                Compiled::Ids {
+                    of: Dimension::Source,
+                    ids: (0..self.source_keys.len() as u32)
+                        .filter(|&id| {
+                            self.source_keys[id as usize] == source
+                                || self.source_names.names[id as usize].to_lowercase() == source
+                        })
+                        .collect(),
+                }
+            }
             Filter::Category(category) => Compiled::Ids {
                 of: Dimension::Category,
                 ids: exact(&self.category_names, category),
@@ -196,19 +257,26 @@ impl Columns {
                     .iter()
                     .fold(0, |mask, sentiment| mask | 1 << sentiment.index()),
             ),
-            Filter::Since(when) => Compiled::Since(*when),
-            Filter::Before(when) => Compiled::Before(*when),
+            Filter::Date { from, until } => Compiled::Date {
+                from: millis(from, i64::MIN + 1),
+                until: millis(until, i64::MAX),
+            },
+            Filter::DateUnknown => Compiled::DateUnknown,
+            Filter::Score(range) => Compiled::Number {
+                of: Number::Score,
+                range: *range,
+            },
+            Filter::Sticky(range) => Compiled::Number {
+                of: Number::Sticky,
+                range: *range,
+            },
             Filter::Is(flag) => Compiled::Is(*flag),
-            Filter::Any(filters) => Compiled::Any(
-                filters
-                    .iter()
-                    .map(|filter| self.compile(filter, context, errors))
-                    .collect(),
-            ),
         }
     }
 
-    fn matches(&self, term: &Compiled, i: usize, marks: &[Marks]) -> bool {
+    /// Whether article `i` matches `term`; an article with no date matches a date range only
+    /// when `undated_pass` (to count what date ranges kept out).
+    fn matches(&self, term: &Compiled, i: usize, marks: &[Marks], undated_pass: bool) -> bool {
         match term {
             Compiled::Matches(matches) => matches.get(i).copied().unwrap_or(false),
             Compiled::Everything => true,
@@ -219,12 +287,19 @@ impl Columns {
                 Dimension::Lang => ids.contains(&self.langs[i]),
             },
             Compiled::Sentiment(mask) => mask & (1 << self.sentiments[i]) != 0,
-            Compiled::Since(when) => {
-                self.published[i] != i64::MIN && self.published[i] >= when.timestamp_millis()
+            Compiled::Date { from, until } => {
+                let published = self.published[i];
+                if published == i64::MIN {
+                    undated_pass
+                } else {
+                    (*from..*until).contains(&published)
+                }
             }
-            Compiled::Before(when) => {
-                self.published[i] != i64::MIN && self.published[i] < when.timestamp_millis()
-            }
+            Compiled::DateUnknown => self.published[i] == i64::MIN,
+            Compiled::Number { of, range } => range.contains(match of {
+                Number::Score => self.scores[i],
+                Number::Sticky => self.sticky[i],
+            }),
             Compiled::Is(flag) => match flag {
                 Flag::Unread => !marks[i].read,
                 Flag::Read => marks[i].read,
@@ -232,7 +307,13 @@ impl Columns {
                 Flag::Draft => self.flags[i] & DRAFT != 0,
                 Flag::Pinned => self.flags[i] & PINNED != 0,
             },
-            Compiled::Any(terms) => terms.iter().any(|term| self.matches(term, i, marks)),
+            Compiled::Not(inner) => !self.matches(inner, i, marks, undated_pass),
+            Compiled::All(terms) => terms
+                .iter()
+                .all(|term| self.matches(term, i, marks, undated_pass)),
+            Compiled::Any(terms) => terms
+                .iter()
+                .any(|term| self.matches(term, i, marks, undated_pass)),
         }
     }
 

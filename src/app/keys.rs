@@ -736,6 +736,18 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_names_every_action() {
+        let readme = include_str!("../../README.md");
+        for binding in BINDINGS {
+            assert!(
+                readme.contains(&format!("`{}`", binding.name)),
+                "README.md does not list the action {}",
+                binding.name
+            );
+        }
+    }
+
+    #[test]
     fn hints_come_from_the_table() {
         let keymap = Keymap::default();
         let list = keymap.hints(List);

@@ -105,15 +105,21 @@ pub fn narrows(before: &str, c: char) -> bool {
         // Trailing space changes no term (inside a phrase it lengthens it: still narrower).
         return true;
     }
-    if matches!(c, '-' | '"' | ':' | '|') {
+    if matches!(c, '-' | '"' | ':' | '|' | '(' | ')') {
         return false;
     }
-    if before.contains(['"', '|']) {
-        // Quotes and alternatives make token boundaries subtle; search everything.
+    if before.contains(['"', '|', '(', ')']) {
+        // Quotes, alternatives and groups make token boundaries subtle; search everything.
+        return false;
+    }
+    // With `or` anywhere, a longer word may widen its side; and a word becoming `or` splits the
+    // query in two.
+    let or = |word: &str| word.eq_ignore_ascii_case("or");
+    if before.split_whitespace().any(or) {
         return false;
     }
     let last = before.rsplit(char::is_whitespace).next().unwrap_or("");
-    !last.starts_with('-') && !last.contains(':')
+    !or(&format!("{last}{c}")) && !last.starts_with('-') && !last.contains(':')
 }
 
 #[cfg(test)]
@@ -154,5 +160,10 @@ mod tests {
         assert!(!narrows("\"short", 's'));
         assert!(!narrows("tag:a|b", 'c'));
         assert!(!narrows("bit", ':'));
+        assert!(!narrows("bitcoin o", 'r'), "the word becomes or: wider");
+        assert!(!narrows("bitcoin or eth", 'e'), "one side of an or");
+        assert!(!narrows("(bit", 'c'));
+        assert!(!narrows("bit", '('));
+        assert!(narrows("bitcoin o", 'n'));
     }
 }

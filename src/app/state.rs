@@ -14,7 +14,7 @@ use super::filters::Filters;
 use super::format::thousands;
 use super::index::{Context, Facets, ascending, without_drafts};
 use super::keys::{Key, KeyContext, Keymap};
-use super::query::Query;
+use super::query::{Query, QueryError};
 use super::query_line::{QueryLine, narrows};
 use super::sidebar::{self, Entry, EntryKind, Timeline};
 use super::sort::{SortMode, sorted};
@@ -100,7 +100,9 @@ pub struct App {
     show_drafts: bool,
     filters: Filters,
     query: QueryLine,
-    query_errors: Vec<String>,
+    query_errors: Vec<QueryError>,
+    /// Articles with no date kept out by a date range in the query.
+    undated_left_out: usize,
     /// The query text the shown results were searched with.
     shown_text: String,
     /// Position in `visible`.
@@ -152,6 +154,7 @@ impl App {
             filters: Filters::default(),
             query: QueryLine::default(),
             query_errors: Vec::new(),
+            undated_left_out: 0,
             shown_text: String::new(),
             selected: 0,
             list_offset: 0,
@@ -229,8 +232,13 @@ impl App {
         &self.query
     }
 
-    pub fn query_errors(&self) -> &[String] {
+    pub fn query_errors(&self) -> &[QueryError] {
         &self.query_errors
+    }
+
+    /// Articles with no date that a date range in the query kept out.
+    pub fn undated_left_out(&self) -> usize {
+        self.undated_left_out
     }
 
     /// Position of the selected headline in [`App::visible`].

@@ -75,8 +75,18 @@ impl Sentiment {
             "positive" | "pos" | "+" => Some(Sentiment::Positive),
             "neutral" | "neu" | "=" => Some(Sentiment::Neutral),
             "negative" | "neg" | "-" => Some(Sentiment::Negative),
-            "unknown" | "none" | "?" => Some(Sentiment::Unknown),
+            "unknown" | "unk" | "none" | "?" => Some(Sentiment::Unknown),
             _ => None,
+        }
+    }
+
+    /// How queries write it: `pos`, `neu`, `neg`, `unknown`.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Sentiment::Positive => "pos",
+            Sentiment::Neutral => "neu",
+            Sentiment::Negative => "neg",
+            Sentiment::Unknown => "unknown",
         }
     }
 

@@ -7,22 +7,16 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 use super::theme::Theme;
 use crate::app::keys::{KeyContext, Keymap, label};
+use crate::app::query::FIELDS;
 
+/// The query language's syntax around its fields (which come from [`FIELDS`]).
 const QUERY_SYNTAX: &[(&str, &str)] = &[
     (
         "words \"a phrase\"",
         "all must be in the article (a word or its start)",
     ),
-    ("title:word", "in the title"),
-    ("tag:ETF  tag:ETF|BTC", "a tag (or any of several)"),
-    ("source:x  cat:x  lang:uk", "source, category, language"),
-    ("sentiment:pos|neg|neu|unknown", "sentiments"),
-    (
-        "since:7d  since:2026-01-01  before:…",
-        "dates (h d w m y, today, a date)",
-    ),
-    ("is:unread|read|starred|pinned|draft", "marks and flags"),
-    ("-term", "negates any term"),
+    ("-term  -(…)", "negates a term or a group"),
+    ("a or b  (a or b) c", "either; parentheses group"),
 ];
 
 /// Draws the help over `area`, scrolled down `scroll` lines; returns how far it can scroll.
@@ -69,7 +63,8 @@ pub fn draw(area: Rect, buf: &mut Buffer, theme: Theme, keymap: &Keymap, scroll:
     lines.push(row("", "any other key is typed"));
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Query syntax", theme.heading(3))));
-    for (syntax, what) in QUERY_SYNTAX {
+    let fields = FIELDS.iter().map(|field| (field.example, field.help));
+    for (syntax, what) in QUERY_SYNTAX.iter().copied().chain(fields) {
         lines.push(Line::from(vec![
             Span::styled(format!("  {syntax}"), theme.code()),
             Span::styled(format!("  {what}"), theme.dim()),

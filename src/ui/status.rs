@@ -10,6 +10,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::markdown::truncate;
 use super::theme::Theme;
+use crate::app::format::thousands;
+use crate::app::query::QueryError;
 use crate::app::{App, Level};
 use crate::article::text::clean_line;
 
@@ -66,7 +68,14 @@ fn query_line(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<P
         let shown_from = before.width().saturating_sub(room.saturating_sub(3));
         let text = skip_columns(&query.text, shown_from);
         spans.push(Span::styled("/", theme.accent()));
-        spans.push(Span::raw(text.to_owned()));
+        let offset = query.text.len() - text.len();
+        spans.extend(marked(
+            text,
+            offset,
+            app.query_errors(),
+            Style::new(),
+            theme,
+        ));
         let x = 1 + before.width() - shown_from;
         cursor = Some(Position::new(area.x + x as u16, area.y));
     } else {
@@ -75,15 +84,36 @@ fn query_line(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<P
             spans.push(Span::styled("no filter · / to filter", theme.dim()));
         } else {
             spans.push(Span::styled("filter: ", theme.dim()));
-            spans.push(Span::styled(active, theme.accent()));
+            // The active query begins with the typed text, its leading spaces trimmed.
+            let typed = &app.query().text;
+            let offset = typed.len() - typed.trim_start().len();
+            spans.extend(marked(
+                &active,
+                offset,
+                app.query_errors(),
+                theme.accent(),
+                theme,
+            ));
         }
     }
-    if let Some(error) = app.query_errors().first() {
+    let note = match app.query_errors().first() {
+        Some(error) => Some(format!("  ⚠ {}", clean_line(&error.to_string()))),
+        None if app.undated_left_out() > 0 => Some(format!(
+            "  · {} without a date left out (date:unknown lists them)",
+            thousands(app.undated_left_out())
+        )),
+        None => None,
+    };
+    if let Some(note) = note {
         // Cut with an ellipsis where the sort label begins.
         let used: usize = spans.iter().map(Span::width).sum();
-        let warning = format!("  ⚠ {}", clean_line(error));
-        let warning = truncate(&warning, room.saturating_sub(used)).into_owned();
-        spans.push(Span::styled(warning, theme.error()));
+        let style = if app.query_errors().is_empty() {
+            theme.dim()
+        } else {
+            theme.error()
+        };
+        let note = truncate(&note, room.saturating_sub(used)).into_owned();
+        spans.push(Span::styled(note, style));
     }
     let line = Line::from(spans);
     let text_area = Rect::new(area.x, area.y, room as u16, 1);
@@ -92,6 +122,39 @@ fn query_line(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<P
         buf.set_string(area.x + room as u16, area.y, &sort, theme.dim());
     }
     cursor.filter(|position| position.x < area.x + area.width)
+}
+
+/// `text` (which begins `offset` bytes into the query) with what the errors point at marked.
+fn marked(
+    text: &str,
+    offset: usize,
+    errors: &[QueryError],
+    style: Style,
+    theme: Theme,
+) -> Vec<Span<'static>> {
+    let wrong = |at: usize| {
+        errors
+            .iter()
+            .filter_map(|error| error.span.as_ref())
+            .any(|span| span.contains(&(at + offset)))
+    };
+    let mut spans = Vec::new();
+    let mut run = String::new();
+    let mut run_wrong = false;
+    for (at, c) in text.char_indices() {
+        let here = wrong(at);
+        if here != run_wrong && !run.is_empty() {
+            let style = if run_wrong { theme.error_mark() } else { style };
+            spans.push(Span::styled(std::mem::take(&mut run), style));
+        }
+        run_wrong = here;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        let style = if run_wrong { theme.error_mark() } else { style };
+        spans.push(Span::styled(run, style));
+    }
+    spans
 }
 
 /// `text` without its first `columns` display columns.

@@ -104,6 +104,11 @@ impl Theme {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
 
+    /// The part of a query that could not be understood: underlined, so it shows without colour.
+    pub fn error_mark(self) -> Style {
+        self.error().add_modifier(Modifier::UNDERLINED)
+    }
+
     pub fn warning(self) -> Style {
         self.fg(Color::Yellow)
     }

@@ -64,8 +64,7 @@ impl App {
     /// The articles matching the query and filters, among `within` (else all), counted if
     /// `count`.
     pub(super) fn search(&self, within: Option<&[u32]>, count: bool) -> Results {
-        let mut query = Query::parse(&self.query.text, self.now);
-        query.terms.extend(self.filters.terms());
+        let query = Query::parse(&self.query.text, self.now).and(self.filters.terms());
         let context = Context::of(&self.library, self.show_drafts);
         let columns = self.library.columns();
         let searched = columns.search(&query, &context, within.unwrap_or(&self.order));
@@ -76,6 +75,7 @@ impl App {
         Results {
             text: self.query.text.clone(),
             errors,
+            undated_left_out: searched.undated_left_out,
             visible,
             counts,
         }
@@ -93,6 +93,10 @@ impl App {
         let previous = Results {
             text: std::mem::replace(&mut self.shown_text, results.text),
             errors: std::mem::replace(&mut self.query_errors, results.errors),
+            undated_left_out: std::mem::replace(
+                &mut self.undated_left_out,
+                results.undated_left_out,
+            ),
             visible: std::mem::replace(&mut self.visible, results.visible),
             counts: counts.filter(|_| self.counted),
         };
@@ -134,7 +138,8 @@ impl Counts {
 /// One search's outcome, for the query text it was made with.
 pub(super) struct Results {
     text: String,
-    errors: Vec<String>,
+    errors: Vec<QueryError>,
+    undated_left_out: usize,
     visible: Vec<u32>,
     /// `None` when not counted.
     counts: Option<Counts>,
