@@ -436,7 +436,7 @@ fn killing_tidings_mid_write_never_loses_marks() {
 #[test]
 fn an_interrupted_first_index_keeps_every_batch_it_committed() {
     // More than one commit batch (8,192 files), small files so the test stays quick.
-    const FILES: u32 = 9_000;
+    const FILES: u32 = 20_000;
     let env = Env::new();
     let root = env.library();
     for n in 0..FILES {
