@@ -15,7 +15,7 @@ use crate::app::{Context, Facets, Query, SortMode, sorted, without_drafts};
 use crate::article::{AiInfo, Article, Source};
 use crate::cli::{Cli, Command};
 use crate::config::{Config, Locations};
-use crate::library::{Check, Columns, Library, Severity, StorePaths};
+use crate::library::{Check, Dimension, Library, Severity, StorePaths};
 use crate::ui::article::{Zone, article_lines};
 use crate::ui::{Theme, ansi};
 
@@ -414,17 +414,11 @@ fn stats(setup: &Setup, query: &str) -> Result<ExitCode> {
             sentiment.name()
         )?;
     }
-    type Name = for<'a> fn(&'a Columns, usize) -> &'a str;
-    let sections: [(&str, &[usize], Name); 4] = [
-        ("Top tags", &facets.tags, Columns::tag_name),
-        ("Sources", &facets.sources, Columns::source_name),
-        ("Categories", &facets.categories, Columns::category_name),
-        ("Languages", &facets.langs, Columns::lang_name),
-    ];
-    for (heading, counts, name) in sections {
-        writeln!(out, "\n{heading}")?;
+    for dimension in Dimension::ALL {
+        writeln!(out, "\n{}", dimension.heading())?;
+        let counts = &facets.values[dimension.index()];
         for (id, count) in Facets::ranked(counts).into_iter().take(20) {
-            writeln!(out, "  {} {count:>7}", pad(name(index, id), 24))?;
+            writeln!(out, "  {} {count:>7}", pad(index.name(dimension, id), 24))?;
         }
     }
     out.flush()?;

@@ -4,27 +4,26 @@
 use crate::article::Sentiment;
 
 use super::query::{Expr, Filter, Flag};
-
-/// A facet the sidebar offers as a filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Dimension {
-    Tag,
-    Source,
-    Category,
-    Lang,
-}
+pub use crate::library::Dimension;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filters {
     /// Sentiments to show, by [`Sentiment::index`]; none chosen shows all.
     pub sentiments: [bool; 4],
     pub unread_only: bool,
-    /// Every chosen tag must be present: each one narrows the list.
-    pub tags: Vec<String>,
-    /// Any chosen source (category, language) will do: an article has only one of each.
-    pub sources: Vec<String>,
-    pub categories: Vec<String>,
-    pub langs: Vec<String>,
+    /// The values chosen in each dimension, by [`Dimension::index`]: see
+    /// [`Dimension::chosen_narrow`] for how several combine.
+    chosen: [Vec<String>; 4],
+}
+
+/// The query term that chooses `name` in `dimension`.
+pub fn filter_for(dimension: Dimension, name: String) -> Filter {
+    match dimension {
+        Dimension::Tag => Filter::Tag(name.to_uppercase()),
+        Dimension::Source => Filter::Source(name),
+        Dimension::Category => Filter::Category(name),
+        Dimension::Lang => Filter::Lang(name),
+    }
 }
 
 impl Filters {
@@ -37,12 +36,7 @@ impl Filters {
     }
 
     pub fn chosen(&self, dimension: Dimension) -> &[String] {
-        match dimension {
-            Dimension::Tag => &self.tags,
-            Dimension::Source => &self.sources,
-            Dimension::Category => &self.categories,
-            Dimension::Lang => &self.langs,
-        }
+        &self.chosen[dimension.index()]
     }
 
     pub fn is_chosen(&self, dimension: Dimension, name: &str) -> bool {
@@ -50,12 +44,7 @@ impl Filters {
     }
 
     pub fn toggle(&mut self, dimension: Dimension, name: &str) {
-        let list = match dimension {
-            Dimension::Tag => &mut self.tags,
-            Dimension::Source => &mut self.sources,
-            Dimension::Category => &mut self.categories,
-            Dimension::Lang => &mut self.langs,
-        };
+        let list = &mut self.chosen[dimension.index()];
         match list.iter().position(|chosen| chosen == name) {
             Some(position) => {
                 list.remove(position);
@@ -77,29 +66,16 @@ impl Filters {
         if self.unread_only {
             terms.push(Expr::Filter(Filter::Is(Flag::Unread)));
         }
-        terms.extend(
-            self.tags
-                .iter()
-                .map(|tag| Expr::Filter(Filter::Tag(tag.to_uppercase()))),
-        );
-        let any_of = |names: &[String], make: fn(String) -> Filter| match names {
-            [] => None,
-            [one] => Some(Expr::Filter(make(one.clone()))),
-            many => Some(Expr::Any(
-                many.iter()
-                    .map(|name| Expr::Filter(make(name.clone())))
-                    .collect(),
-            )),
-        };
-        terms.extend(
-            [
-                any_of(&self.sources, Filter::Source),
-                any_of(&self.categories, Filter::Category),
-                any_of(&self.langs, Filter::Lang),
-            ]
-            .into_iter()
-            .flatten(),
-        );
+        for dimension in Dimension::ALL {
+            let chosen = self.chosen(dimension);
+            let term = |name: &String| Expr::Filter(filter_for(dimension, name.clone()));
+            match chosen {
+                [] => {}
+                [one] => terms.push(term(one)),
+                many if dimension.chosen_narrow() => terms.extend(many.iter().map(term)),
+                many => terms.push(Expr::Any(many.iter().map(term).collect())),
+            }
+        }
         terms
     }
 

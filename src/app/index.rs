@@ -5,8 +5,8 @@
 use rayon::prelude::*;
 
 use crate::article::Sentiment;
-use crate::library::columns::{DRAFT, Interner, PINNED};
-use crate::library::{Columns, Library, Marks, Scope};
+use crate::library::columns::{DRAFT, PINNED};
+use crate::library::{Columns, Dimension, Library, Marks, Scope};
 
 use super::query::{Expr, Filter, Flag, NumberRange, Query, QueryError, QueryErrorKind};
 
@@ -15,10 +15,8 @@ use super::query::{Expr, Filter, Flag, NumberRange, Query, QueryError, QueryErro
 pub struct Facets {
     pub total: usize,
     pub sentiment: [usize; 4],
-    pub tags: Vec<usize>,
-    pub sources: Vec<usize>,
-    pub categories: Vec<usize>,
-    pub langs: Vec<usize>,
+    /// By [`Dimension::index`], then by value id.
+    pub values: [Vec<usize>; 4],
 }
 
 /// A query resolved against the index: names turned into ids once, not per article.
@@ -46,14 +44,6 @@ enum Compiled {
     Not(Box<Compiled>),
     All(Vec<Compiled>),
     Any(Vec<Compiled>),
-}
-
-#[derive(Clone, Copy)]
-enum Dimension {
-    Tag,
-    Source,
-    Category,
-    Lang,
 }
 
 #[derive(Clone, Copy)]
@@ -213,9 +203,8 @@ impl Columns {
                 );
             }
         };
-        let exact = |names: &Interner, value: &str| -> Vec<u32> {
-            names
-                .names
+        let exact = |dimension: Dimension, value: &str| -> Vec<u32> {
+            self.names(dimension)
                 .iter()
                 .enumerate()
                 .filter(|(_, name)| name.to_lowercase() == value.to_lowercase())
@@ -230,7 +219,7 @@ impl Columns {
             Filter::Title(words) => self.text(words, Scope::Title, context, errors),
             Filter::Tag(tag) => Compiled::Ids {
                 of: Dimension::Tag,
-                ids: exact(&self.tag_names, tag),
+                ids: exact(Dimension::Tag, tag),
             },
             Filter::Source(source) => {
                 let source = source.to_lowercase();
@@ -239,18 +228,19 @@ impl Columns {
                     ids: (0..self.source_keys.len() as u32)
                         .filter(|&id| {
                             self.source_keys[id as usize] == source
-                                || self.source_names.names[id as usize].to_lowercase() == source
+                                || self.name(Dimension::Source, id as usize).to_lowercase()
+                                    == source
                         })
                         .collect(),
                 }
             }
             Filter::Category(category) => Compiled::Ids {
                 of: Dimension::Category,
-                ids: exact(&self.category_names, category),
+                ids: exact(Dimension::Category, category),
             },
             Filter::Lang(lang) => Compiled::Ids {
                 of: Dimension::Lang,
-                ids: exact(&self.lang_names, lang),
+                ids: exact(Dimension::Lang, lang),
             },
             Filter::Sentiment(sentiments) => Compiled::Sentiment(
                 sentiments
@@ -280,12 +270,7 @@ impl Columns {
         match term {
             Compiled::Matches(matches) => matches.get(i).copied().unwrap_or(false),
             Compiled::Everything => true,
-            Compiled::Ids { of, ids } => match of {
-                Dimension::Tag => self.tags(i).iter().any(|tag| ids.contains(tag)),
-                Dimension::Source => ids.contains(&self.sources[i]),
-                Dimension::Category => ids.contains(&self.categories[i]),
-                Dimension::Lang => ids.contains(&self.langs[i]),
-            },
+            Compiled::Ids { of, ids } => self.values(*of, i).iter().any(|id| ids.contains(id)),
             Compiled::Sentiment(mask) => mask & (1 << self.sentiments[i]) != 0,
             Compiled::Date { from, until } => {
                 let published = self.published[i];
@@ -317,15 +302,12 @@ impl Columns {
         }
     }
 
-    /// Counts per sentiment, tag, source, category and language of `indices`, on both cores.
+    /// Counts per sentiment and per value of every [`Dimension`] of `indices`, on both cores.
     pub fn facets(&self, indices: &[u32]) -> Facets {
         let empty = || Facets {
             total: 0,
             sentiment: [0; 4],
-            tags: vec![0; self.tag_names.names.len()],
-            sources: vec![0; self.source_names.names.len()],
-            categories: vec![0; self.category_names.names.len()],
-            langs: vec![0; self.lang_names.names.len()],
+            values: Dimension::ALL.map(|dimension| vec![0; self.names(dimension).len()]),
         };
         let mut facets = indices
             .par_chunks(16_384)
@@ -334,15 +316,12 @@ impl Columns {
                 for &index in chunk {
                     let i = index as usize;
                     facets.sentiment[self.sentiments[i] as usize] += 1;
-                    for &tag in self.tags(i) {
-                        facets.tags[tag as usize] += 1;
-                    }
-                    facets.sources[self.sources[i] as usize] += 1;
-                    if let Some(count) = facets.categories.get_mut(self.categories[i] as usize) {
-                        *count += 1;
-                    }
-                    if let Some(count) = facets.langs.get_mut(self.langs[i] as usize) {
-                        *count += 1;
+                    for (dimension, counts) in Dimension::ALL.into_iter().zip(&mut facets.values) {
+                        for &id in self.values(dimension, i) {
+                            if let Some(count) = counts.get_mut(id as usize) {
+                                *count += 1;
+                            }
+                        }
                     }
                 }
                 facets
@@ -351,12 +330,7 @@ impl Columns {
                 for (x, y) in a.sentiment.iter_mut().zip(b.sentiment) {
                     *x += y;
                 }
-                for (into, from) in [
-                    (&mut a.tags, &b.tags),
-                    (&mut a.sources, &b.sources),
-                    (&mut a.categories, &b.categories),
-                    (&mut a.langs, &b.langs),
-                ] {
+                for (into, from) in a.values.iter_mut().zip(&b.values) {
                     for (x, y) in into.iter_mut().zip(from) {
                         *x += y;
                     }

@@ -5,15 +5,9 @@ use rayon::prelude::*;
 
 use crate::article::Sentiment;
 
-use super::filters::{Dimension, Filters};
+use super::filters::Filters;
 use super::index::Facets;
-use crate::library::Columns;
-
-/// How many of each facet the sidebar lists, most frequent first (chosen ones always show).
-const TOP_TAGS: usize = 30;
-const TOP_SOURCES: usize = 12;
-const TOP_CATEGORIES: usize = 12;
-const TOP_LANGS: usize = 8;
+use crate::library::{Columns, Dimension};
 
 /// Days the timeline keeps; the view shows as many of the latest as fit.
 pub const TIMELINE_DAYS: usize = 90;
@@ -33,9 +27,6 @@ pub struct Entry {
     pub active: bool,
 }
 
-/// Looks up a facet value's name by id.
-type NameOf = fn(&Columns, usize) -> &str;
-
 /// The sidebar's entries for `facets`: the four sentiments, then tags, sources, categories and
 /// languages.
 pub fn entries(facets: &Facets, index: &Columns, filters: &Filters) -> Vec<Entry> {
@@ -47,34 +38,15 @@ pub fn entries(facets: &Facets, index: &Columns, filters: &Filters) -> Vec<Entry
             active: filters.sentiments[sentiment.index()],
         })
         .collect();
-    let sections: [(Dimension, &[usize], usize, NameOf); 4] = [
-        (Dimension::Tag, &facets.tags, TOP_TAGS, Columns::tag_name),
-        (
-            Dimension::Source,
-            &facets.sources,
-            TOP_SOURCES,
-            Columns::source_name,
-        ),
-        (
-            Dimension::Category,
-            &facets.categories,
-            TOP_CATEGORIES,
-            Columns::category_name,
-        ),
-        (
-            Dimension::Lang,
-            &facets.langs,
-            TOP_LANGS,
-            Columns::lang_name,
-        ),
-    ];
-    for (dimension, counts, top, name_of) in sections {
+    for dimension in Dimension::ALL {
+        let counts = &facets.values[dimension.index()];
+        let name_of = |id: usize| index.name(dimension, id);
         let ranked = Facets::ranked(counts);
         let mut section: Vec<Entry> = ranked
             .iter()
-            .take(top)
+            .take(dimension.top())
             .map(|&(id, count)| {
-                let name = name_of(index, id);
+                let name = name_of(id);
                 Entry {
                     active: filters.is_chosen(dimension, name),
                     kind: EntryKind::Facet(dimension, name.to_owned()),
@@ -91,7 +63,7 @@ pub fn entries(facets: &Facets, index: &Columns, filters: &Filters) -> Vec<Entry
             if !listed {
                 let count = ranked
                     .iter()
-                    .find(|&&(id, _)| name_of(index, id) == chosen)
+                    .find(|&&(id, _)| name_of(id) == chosen)
                     .map_or(0, |&(_, count)| count);
                 section.push(Entry {
                     kind: EntryKind::Facet(dimension, chosen.clone()),

@@ -51,6 +51,55 @@ impl<'de> Deserialize<'de> for Interner {
 
 /// No category or language.
 pub const NONE: u32 = u32::MAX;
+
+/// A facet: what articles have values of (none, one or several), that the sidebar and `stats`
+/// count and the sidebar's filters choose from. Everything that differs between them is here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dimension {
+    Tag,
+    Source,
+    Category,
+    Lang,
+}
+
+impl Dimension {
+    /// In the order the sidebar and `stats` show them.
+    pub const ALL: [Dimension; 4] = [
+        Dimension::Tag,
+        Dimension::Source,
+        Dimension::Category,
+        Dimension::Lang,
+    ];
+
+    /// Its place in [`Dimension::ALL`], for arrays indexed by dimension.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn heading(self) -> &'static str {
+        match self {
+            Dimension::Tag => "Tags",
+            Dimension::Source => "Sources",
+            Dimension::Category => "Categories",
+            Dimension::Lang => "Languages",
+        }
+    }
+
+    /// How many values the sidebar lists, most frequent first.
+    pub fn top(self) -> usize {
+        match self {
+            Dimension::Tag => 30,
+            Dimension::Source | Dimension::Category => 12,
+            Dimension::Lang => 8,
+        }
+    }
+
+    /// An article has several tags, so each chosen tag narrows the list; it has one source
+    /// (category, language), so chosen ones are alternatives.
+    pub fn chosen_narrow(self) -> bool {
+        self == Dimension::Tag
+    }
+}
 /// Flag bits.
 pub const DRAFT: u8 = 1;
 pub const PINNED: u8 = 2;
@@ -382,20 +431,34 @@ impl Columns {
         &self.tag_ids[self.tag_starts[i] as usize..self.tag_starts[i + 1] as usize]
     }
 
-    pub fn tag_name(&self, id: usize) -> &str {
-        &self.tag_names.names[id]
+    /// The ids of article `i`'s values in `dimension` (none when it has none).
+    pub fn values(&self, dimension: Dimension, i: usize) -> &[u32] {
+        let ids = match dimension {
+            Dimension::Tag => return self.tags(i),
+            Dimension::Source => &self.sources,
+            Dimension::Category => &self.categories,
+            Dimension::Lang => &self.langs,
+        };
+        let id = &ids[i];
+        if *id == NONE {
+            &[]
+        } else {
+            std::slice::from_ref(id)
+        }
     }
 
-    pub fn source_name(&self, id: usize) -> &str {
-        &self.source_names.names[id]
+    /// The names of `dimension`'s values, by id.
+    pub fn names(&self, dimension: Dimension) -> &[String] {
+        match dimension {
+            Dimension::Tag => &self.tag_names.names,
+            Dimension::Source => &self.source_names.names,
+            Dimension::Category => &self.category_names.names,
+            Dimension::Lang => &self.lang_names.names,
+        }
     }
 
-    pub fn category_name(&self, id: usize) -> &str {
-        &self.category_names.names[id]
-    }
-
-    pub fn lang_name(&self, id: usize) -> &str {
-        &self.lang_names.names[id]
+    pub fn name(&self, dimension: Dimension, id: usize) -> &str {
+        &self.names(dimension)[id]
     }
 
     /// The language of article `i`, if it has one.
@@ -506,7 +569,7 @@ mod tests {
             merged
                 .tags(i)
                 .iter()
-                .map(|&t| merged.tag_name(t as usize))
+                .map(|&t| merged.name(Dimension::Tag, t as usize))
                 .collect()
         };
         assert_eq!(tags(0), ["ETF", "BTC"]);
@@ -515,7 +578,7 @@ mod tests {
         assert_eq!(merged.lang(1), Some("uk"));
         assert_eq!(merged.lang(2), None);
         assert_eq!(
-            merged.category_name(merged.categories[2] as usize),
+            merged.name(Dimension::Category, merged.categories[2] as usize),
             "markets"
         );
         assert!(merged.is_pinned(1) && !merged.is_pinned(0));

@@ -21,7 +21,7 @@ use std::sync::atomic::AtomicUsize;
 
 use crate::article::{Article, ArticleDetails, ArticleId, Sentiment, Source, parse_article};
 use cache::{Cache, CacheError};
-pub use columns::Columns;
+pub use columns::{Columns, Dimension};
 use image::Image;
 pub use state::{Marks, StateError, StateStore};
 pub use text_index::Scope;
@@ -421,7 +421,7 @@ impl Library {
             lang: columns.lang(index).map(Into::into),
             external_id: None,
             source: Source {
-                name: columns.source_name(source).into(),
+                name: columns.name(Dimension::Source, source).into(),
                 key: columns.source_keys[source].as_str().into(),
                 kind: Default::default(),
             },
@@ -429,7 +429,7 @@ impl Library {
             tags: columns
                 .tags(index)
                 .iter()
-                .map(|&tag| columns.tag_name(tag as usize).into())
+                .map(|&tag| columns.name(Dimension::Tag, tag as usize).into())
                 .collect(),
             sticky_weight: columns.sticky_weight(index),
             sentiment: Sentiment::ALL[columns.sentiment(index)],

@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use super::markdown::truncate;
 use super::theme::Theme;
 use crate::app::format::thousands;
-use crate::app::{App, Dimension, Entry, EntryKind, Timeline};
+use crate::app::{App, Entry, EntryKind, Timeline};
 use crate::article::Sentiment;
 
 /// Rows the chart takes: half above the axis (positive), half below (negative).
@@ -198,10 +198,7 @@ fn chart(theme: Theme, timeline: &Timeline, area: Rect, buf: &mut Buffer) -> u16
 fn section_name(entry: &Entry) -> &'static str {
     match entry.kind {
         EntryKind::Sentiment(_) => "Sentiment",
-        EntryKind::Facet(Dimension::Tag, _) => "Tags",
-        EntryKind::Facet(Dimension::Source, _) => "Sources",
-        EntryKind::Facet(Dimension::Category, _) => "Categories",
-        EntryKind::Facet(Dimension::Lang, _) => "Languages",
+        EntryKind::Facet(dimension, _) => dimension.heading(),
     }
 }
 

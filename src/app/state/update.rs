@@ -137,7 +137,7 @@ impl App {
                 if let Some(first_tag) = entries.iter().position(|entry| {
                     matches!(
                         entry.kind,
-                        EntryKind::Facet(crate::app::filters::Dimension::Tag, _)
+                        EntryKind::Facet(crate::library::Dimension::Tag, _)
                     )
                 }) {
                     self.sidebar_cursor = first_tag;
