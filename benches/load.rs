@@ -6,6 +6,8 @@
 //! `TIDINGS_BENCH_ARTICLES` articles (default 10,000) in a temporary folder. `TIDINGS_BENCH_LIBRARY=DIR`
 //! benchmarks an existing folder instead (e.g. one written by
 //! `cargo run --release --example gen_corpus -- DIR 100000`).
+// Test and benchmark setup fails loudly: `unwrap` is denied in shipped code only.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -4,6 +4,8 @@
 //! `TIDINGS_BENCH_LIBRARY=DIR` benchmarks a real folder (e.g. one written by
 //! `cargo run --release --example gen_corpus -- DIR 100000`); without it the same generator
 //! writes `TIDINGS_BENCH_ARTICLES` (default 10,000) articles to a temporary folder.
+// Test and benchmark setup fails loudly: `unwrap` is denied in shipped code only.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -27,7 +29,7 @@ fn settings() -> Settings {
         now: Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap(),
         // As the reader starts.
         headlines_first: true,
-        keymap: Default::default(),
+        keymap: tidings::app::Keymap::default(),
     }
 }
 

@@ -8,6 +8,8 @@
 //! startup`. The cache is built before the timings start (minutes at a million articles; kept in
 //! `TIDINGS_BENCH_CACHE_DIR` for the next run). The file-added benchmark writes into the library
 //! folder (`zz-bench-arrivals/`) and removes what it wrote.
+// Test and benchmark setup fails loudly: `unwrap` is denied in shipped code only.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -33,7 +35,7 @@ struct Reader {
 }
 
 impl Reader {
-    fn start(corpus: &common::Corpus, store: &StorePaths) -> Reader {
+    fn start(corpus: &common::Corpus, store: &StorePaths) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 45,
@@ -69,7 +71,7 @@ impl Reader {
                 changed.notify_all();
             }
         });
-        Reader {
+        Self {
             child,
             _master: pair.master,
             screen,

@@ -204,7 +204,7 @@ const UK_HEADINGS: [&str; 4] = [
 // ---------------------------------------------------------------------------------------------
 // Random numbers: splitmix64, seeded per (seed, article index, stream).
 
-fn mix64(mut z: u64) -> u64 {
+const fn mix64(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
@@ -213,14 +213,14 @@ fn mix64(mut z: u64) -> u64 {
 struct Rng(u64);
 
 impl Rng {
-    fn for_item(seed: u64, index: u64, stream: u64) -> Rng {
+    const fn for_item(seed: u64, index: u64, stream: u64) -> Self {
         let key = index
             .wrapping_mul(0x9E37_79B9_7F4A_7C15)
             .wrapping_add(stream.wrapping_mul(0xD1B5_4A32_D192_ED03));
-        Rng(mix64(seed ^ mix64(key)))
+        Self(mix64(seed ^ mix64(key)))
     }
 
-    fn next_u64(&mut self) -> u64 {
+    const fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         mix64(self.0)
     }
@@ -318,7 +318,7 @@ struct Ctx {
 }
 
 impl Ctx {
-    fn new(seed: u64) -> Ctx {
+    fn new(seed: u64) -> Self {
         let tags = list(TAGS);
         let tag_weights = cumulative((1..=tags.len()).map(|rank| 1.0 / rank as f64));
         let uk_metrics = list(UK_METRICS)
@@ -329,7 +329,7 @@ impl Ctx {
                 (next(), next(), next())
             })
             .collect();
-        Ctx {
+        Self {
             seed,
             end_epoch: days_from_civil(2026, 11, 25) * 86_400,
             tags,
@@ -406,7 +406,7 @@ struct Story {
 }
 
 impl Story {
-    fn new(ctx: &Ctx, index: u64) -> Story {
+    fn new(ctx: &Ctx, index: u64) -> Self {
         let mut rng = Rng::for_item(ctx.seed, index, STREAM_STORY);
         let (name, key, kind, _) = SOURCES[rng.weighted(&ctx.source_weights)];
         let category = CATEGORIES[rng.weighted(&ctx.category_weights)].0;
@@ -448,7 +448,7 @@ impl Story {
         for _ in 0..49 {
             ixid.push(char::from(B64[rng.below(B64.len() as u64) as usize]));
         }
-        Story {
+        Self {
             source: (name, key, kind),
             category,
             external_id,
@@ -468,7 +468,7 @@ impl Story {
 // ---------------------------------------------------------------------------------------------
 // Dates.
 
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+const fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -564,17 +564,17 @@ enum Lang {
 }
 
 impl Lang {
-    fn code(self) -> &'static str {
+    const fn code(self) -> &'static str {
         match self {
-            Lang::En => "en",
-            Lang::Uk => "uk",
+            Self::En => "en",
+            Self::Uk => "uk",
         }
     }
 
-    fn vocab(self, ctx: &Ctx) -> &Vocab {
+    const fn vocab(self, ctx: &Ctx) -> &Vocab {
         match self {
-            Lang::En => &ctx.en,
-            Lang::Uk => &ctx.uk,
+            Self::En => &ctx.en,
+            Self::Uk => &ctx.uk,
         }
     }
 }
@@ -1160,8 +1160,8 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn merge(self, other: Totals) -> Totals {
-        Totals {
+    const fn merge(self, other: Self) -> Self {
+        Self {
             files: self.files + other.files,
             uk: self.uk + other.uk,
             bytes: self.bytes + other.bytes,

@@ -43,7 +43,7 @@ impl Cli {
     /// Parses the command line, letting query terms start with `-` anywhere among the options
     /// (`tidings list bitcoin -is:read --json`): such a term is not an option, so it is handed to
     /// the hidden `--term` option instead of making clap stop at it.
-    pub fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Cli {
+    pub fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Self {
         const QUERY_COMMANDS: [&str; 2] = ["list", "stats"];
         const SHORT_OPTIONS: [&str; 5] = ["-n", "-L", "-h", "-V", "-"];
         const TAKES_VALUE: [&str; 6] = ["-n", "-L", "--limit", "--library", "--sort", "--width"];
@@ -70,7 +70,7 @@ impl Cli {
                 out.push(arg);
             }
         }
-        Cli::parse_from(out)
+        Self::parse_from(out)
     }
 }
 

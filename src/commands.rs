@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -14,57 +13,11 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use crate::app::{Context, Facets, Query, SortMode, sorted, without_drafts};
 use crate::article::{AiInfo, Article, Source};
 use crate::cli::{Cli, Command};
-use crate::config::{Config, Locations};
-use crate::library::{Check, Dimension, Library, Severity, StorePaths};
+use crate::config::Config;
+use crate::library::{Check, Dimension, Library, Severity};
+use crate::setup::Setup;
 use crate::ui::article::{Zone, article_lines};
 use crate::ui::{Theme, ansi};
-
-/// Where the library comes from, resolved from the command line and the config file.
-pub struct Setup {
-    pub roots: Vec<PathBuf>,
-    pub locations: Locations,
-    pub config: Config,
-}
-
-impl Setup {
-    pub fn from_cli(cli: &Cli) -> Result<Setup> {
-        let locations = Locations::from_env()?;
-        let config = Config::load(&locations.config_file)?;
-        let roots = if cli.samples {
-            Vec::new()
-        } else if cli.library.is_empty() {
-            config.library.clone()
-        } else {
-            cli.library.clone()
-        };
-        Ok(Setup {
-            roots,
-            locations,
-            config,
-        })
-    }
-
-    pub fn store_paths(&self) -> StorePaths {
-        StorePaths {
-            cache: self.locations.cache_db.clone(),
-            state: self.locations.state_db.clone(),
-        }
-    }
-
-    /// Refreshes and loads the library, or the built-in samples when no folder is configured.
-    /// `check` says how closely to look for changes in the folders.
-    pub fn open(&self, check: Check<'_>) -> Result<Library> {
-        let library = if self.roots.is_empty() {
-            Library::builtin(&self.locations.state_db)
-        } else {
-            Library::open_checking(&self.roots, &self.store_paths(), check)?
-        };
-        for notice in library.notices() {
-            eprintln!("tidings: {notice}");
-        }
-        Ok(library)
-    }
-}
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let setup = Setup::from_cli(&cli)?;
@@ -300,7 +253,7 @@ impl<'a> ArticleJson<'a> {
         article: &'a Article,
         stories: &HashMap<u64, Vec<usize>>,
         i: usize,
-    ) -> ArticleJson<'a> {
+    ) -> Self {
         let marks = library.marks(i);
         let time = |at: Option<chrono::DateTime<Utc>>| {
             at.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))

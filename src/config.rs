@@ -38,7 +38,7 @@ pub struct Locations {
 impl Locations {
     /// The platform's directories (XDG on Linux), each overridable by an environment variable:
     /// `TIDINGS_CONFIG` (the file), `TIDINGS_CACHE_DIR`, `TIDINGS_DATA_DIR`.
-    pub fn from_env() -> Result<Locations> {
+    pub fn from_env() -> Result<Self> {
         let project = directories::ProjectDirs::from("", "", "tidings");
         let dir = |variable: &str, fallback: Option<&Path>| -> Result<PathBuf> {
             match std::env::var_os(variable) {
@@ -53,7 +53,7 @@ impl Locations {
             Some(value) if !value.is_empty() => PathBuf::from(value),
             _ => dir("TIDINGS_CONFIG", config_dir)?.join("config.toml"),
         };
-        Ok(Locations {
+        Ok(Self {
             config_file,
             cache_db: dir("TIDINGS_CACHE_DIR", project.as_ref().map(|p| p.cache_dir()))?
                 .join("cache.db"),
@@ -65,17 +65,17 @@ impl Locations {
 
 impl Config {
     /// Reads the file if it exists; a missing file is the default configuration.
-    pub fn load(path: &Path) -> Result<Config> {
+    pub fn load(path: &Path) -> Result<Self> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Config::default());
+                return Ok(Self::default());
             }
             Err(error) => {
                 return Err(error).with_context(|| format!("cannot read {}", path.display()));
             }
         };
-        let mut config: Config = toml::from_str(&text).map_err(|error| {
+        let mut config: Self = toml::from_str(&text).map_err(|error| {
             anyhow!(
                 "{}: {}",
                 path.display(),

@@ -6,5 +6,6 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod library;
+pub mod setup;
 pub mod tui;
 pub mod ui;

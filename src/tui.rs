@@ -17,10 +17,10 @@ use crossterm::event::{
 use ratatui::DefaultTerminal;
 
 use crate::app::{App, Effect, Key, Level, Settings};
-use crate::commands::Setup;
 use crate::library::canonical;
 use crate::library::watch::{Changes, FolderWatch};
 use crate::library::{Library, LoadError, Progress};
+use crate::setup::Setup;
 use crate::ui::article::Zone;
 use crate::ui::{Theme, View};
 
@@ -271,7 +271,7 @@ fn typed_char(event: &Event, app: &App) -> Option<char> {
     }
 }
 
-fn translate(key: KeyEvent) -> Option<Key> {
+const fn translate(key: KeyEvent) -> Option<Key> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     Some(match key.code {
         KeyCode::Char(c) if ctrl => Key::Ctrl(c.to_ascii_lowercase()),

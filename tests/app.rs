@@ -1,4 +1,6 @@
 //! The reader's app model, action by action, without a terminal.
+// Test and benchmark setup fails loudly: `unwrap` is denied in shipped code only.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -15,7 +17,7 @@ const NEWEST: [&str; 5] = [
     "Delta mood unclear",
 ];
 
-fn viewport(list_rows: usize) -> Viewport {
+const fn viewport(list_rows: usize) -> Viewport {
     Viewport {
         list_rows,
         article_rows: 10,

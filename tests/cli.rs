@@ -1,5 +1,7 @@
 //! The `tidings` binary end to end: commands, output for pipes, exit codes, and what survives a
 //! killed process.
+// Test and benchmark setup fails loudly: `unwrap` is denied in shipped code only.
+#![allow(clippy::unwrap_used)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,15 +13,15 @@ struct Env {
 }
 
 impl Env {
-    fn new() -> Env {
-        Env {
+    fn new() -> Self {
+        Self {
             dir: tempfile::tempdir().expect("temp dir"),
         }
     }
 
     fn library(&self) -> PathBuf {
         let root = self.dir.path().join("news");
-        fs::create_dir_all(&root).unwrap();
+        fs::create_dir_all(&root).expect("library folder");
         root
     }
 
@@ -43,7 +45,7 @@ impl Env {
     /// Runs against the test library folder.
     fn run_lib(&self, args: &[&str]) -> Output {
         let library = self.library();
-        let mut all = vec!["--library", library.to_str().unwrap()];
+        let mut all = vec!["--library", library.to_str().expect("UTF-8 path")];
         all.extend_from_slice(args);
         self.run(&all)
     }
@@ -65,7 +67,7 @@ fn write_article(root: &Path, name: &str, id: u32, title: &str, sentiment: &str,
          A paragraph about {title} with a [link](https://example.org/{id}) in it.\n\n- one point\n- another point\n",
         day = id % 28 + 1
     );
-    fs::write(root.join(name), text).unwrap();
+    fs::write(root.join(name), text).expect("write article");
 }
 
 fn small_library(env: &Env) {
@@ -596,7 +598,7 @@ fn known_library(env: &Env) {
             text += &format!("publishedAt: '2026-03-{day:02}T10:00:00Z'\n");
         }
         text += "---\nA short body.\n";
-        fs::write(root.join(format!("k{n}.md")), text).unwrap();
+        fs::write(root.join(format!("k{n}.md")), text).expect("write article");
     }
 }
 

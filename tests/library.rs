@@ -1,5 +1,7 @@
 //! The data layer against real folders: loading, the cache, offline roots, user state, and
 //! hostile files.
+// Test and benchmark setup fails loudly: `unwrap` is denied in shipped code only.
+#![allow(clippy::unwrap_used)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -13,8 +15,8 @@ struct Env {
 }
 
 impl Env {
-    fn new() -> Env {
-        Env {
+    fn new() -> Self {
+        Self {
             dir: tempfile::tempdir().expect("temp dir"),
         }
     }

@@ -1,6 +1,8 @@
 //! Full-text search on a library whose words are often only in the bodies
 //! (`tests/fixtures/fulltext`): every article that mentions a word is found by it, in the library,
 //! in `tidings list` and in the reader.
+// Test and benchmark setup fails loudly: `unwrap` is denied in shipped code only.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -18,8 +20,8 @@ struct Env {
 }
 
 impl Env {
-    fn new() -> Env {
-        Env {
+    fn new() -> Self {
+        Self {
             dir: tempfile::tempdir().expect("temp dir"),
         }
     }
@@ -250,7 +252,7 @@ fn typing_a_word_in_the_reader_finds_it_in_bodies() {
             show_drafts: false,
             now: chrono::Utc::now(),
             headlines_first: false,
-            keymap: Default::default(),
+            keymap: tidings::app::Keymap::default(),
         },
     );
     app.handle_key(Key::Char('/'));

@@ -1,6 +1,8 @@
 //! The interactive reader end to end: the real binary in a pseudo-terminal, real keys in, the
 //! screen (as a terminal emulator sees it) and the raw bytes out.
 #![cfg(unix)]
+// Test and benchmark setup fails loudly: `unwrap` is denied in shipped code only.
+#![allow(clippy::unwrap_used)]
 
 use std::fmt;
 use std::fs;
@@ -84,7 +86,7 @@ struct Tui {
 }
 
 impl Tui {
-    fn start(env: &Env, cols: u16, rows: u16) -> Tui {
+    fn start(env: &Env, cols: u16, rows: u16) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -142,7 +144,7 @@ impl Tui {
             })
             .expect("reader thread");
         let writer = pair.master.take_writer().expect("pty writer");
-        Tui {
+        Self {
             child,
             master: pair.master,
             writer,
@@ -244,8 +246,8 @@ impl Tui {
     }
 
     /// Launches and waits for the refreshed library: every headline listed, nothing pending.
-    fn start_and_wait(env: &Env, cols: u16, rows: u16, titles: &[&str]) -> Tui {
-        let tui = Tui::start(env, cols, rows);
+    fn start_and_wait(env: &Env, cols: u16, rows: u16, titles: &[&str]) -> Self {
+        let tui = Self::start(env, cols, rows);
         let count = format!("Headlines {n} / {n}", n = titles.len());
         tui.wait_for("every headline listed", |s| {
             s.contains(&count) && s.contains_all(titles) && !s.contains("refreshing")
@@ -275,8 +277,8 @@ struct Env {
 }
 
 impl Env {
-    fn new() -> Env {
-        let env = Env {
+    fn new() -> Self {
+        let env = Self {
             dir: tempfile::tempdir().expect("temp dir"),
         };
         fs::create_dir_all(env.library()).expect("library folder");

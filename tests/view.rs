@@ -1,5 +1,7 @@
 //! The reader's screens, drawn into a test backend at a wide and a narrow size and compared with
 //! reviewed snapshots (`cargo insta review` after an intended change).
+// Test and benchmark setup fails loudly: `unwrap` is denied in shipped code only.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

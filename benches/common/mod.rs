@@ -22,7 +22,7 @@ pub struct Corpus {
 }
 
 impl Corpus {
-    pub fn new() -> Corpus {
+    pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let roots = match std::env::var_os("TIDINGS_BENCH_LIBRARY") {
             Some(path) => vec![PathBuf::from(path)],
@@ -39,7 +39,7 @@ impl Corpus {
         };
         let caches = std::env::var_os("TIDINGS_BENCH_CACHE_DIR")
             .map_or_else(|| dir.path().to_owned(), PathBuf::from);
-        let mut corpus = Corpus {
+        let mut corpus = Self {
             _temporary: dir,
             caches,
             roots,

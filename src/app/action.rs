@@ -12,19 +12,19 @@ pub enum Focus {
 }
 
 impl Focus {
-    pub fn next(self) -> Focus {
+    pub const fn next(self) -> Self {
         match self {
-            Focus::List => Focus::Article,
-            Focus::Article => Focus::Sidebar,
-            Focus::Sidebar => Focus::List,
+            Self::List => Self::Article,
+            Self::Article => Self::Sidebar,
+            Self::Sidebar => Self::List,
         }
     }
 
-    pub fn previous(self) -> Focus {
+    pub const fn previous(self) -> Self {
         match self {
-            Focus::List => Focus::Sidebar,
-            Focus::Article => Focus::List,
-            Focus::Sidebar => Focus::Article,
+            Self::List => Self::Sidebar,
+            Self::Article => Self::List,
+            Self::Sidebar => Self::Article,
         }
     }
 }

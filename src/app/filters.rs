@@ -28,10 +28,10 @@ pub fn filter_for(dimension: Dimension, name: String) -> Filter {
 
 impl Filters {
     pub fn is_empty(&self) -> bool {
-        *self == Filters::default()
+        *self == Self::default()
     }
 
-    pub fn toggle_sentiment(&mut self, sentiment: Sentiment) {
+    pub const fn toggle_sentiment(&mut self, sentiment: Sentiment) {
         self.sentiments[sentiment.index()] ^= true;
     }
 

@@ -41,9 +41,9 @@ enum Compiled {
         range: NumberRange,
     },
     Is(Flag),
-    Not(Box<Compiled>),
-    All(Vec<Compiled>),
-    Any(Vec<Compiled>),
+    Not(Box<Self>),
+    All(Vec<Self>),
+    Any(Vec<Self>),
 }
 
 #[derive(Clone, Copy)]
@@ -66,7 +66,7 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     /// The library's marks and text.
-    pub fn of(library: &'a Library, show_drafts: bool) -> Context<'a> {
+    pub fn of(library: &'a Library, show_drafts: bool) -> Self {
         Context {
             marks: library.all_marks(),
             show_drafts,
@@ -83,7 +83,7 @@ pub trait TextSearch {
 
 impl TextSearch for Library {
     fn text_matches(&self, words: &str, scope: Scope) -> Result<Option<Vec<u32>>, String> {
-        Library::text_matches(self, words, scope)
+        Self::text_matches(self, words, scope)
     }
 }
 
@@ -371,7 +371,7 @@ pub fn without_drafts(columns: &Columns, candidates: &[u32], show_drafts: bool) 
 }
 
 impl Facets {
-    pub fn sentiment_count(&self, sentiment: Sentiment) -> usize {
+    pub const fn sentiment_count(&self, sentiment: Sentiment) -> usize {
         self.sentiment[sentiment.index()]
     }
 

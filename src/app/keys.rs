@@ -52,12 +52,12 @@ impl Key {
     /// Reads a key as `config.toml` writes it: one character (`q`, `Q`, `?`), `ctrl-x`, or a name
     /// (`enter`, `esc`, `tab`, `shift-tab`, `backspace`, `up`, `down`, `left`, `right`,
     /// `pageup`, `pagedown`, `home`, `end`, `space`). Names are not case-sensitive.
-    pub fn parse(text: &str) -> Option<Key> {
+    pub fn parse(text: &str) -> Option<Self> {
         let mut chars = text.chars();
         if let (Some(c), None) = (chars.next(), chars.next())
             && !c.is_control()
         {
-            return Some(Key::Char(c));
+            return Some(Self::Char(c));
         }
         let lower = text.to_ascii_lowercase();
         if let Some(letter) = lower
@@ -68,7 +68,7 @@ impl Key {
         {
             let mut chars = letter.chars();
             return match (chars.next(), chars.next()) {
-                (Some(c), None) if c.is_ascii_alphabetic() => Some(Key::Ctrl(c)),
+                (Some(c), None) if c.is_ascii_alphabetic() => Some(Self::Ctrl(c)),
                 _ => None,
             };
         }
@@ -81,11 +81,11 @@ impl Key {
     /// How the key is written in `config.toml`; [`Key::parse`] reads it back.
     pub fn name(self) -> String {
         match self {
-            Key::Ctrl(c) => format!("ctrl-{c}"),
+            Self::Ctrl(c) => format!("ctrl-{c}"),
             key => match NAMED_KEYS.iter().find(|(named, _, _)| *named == key) {
                 Some((_, name, _)) => (*name).to_owned(),
                 None => match key {
-                    Key::Char(c) => c.to_string(),
+                    Self::Char(c) => c.to_string(),
                     _ => String::new(),
                 },
             },
@@ -95,11 +95,11 @@ impl Key {
     /// How the key is shown on the help screen and the status line.
     pub fn label(self) -> String {
         match self {
-            Key::Ctrl(c) => format!("^{c}"),
+            Self::Ctrl(c) => format!("^{c}"),
             key => match NAMED_KEYS.iter().find(|(named, _, _)| *named == key) {
                 Some((_, _, label)) => (*label).to_owned(),
                 None => match key {
-                    Key::Char(c) => c.to_string(),
+                    Self::Char(c) => c.to_string(),
                     _ => String::new(),
                 },
             },
@@ -119,29 +119,29 @@ pub enum KeyContext {
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 5] = [
-        KeyContext::List,
-        KeyContext::Article,
-        KeyContext::Sidebar,
-        KeyContext::Query,
-        KeyContext::Help,
+    pub const ALL: [Self; 5] = [
+        Self::List,
+        Self::Article,
+        Self::Sidebar,
+        Self::Query,
+        Self::Help,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
-            KeyContext::List => "headlines",
-            KeyContext::Article => "article",
-            KeyContext::Sidebar => "sidebar",
-            KeyContext::Query => "query editor",
-            KeyContext::Help => "help",
+            Self::List => "headlines",
+            Self::Article => "article",
+            Self::Sidebar => "sidebar",
+            Self::Query => "query editor",
+            Self::Help => "help",
         }
     }
 
-    pub fn of_focus(focus: Focus) -> KeyContext {
+    pub const fn of_focus(focus: Focus) -> Self {
         match focus {
-            Focus::List => KeyContext::List,
-            Focus::Article => KeyContext::Article,
-            Focus::Sidebar => KeyContext::Sidebar,
+            Focus::List => Self::List,
+            Focus::Article => Self::Article,
+            Focus::Sidebar => Self::Sidebar,
         }
     }
 }
@@ -491,8 +491,8 @@ pub enum KeyNames {
 impl KeyNames {
     fn names(&self) -> &[String] {
         match self {
-            KeyNames::One(name) => std::slice::from_ref(name),
-            KeyNames::Many(names) => names,
+            Self::One(name) => std::slice::from_ref(name),
+            Self::Many(names) => names,
         }
     }
 }
@@ -505,8 +505,8 @@ pub struct Keymap {
 }
 
 impl Default for Keymap {
-    fn default() -> Keymap {
-        Keymap {
+    fn default() -> Self {
+        Self {
             keys: BINDINGS
                 .iter()
                 .map(|binding| binding.keys.to_vec())
@@ -518,8 +518,8 @@ impl Default for Keymap {
 impl Keymap {
     /// The defaults with the user's `[keys]` in place of theirs; an unknown action or key, or a
     /// key bound twice in one context, is an error.
-    pub fn with_overrides(overrides: &BTreeMap<String, KeyNames>) -> Result<Keymap, KeymapError> {
-        let mut keymap = Keymap::default();
+    pub fn with_overrides(overrides: &BTreeMap<String, KeyNames>) -> Result<Self, KeymapError> {
+        let mut keymap = Self::default();
         for (action, names) in overrides {
             let Some(at) = BINDINGS.iter().position(|binding| binding.name == action) else {
                 return Err(KeymapError::UnknownAction(action.clone()));

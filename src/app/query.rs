@@ -156,7 +156,7 @@ impl Field {
         self.info().names[0]
     }
 
-    fn named(name: &str) -> Option<Field> {
+    fn named(name: &str) -> Option<Self> {
         FIELDS
             .iter()
             .find(|info| info.names.contains(&name))
@@ -228,7 +228,7 @@ impl NumberRange {
     }
 
     /// `>50`, `>=50`, `<10`, `<=10`, `10..80` (both ends included), `50`.
-    fn parse(text: &str) -> Option<NumberRange> {
+    fn parse(text: &str) -> Option<Self> {
         let number = |text: &str| {
             text.trim()
                 .parse::<f64>()
@@ -252,7 +252,7 @@ impl NumberRange {
             let exact = number(text)?;
             (Bound::Included(exact), Bound::Included(exact))
         };
-        Some(NumberRange { low, high })
+        Some(Self { low, high })
     }
 }
 
@@ -275,16 +275,16 @@ impl fmt::Display for NumberRange {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     Filter(Filter),
-    Not(Box<Expr>),
+    Not(Box<Self>),
     /// Every one; empty matches everything.
-    All(Vec<Expr>),
+    All(Vec<Self>),
     /// Any one.
-    Any(Vec<Expr>),
+    Any(Vec<Self>),
 }
 
 impl Default for Expr {
-    fn default() -> Expr {
-        Expr::All(Vec::new())
+    fn default() -> Self {
+        Self::All(Vec::new())
     }
 }
 
@@ -292,18 +292,18 @@ impl Expr {
     /// Whether `wanted` occurs as itself, not negated.
     fn asks_for(&self, wanted: &Filter) -> bool {
         match self {
-            Expr::Filter(filter) => filter == wanted,
-            Expr::Not(_) => false,
-            Expr::All(items) | Expr::Any(items) => items.iter().any(|e| e.asks_for(wanted)),
+            Self::Filter(filter) => filter == wanted,
+            Self::Not(_) => false,
+            Self::All(items) | Self::Any(items) => items.iter().any(|e| e.asks_for(wanted)),
         }
     }
 
     /// Whether a date range occurs anywhere.
     pub fn has_date_range(&self) -> bool {
         match self {
-            Expr::Filter(filter) => matches!(filter, Filter::Date { .. }),
-            Expr::Not(inner) => inner.has_date_range(),
-            Expr::All(items) | Expr::Any(items) => items.iter().any(Expr::has_date_range),
+            Self::Filter(filter) => matches!(filter, Filter::Date { .. }),
+            Self::Not(inner) => inner.has_date_range(),
+            Self::All(items) | Self::Any(items) => items.iter().any(Self::has_date_range),
         }
     }
 }
@@ -340,7 +340,7 @@ pub struct Query {
 
 impl Query {
     /// Parses `text`; relative dates count back from `now`.
-    pub fn parse(text: &str, now: DateTime<Utc>) -> Query {
+    pub fn parse(text: &str, now: DateTime<Utc>) -> Self {
         let mut parser = Parser {
             tokens: lex(text),
             at: 0,
@@ -358,14 +358,14 @@ impl Query {
                 _ => break,
             }
         }
-        Query {
+        Self {
             expr: all(items),
             errors: parser.errors,
         }
     }
 
     /// This query and `more`, each of which must match.
-    pub fn and(mut self, more: Vec<Expr>) -> Query {
+    pub fn and(mut self, more: Vec<Expr>) -> Self {
         if !more.is_empty() {
             let mut items = vec![std::mem::take(&mut self.expr)];
             items.extend(more);
@@ -724,26 +724,26 @@ impl Filter {
     /// The value as it follows `field:`, without the field.
     fn value(&self) -> String {
         match self {
-            Filter::Text(words)
-            | Filter::Title(words)
-            | Filter::Tag(words)
-            | Filter::Source(words)
-            | Filter::Category(words)
-            | Filter::Lang(words) => quoted(words),
-            Filter::Sentiment(sentiments) => sentiments
+            Self::Text(words)
+            | Self::Title(words)
+            | Self::Tag(words)
+            | Self::Source(words)
+            | Self::Category(words)
+            | Self::Lang(words) => quoted(words),
+            Self::Sentiment(sentiments) => sentiments
                 .iter()
                 .map(|s| s.short_name())
                 .collect::<Vec<_>>()
                 .join("|"),
-            Filter::Date { from, until } => match (from, until) {
+            Self::Date { from, until } => match (from, until) {
                 (Some(from), None) => instant(from),
                 (None, Some(until)) => instant(until),
                 (Some(from), Some(until)) => format!("{}..{}", instant(from), instant(until)),
                 (None, None) => String::new(),
             },
-            Filter::DateUnknown => "unknown".to_owned(),
-            Filter::Score(range) | Filter::Sticky(range) => range.to_string(),
-            Filter::Is(flag) => FLAGS
+            Self::DateUnknown => "unknown".to_owned(),
+            Self::Score(range) | Self::Sticky(range) => range.to_string(),
+            Self::Is(flag) => FLAGS
                 .iter()
                 .find(|(f, _)| f == flag)
                 .map(|(_, names)| names[0])
@@ -753,24 +753,24 @@ impl Filter {
     }
 
     /// The field it is written with; `None` for free words.
-    fn field(&self) -> Option<Field> {
+    const fn field(&self) -> Option<Field> {
         Some(match self {
-            Filter::Text(_) => return None,
-            Filter::Title(_) => Field::Title,
-            Filter::Tag(_) => Field::Tag,
-            Filter::Source(_) => Field::Source,
-            Filter::Category(_) => Field::Category,
-            Filter::Lang(_) => Field::Lang,
-            Filter::Sentiment(_) => Field::Sentiment,
-            Filter::Date { from, until } => match (from, until) {
+            Self::Text(_) => return None,
+            Self::Title(_) => Field::Title,
+            Self::Tag(_) => Field::Tag,
+            Self::Source(_) => Field::Source,
+            Self::Category(_) => Field::Category,
+            Self::Lang(_) => Field::Lang,
+            Self::Sentiment(_) => Field::Sentiment,
+            Self::Date { from, until } => match (from, until) {
                 (Some(_), None) => Field::Since,
                 (None, Some(_)) => Field::Before,
                 _ => Field::Date,
             },
-            Filter::DateUnknown => Field::Date,
-            Filter::Score(_) => Field::Score,
-            Filter::Sticky(_) => Field::Sticky,
-            Filter::Is(_) => Field::Is,
+            Self::DateUnknown => Field::Date,
+            Self::Score(_) => Field::Score,
+            Self::Sticky(_) => Field::Sticky,
+            Self::Is(_) => Field::Is,
         })
     }
 }
@@ -787,23 +787,23 @@ impl fmt::Display for Filter {
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Groups in parentheses where the text would otherwise read differently.
-        let grouped = |expr: &Expr| match expr {
-            Expr::All(items) | Expr::Any(items) if items.len() != 1 => format!("({expr})"),
+        let grouped = |expr: &Self| match expr {
+            Self::All(items) | Self::Any(items) if items.len() != 1 => format!("({expr})"),
             _ => expr.to_string(),
         };
         match self {
-            Expr::Filter(filter) => filter.fmt(f),
-            Expr::Not(inner) => write!(f, "-{}", grouped(inner)),
-            Expr::All(items) => {
+            Self::Filter(filter) => filter.fmt(f),
+            Self::Not(inner) => write!(f, "-{}", grouped(inner)),
+            Self::All(items) => {
                 let parts: Vec<String> = items.iter().map(grouped).collect();
                 f.write_str(&parts.join(" "))
             }
-            Expr::Any(items) => {
+            Self::Any(items) => {
                 // Alternatives of one field read as `tag:ETF|BTC`.
                 let fields: Vec<Option<Field>> = items
                     .iter()
                     .map(|item| match item {
-                        Expr::Filter(filter) => filter.field(),
+                        Self::Filter(filter) => filter.field(),
                         _ => None,
                     })
                     .collect();
@@ -815,7 +815,7 @@ impl fmt::Display for Expr {
                     let values: Vec<String> = items
                         .iter()
                         .filter_map(|item| match item {
-                            Expr::Filter(filter) => Some(filter.value()),
+                            Self::Filter(filter) => Some(filter.value()),
                             _ => None,
                         })
                         .collect();
@@ -824,7 +824,7 @@ impl fmt::Display for Expr {
                 let parts: Vec<String> = items
                     .iter()
                     .map(|item| match item {
-                        Expr::Any(_) => grouped(item),
+                        Self::Any(_) => grouped(item),
                         _ => item.to_string(),
                     })
                     .collect();

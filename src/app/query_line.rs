@@ -64,7 +64,7 @@ impl QueryLine {
         self.cursor = 0;
     }
 
-    pub fn left(&mut self) {
+    pub const fn left(&mut self) {
         self.cursor = self.cursor.saturating_sub(1);
     }
 
@@ -72,7 +72,7 @@ impl QueryLine {
         self.cursor = (self.cursor + 1).min(self.len());
     }
 
-    pub fn home(&mut self) {
+    pub const fn home(&mut self) {
         self.cursor = 0;
     }
 
@@ -80,7 +80,7 @@ impl QueryLine {
         self.cursor = self.len();
     }
 
-    pub fn accept(&mut self) {
+    pub const fn accept(&mut self) {
         self.editing = false;
     }
 

@@ -90,7 +90,7 @@ impl Timeline {
     /// Counts `visible` per day (UTC) over the [`TIMELINE_DAYS`] up to the newest of them that
     /// is not in the future of `now`. Both passes run on every core: at a million headlines this
     /// is part of what each key costs.
-    pub fn build(index: &Columns, visible: &[u32], now: DateTime<Utc>) -> Timeline {
+    pub fn build(index: &Columns, visible: &[u32], now: DateTime<Utc>) -> Self {
         const CHUNK: usize = 16_384;
         let horizon = (now + Duration::days(1)).timestamp().div_euclid(86_400);
         let Some(last) = visible
@@ -100,7 +100,7 @@ impl Timeline {
             .filter(|&day| day <= horizon)
             .max()
         else {
-            return Timeline::default();
+            return Self::default();
         };
         let empty = || vec![[0u32; 4]; TIMELINE_DAYS];
         let days = visible
@@ -124,7 +124,7 @@ impl Timeline {
                 }
                 a
             });
-        Timeline {
+        Self {
             last_day: DateTime::from_timestamp(last * 86_400, 0).map(|at| at.date_naive()),
             days,
         }

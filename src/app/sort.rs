@@ -18,19 +18,19 @@ pub enum SortMode {
 }
 
 impl SortMode {
-    pub fn next(self) -> SortMode {
+    pub const fn next(self) -> Self {
         match self {
-            SortMode::Newest => SortMode::Oldest,
-            SortMode::Oldest => SortMode::Score,
-            SortMode::Score => SortMode::Newest,
+            Self::Newest => Self::Oldest,
+            Self::Oldest => Self::Score,
+            Self::Score => Self::Newest,
         }
     }
 
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
-            SortMode::Newest => "newest",
-            SortMode::Oldest => "oldest",
-            SortMode::Score => "score",
+            Self::Newest => "newest",
+            Self::Oldest => "oldest",
+            Self::Score => "score",
         }
     }
 }
@@ -79,7 +79,7 @@ fn by_key(indices: Vec<u32>, key: impl Fn(usize) -> i64 + Sync) -> Vec<u32> {
 }
 
 /// An integer that sorts like the float (total order, NaN never occurs after parsing).
-fn ordered(value: f64) -> i64 {
+const fn ordered(value: f64) -> i64 {
     let bits = value.to_bits() as i64;
     bits ^ (((bits >> 63) as u64) >> 1) as i64
 }

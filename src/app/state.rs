@@ -49,7 +49,7 @@ pub struct Message {
 
 impl Message {
     /// How long the status bar shows it.
-    pub fn lifetime(&self) -> chrono::Duration {
+    pub const fn lifetime(&self) -> chrono::Duration {
         match self.level {
             Level::Info => chrono::Duration::seconds(6),
             Level::Warning | Level::Error => chrono::Duration::seconds(30),
@@ -139,9 +139,9 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(library: Library, settings: Settings) -> App {
+    pub fn new(library: Library, settings: Settings) -> Self {
         let order = sorted(library.columns(), settings.sort);
-        let mut app = App {
+        let mut app = Self {
             library,
             counted: false,
             count_later: settings.headlines_first,
@@ -196,7 +196,7 @@ impl App {
 
     // ----- reading the state (for the view) -----
 
-    pub fn library(&self) -> &Library {
+    pub const fn library(&self) -> &Library {
         &self.library
     }
 
@@ -208,27 +208,27 @@ impl App {
         &self.visible
     }
 
-    pub fn keymap(&self) -> &Keymap {
+    pub const fn keymap(&self) -> &Keymap {
         &self.keymap
     }
 
-    pub fn facets(&self) -> &Facets {
+    pub const fn facets(&self) -> &Facets {
         &self.counts.facets
     }
 
-    pub fn timeline(&self) -> &Timeline {
+    pub const fn timeline(&self) -> &Timeline {
         &self.counts.timeline
     }
 
-    pub fn sort(&self) -> SortMode {
+    pub const fn sort(&self) -> SortMode {
         self.sort
     }
 
-    pub fn filters(&self) -> &Filters {
+    pub const fn filters(&self) -> &Filters {
         &self.filters
     }
 
-    pub fn query(&self) -> &QueryLine {
+    pub const fn query(&self) -> &QueryLine {
         &self.query
     }
 
@@ -237,37 +237,37 @@ impl App {
     }
 
     /// Articles with no date that a date range in the query kept out.
-    pub fn undated_left_out(&self) -> usize {
+    pub const fn undated_left_out(&self) -> usize {
         self.undated_left_out
     }
 
     /// Position of the selected headline in [`App::visible`].
-    pub fn selected(&self) -> usize {
+    pub const fn selected(&self) -> usize {
         self.selected
     }
 
-    pub fn list_offset(&self) -> usize {
+    pub const fn list_offset(&self) -> usize {
         self.list_offset
     }
 
-    pub fn focus(&self) -> Focus {
+    pub const fn focus(&self) -> Focus {
         self.focus
     }
 
     /// The library index of the article in the article pane.
-    pub fn shown(&self) -> Option<usize> {
+    pub const fn shown(&self) -> Option<usize> {
         self.shown
     }
 
     /// The body of the shown article, or why it could not be read.
-    pub fn details(&self) -> Option<&Result<ArticleDetails, String>> {
+    pub const fn details(&self) -> Option<&Result<ArticleDetails, String>> {
         match (&self.details, self.shown) {
             (Some((index, details)), Some(shown)) if *index == shown => Some(details),
             _ => None,
         }
     }
 
-    pub fn article_scroll(&self) -> usize {
+    pub const fn article_scroll(&self) -> usize {
         self.article_scroll
     }
 
@@ -275,19 +275,19 @@ impl App {
         sidebar::entries(&self.counts.facets, self.library.columns(), &self.filters)
     }
 
-    pub fn sidebar_cursor(&self) -> usize {
+    pub const fn sidebar_cursor(&self) -> usize {
         self.sidebar_cursor
     }
 
-    pub fn sidebar_offset(&self) -> usize {
+    pub const fn sidebar_offset(&self) -> usize {
         self.sidebar_offset
     }
 
-    pub fn show_help(&self) -> bool {
+    pub const fn show_help(&self) -> bool {
         self.show_help
     }
 
-    pub fn help_scroll(&self) -> usize {
+    pub const fn help_scroll(&self) -> usize {
         self.help_scroll
     }
 
@@ -298,15 +298,15 @@ impl App {
             .filter(|message| self.now - message.at < message.lifetime())
     }
 
-    pub fn should_quit(&self) -> bool {
+    pub const fn should_quit(&self) -> bool {
         self.quit
     }
 
-    pub fn generation(&self) -> u64 {
+    pub const fn generation(&self) -> u64 {
         self.generation
     }
 
-    pub fn now(&self) -> DateTime<Utc> {
+    pub const fn now(&self) -> DateTime<Utc> {
         self.now
     }
 
@@ -330,7 +330,7 @@ impl App {
 
     // ----- changing the state -----
 
-    pub fn set_now(&mut self, now: DateTime<Utc>) {
+    pub const fn set_now(&mut self, now: DateTime<Utc>) {
         self.now = now;
     }
 
@@ -343,15 +343,15 @@ impl App {
         self.help_scroll = self.help_scroll.min(viewport.help_max_scroll);
     }
 
-    pub fn set_refreshing(&mut self, refreshing: bool) {
+    pub const fn set_refreshing(&mut self, refreshing: bool) {
         self.refreshing = refreshing;
     }
 
-    pub fn refreshing(&self) -> bool {
+    pub const fn refreshing(&self) -> bool {
         self.refreshing
     }
 
-    pub fn set_progress(&mut self, read: usize, to_read: usize) {
+    pub const fn set_progress(&mut self, read: usize, to_read: usize) {
         self.progress = (read, to_read);
     }
 

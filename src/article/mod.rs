@@ -62,54 +62,49 @@ pub enum Sentiment {
 }
 
 impl Sentiment {
-    pub const ALL: [Sentiment; 4] = [
-        Sentiment::Positive,
-        Sentiment::Neutral,
-        Sentiment::Negative,
-        Sentiment::Unknown,
-    ];
+    pub const ALL: [Self; 4] = [Self::Positive, Self::Neutral, Self::Negative, Self::Unknown];
 
     /// Lenient: any case, full names or the three-letter forms the query language uses.
-    pub fn parse(value: &str) -> Option<Sentiment> {
+    pub fn parse(value: &str) -> Option<Self> {
         match value.trim().to_ascii_lowercase().as_str() {
-            "positive" | "pos" | "+" => Some(Sentiment::Positive),
-            "neutral" | "neu" | "=" => Some(Sentiment::Neutral),
-            "negative" | "neg" | "-" => Some(Sentiment::Negative),
-            "unknown" | "unk" | "none" | "?" => Some(Sentiment::Unknown),
+            "positive" | "pos" | "+" => Some(Self::Positive),
+            "neutral" | "neu" | "=" => Some(Self::Neutral),
+            "negative" | "neg" | "-" => Some(Self::Negative),
+            "unknown" | "unk" | "none" | "?" => Some(Self::Unknown),
             _ => None,
         }
     }
 
     /// How queries write it: `pos`, `neu`, `neg`, `unknown`.
-    pub fn short_name(self) -> &'static str {
+    pub const fn short_name(self) -> &'static str {
         match self {
-            Sentiment::Positive => "pos",
-            Sentiment::Neutral => "neu",
-            Sentiment::Negative => "neg",
-            Sentiment::Unknown => "unknown",
+            Self::Positive => "pos",
+            Self::Neutral => "neu",
+            Self::Negative => "neg",
+            Self::Unknown => "unknown",
         }
     }
 
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
-            Sentiment::Positive => "positive",
-            Sentiment::Neutral => "neutral",
-            Sentiment::Negative => "negative",
-            Sentiment::Unknown => "unknown",
+            Self::Positive => "positive",
+            Self::Neutral => "neutral",
+            Self::Negative => "negative",
+            Self::Unknown => "unknown",
         }
     }
 
     /// A glyph that carries the meaning without colour (NO_COLOR, colour-blind users).
-    pub fn glyph(self) -> char {
+    pub const fn glyph(self) -> char {
         match self {
-            Sentiment::Positive => '+',
-            Sentiment::Neutral => '=',
-            Sentiment::Negative => '-',
-            Sentiment::Unknown => '?',
+            Self::Positive => '+',
+            Self::Neutral => '=',
+            Self::Negative => '-',
+            Self::Unknown => '?',
         }
     }
 
-    pub fn index(self) -> usize {
+    pub const fn index(self) -> usize {
         self as usize
     }
 }

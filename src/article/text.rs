@@ -138,7 +138,7 @@ fn classify(c: char) -> CharClass {
 
 /// Unicode's format characters (general category Cf): bidi overrides and isolates, zero-width
 /// characters, soft hyphens, tag characters. They change how text looks without being seen.
-fn is_invisible_format(c: char) -> bool {
+const fn is_invisible_format(c: char) -> bool {
     matches!(c,
         '\u{ad}'
         | '\u{600}'..='\u{605}'

@@ -21,7 +21,7 @@ pub fn parse_mapping(yaml: &str) -> Result<Map<String, Value>, String> {
     }
 }
 
-fn kind_name(value: &Value) -> &'static str {
+const fn kind_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "boolean",

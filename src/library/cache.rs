@@ -87,8 +87,8 @@ pub enum Entry {
 
 impl Entry {
     /// An article with everything storing it needs, prepared by whoever parsed it.
-    pub fn article(article: Article, details: &ArticleDetails, warnings: Vec<String>) -> Entry {
-        Entry::Article {
+    pub fn article(article: Article, details: &ArticleDetails, warnings: Vec<String>) -> Self {
+        Self::Article {
             article: Box::new(article),
             details: encode(details),
             body_text: plain_text(&details.body),
@@ -139,7 +139,7 @@ impl RawRow {
 impl Cache {
     /// Opens or creates the cache. A cache that is corrupt, not a database, or of another schema
     /// version is moved aside (never deleted) and a new one created; the message says so.
-    pub fn open(path: &Path) -> Result<(Cache, Option<String>), CacheError> {
+    pub fn open(path: &Path) -> Result<(Self, Option<String>), CacheError> {
         match Self::open_existing(path) {
             Ok(cache) => Ok((cache, None)),
             Err(error) if path.exists() => {
@@ -158,7 +158,7 @@ impl Cache {
         }
     }
 
-    fn open_existing(path: &Path) -> Result<Cache, CacheError> {
+    fn open_existing(path: &Path) -> Result<Self, CacheError> {
         let sqlite = |source| CacheError::Sqlite {
             path: path.to_owned(),
             source,
@@ -245,7 +245,7 @@ impl Cache {
             .map_err(sqlite)?;
             identity = Some(fresh);
         }
-        Ok(Cache {
+        Ok(Self {
             conn,
             path: path.to_owned(),
             identity: identity.unwrap_or_default(),
@@ -463,7 +463,9 @@ impl Cache {
                     .into_par_iter()
                     .map(RawRow::decode)
                     .collect();
-                part.into_iter().for_each(|stored| image.add(stored));
+                for stored in part {
+                    image.add(stored);
+                }
             }
             if row.is_none() {
                 return Ok(image);

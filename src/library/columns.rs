@@ -27,13 +27,13 @@ impl Interner {
         id
     }
 
-    fn from_names(names: Vec<String>) -> Interner {
+    fn from_names(names: Vec<String>) -> Self {
         let ids = names
             .iter()
             .enumerate()
             .map(|(id, name)| (name.as_str().into(), id as u32))
             .collect();
-        Interner { ids, names }
+        Self { ids, names }
     }
 }
 
@@ -45,7 +45,7 @@ impl Serialize for Interner {
 
 impl<'de> Deserialize<'de> for Interner {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Vec::<String>::deserialize(deserializer).map(Interner::from_names)
+        Vec::<String>::deserialize(deserializer).map(Self::from_names)
     }
 }
 
@@ -64,40 +64,35 @@ pub enum Dimension {
 
 impl Dimension {
     /// In the order the sidebar and `stats` show them.
-    pub const ALL: [Dimension; 4] = [
-        Dimension::Tag,
-        Dimension::Source,
-        Dimension::Category,
-        Dimension::Lang,
-    ];
+    pub const ALL: [Self; 4] = [Self::Tag, Self::Source, Self::Category, Self::Lang];
 
     /// Its place in [`Dimension::ALL`], for arrays indexed by dimension.
-    pub fn index(self) -> usize {
+    pub const fn index(self) -> usize {
         self as usize
     }
 
-    pub fn heading(self) -> &'static str {
+    pub const fn heading(self) -> &'static str {
         match self {
-            Dimension::Tag => "Tags",
-            Dimension::Source => "Sources",
-            Dimension::Category => "Categories",
-            Dimension::Lang => "Languages",
+            Self::Tag => "Tags",
+            Self::Source => "Sources",
+            Self::Category => "Categories",
+            Self::Lang => "Languages",
         }
     }
 
     /// How many values the sidebar lists, most frequent first.
-    pub fn top(self) -> usize {
+    pub const fn top(self) -> usize {
         match self {
-            Dimension::Tag => 30,
-            Dimension::Source | Dimension::Category => 12,
-            Dimension::Lang => 8,
+            Self::Tag => 30,
+            Self::Source | Self::Category => 12,
+            Self::Lang => 8,
         }
     }
 
     /// An article has several tags, so each chosen tag narrows the list; it has one source
     /// (category, language), so chosen ones are alternatives.
     pub fn chosen_narrow(self) -> bool {
-        self == Dimension::Tag
+        self == Self::Tag
     }
 }
 /// Flag bits.
@@ -158,8 +153,8 @@ fn millis(at: Option<chrono::DateTime<chrono::Utc>>) -> i64 {
 }
 
 impl Columns {
-    pub fn with_capacity(articles: usize) -> Columns {
-        let mut columns = Columns {
+    pub fn with_capacity(articles: usize) -> Self {
+        let mut columns = Self {
             keys: Vec::with_capacity(articles),
             id_hashes: Vec::with_capacity(articles),
             stories: Vec::with_capacity(articles),
@@ -174,26 +169,26 @@ impl Columns {
             langs: Vec::with_capacity(articles),
             tag_ids: Vec::with_capacity(articles * 3),
             tag_starts: Vec::with_capacity(articles + 1),
-            ..Columns::default()
+            ..Self::default()
         };
         columns.tag_starts.push(0);
         columns
     }
 
     /// Columns of `articles`, keyed by their position.
-    pub fn of(articles: &[Article]) -> Columns {
-        let mut columns = Columns::with_capacity(articles.len());
+    pub fn of(articles: &[Article]) -> Self {
+        let mut columns = Self::with_capacity(articles.len());
         for (slot, article) in articles.iter().enumerate() {
             columns.push(slot as u64, article);
         }
         columns
     }
 
-    pub fn len(&self) -> usize {
+    pub const fn len(&self) -> usize {
         self.keys.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub const fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
 
@@ -246,7 +241,7 @@ impl Columns {
     }
 
     /// Appends row `i` of `other`, whose interned ids are turned into this one's by `map`.
-    fn push_row(&mut self, other: &Columns, i: usize, map: &IdMap) {
+    fn push_row(&mut self, other: &Self, i: usize, map: &IdMap) {
         self.ensure_started();
         self.tag_ids
             .extend(other.tags(i).iter().map(|&tag| map.tags[tag as usize]));
@@ -269,7 +264,7 @@ impl Columns {
     }
 
     /// The ids `other`'s names have here, interning the ones that are new.
-    fn map_ids(&mut self, other: &Columns) -> IdMap {
+    fn map_ids(&mut self, other: &Self) -> IdMap {
         let map = |into: &mut Interner, from: &Interner| -> Vec<u32> {
             from.names.iter().map(|name| into.intern(name)).collect()
         };
@@ -288,12 +283,12 @@ impl Columns {
     }
 
     /// Appends the rows of `other` for which `keep` holds.
-    pub fn extend_from(&mut self, other: &Columns, mut keep: impl FnMut(usize) -> bool) {
+    pub fn extend_from(&mut self, other: &Self, mut keep: impl FnMut(usize) -> bool) {
         self.extend_with_rows(other, (0..other.len()).filter(|&i| keep(i)));
     }
 
     /// Appends rows of `other`, in the order given.
-    fn extend_with_rows(&mut self, other: &Columns, rows: impl Iterator<Item = usize>) {
+    fn extend_with_rows(&mut self, other: &Self, rows: impl Iterator<Item = usize>) {
         let map = self.map_ids(other);
         for i in rows {
             self.push_row(other, i, &map);
@@ -301,17 +296,17 @@ impl Columns {
     }
 
     /// The same rows in key order: the order every image keeps, whatever order files were read in.
-    pub fn sorted_by_key(&self) -> Columns {
+    pub fn sorted_by_key(&self) -> Self {
         let mut rows: Vec<usize> = (0..self.len()).collect();
         rows.sort_unstable_by_key(|&i| self.keys[i]);
-        let mut sorted = Columns::with_capacity(self.len());
+        let mut sorted = Self::with_capacity(self.len());
         sorted.extend_with_rows(self, rows.into_iter());
         sorted
     }
 
     /// The rows for which `keep` holds, in order (interned names are kept as they are).
-    pub fn filtered(&self, keep: impl FnMut(usize) -> bool) -> Columns {
-        let mut kept = Columns::with_capacity(self.len());
+    pub fn filtered(&self, keep: impl FnMut(usize) -> bool) -> Self {
+        let mut kept = Self::with_capacity(self.len());
         kept.extend_from(self, keep);
         kept
     }
@@ -326,7 +321,7 @@ impl Columns {
 
     /// How many tags all rows have together: what [`Columns::read_numbers`] needs besides the
     /// rows.
-    pub fn tag_count(&self) -> usize {
+    pub const fn tag_count(&self) -> usize {
         self.tag_ids.len()
     }
 

@@ -23,8 +23,8 @@ pub struct Compressor {
 }
 
 impl Compressor {
-    pub fn new(id: i64, dictionary: &[u8]) -> Compressor {
-        Compressor {
+    pub fn new(id: i64, dictionary: &[u8]) -> Self {
+        Self {
             id,
             context: zstd::bulk::Compressor::with_dictionary(LEVEL, dictionary)
                 .expect("a trained dictionary loads"),
@@ -53,8 +53,8 @@ pub struct Decompressor {
 }
 
 impl Decompressor {
-    pub fn new(dictionary: Option<&[u8]>) -> Decompressor {
-        Decompressor {
+    pub fn new(dictionary: Option<&[u8]>) -> Self {
+        Self {
             dictionary: dictionary.map(DecoderDictionary::copy),
         }
     }

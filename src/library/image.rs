@@ -93,7 +93,7 @@ impl Image {
     }
 
     /// This image with the files in `replaced` taken out and `fresh` added.
-    pub fn updated(self, replaced: &HashSet<i64>, fresh: Image) -> Image {
+    pub fn updated(self, replaced: &HashSet<i64>, fresh: Self) -> Self {
         let keep = |note: &FileNote| !replaced.contains(&note.file_id);
         // New files get ids above the old ones, so a first index or a batch of new files needs
         // no copy and no sort: memory at the end of a large index holds one set of columns.
@@ -117,7 +117,7 @@ impl Image {
         let mut warnings: Vec<FileNote> = self.warnings.into_iter().filter(keep).collect();
         warnings.extend(fresh.warnings);
         let ids_unique = columns.id_hashes_unique();
-        Image {
+        Self {
             columns,
             problems,
             warnings,
@@ -126,7 +126,7 @@ impl Image {
     }
 
     /// Reads the image of `root` from `dir`, if there is one made from `version`.
-    pub fn read(dir: &Path, root: &str, version: Version) -> Option<Image> {
+    pub fn read(dir: &Path, root: &str, version: Version) -> Option<Self> {
         let mut file = std::fs::File::open(file_of(dir, root)).ok()?;
         let size = file.metadata().ok()?.len();
         let mut magic = [0; 8];

@@ -136,8 +136,8 @@ pub struct Library {
 
 impl Library {
     /// Refreshes the cache from `roots` (reading only changed files), then loads from it.
-    pub fn open(roots: &[PathBuf], paths: &StorePaths) -> Result<Library, LoadError> {
-        Library::open_with_progress(roots, paths, &Progress::default())
+    pub fn open(roots: &[PathBuf], paths: &StorePaths) -> Result<Self, LoadError> {
+        Self::open_with_progress(roots, paths, &Progress::default())
     }
 
     /// [`Library::open`], looking for changes as `check` says.
@@ -145,8 +145,8 @@ impl Library {
         roots: &[PathBuf],
         paths: &StorePaths,
         check: Check<'_>,
-    ) -> Result<Library, LoadError> {
-        Library::refresh_and_open(roots, paths, check, &Progress::default())
+    ) -> Result<Self, LoadError> {
+        Self::refresh_and_open(roots, paths, check, &Progress::default())
     }
 
     /// [`Library::open`], counting in `progress` the files it reads, for another thread to show.
@@ -154,8 +154,8 @@ impl Library {
         roots: &[PathBuf],
         paths: &StorePaths,
         progress: &Progress,
-    ) -> Result<Library, LoadError> {
-        Library::refresh_and_open(roots, paths, Check::Files, progress)
+    ) -> Result<Self, LoadError> {
+        Self::refresh_and_open(roots, paths, Check::Files, progress)
     }
 
     /// Like [`Library::open_with_progress`], but looking only at `files` (named by a watcher) for
@@ -166,8 +166,8 @@ impl Library {
         paths: &StorePaths,
         files: &[PathBuf],
         progress: &Progress,
-    ) -> Result<Library, LoadError> {
-        Library::refresh_and_open(roots, paths, Check::Named(files), progress)
+    ) -> Result<Self, LoadError> {
+        Self::refresh_and_open(roots, paths, Check::Named(files), progress)
     }
 
     fn refresh_and_open(
@@ -175,7 +175,7 @@ impl Library {
         paths: &StorePaths,
         check: Check<'_>,
         progress: &Progress,
-    ) -> Result<Library, LoadError> {
+    ) -> Result<Self, LoadError> {
         let (mut cache, mut notices) = open_cache(&paths.cache)?;
         let text = TextIndex::open(&text_index_dir(&paths.cache))?;
         let refreshed = refresh::refresh(&mut cache, &text, roots, check, progress)?;
@@ -244,7 +244,7 @@ impl Library {
     }
 
     /// Loads what the cache holds for `roots` without looking at the files: the fast start.
-    pub fn open_cached(roots: &[PathBuf], paths: &StorePaths) -> Result<Library, LoadError> {
+    pub fn open_cached(roots: &[PathBuf], paths: &StorePaths) -> Result<Self, LoadError> {
         let (cache, notices) = open_cache(&paths.cache)?;
         let reports = roots
             .iter()
@@ -264,7 +264,7 @@ impl Library {
     }
 
     /// The embedded sample library, with marks kept in the same state store as any other.
-    pub fn builtin(state_path: &Path) -> Library {
+    pub fn builtin(state_path: &Path) -> Self {
         let (state, mut notices) = open_state(state_path);
         let mut image = Image::default();
         let mut builtin = Vec::new();
@@ -302,7 +302,7 @@ impl Library {
         if let Err(error) = indexed {
             notices.push(format!("{error}; words find nothing"));
         }
-        let mut library = Library::new(roots, state, notices, None, builtin);
+        let mut library = Self::new(roots, state, notices, None, builtin);
         library.assemble(vec![image]);
         library.text = Some(text);
         library
@@ -314,8 +314,8 @@ impl Library {
         notices: Vec<String>,
         cache: Option<Cache>,
         builtin: Vec<(Article, ArticleDetails)>,
-    ) -> Library {
-        Library {
+    ) -> Self {
+        Self {
             columns: Columns::default(),
             articles: Vec::new(),
             root_of: Vec::new(),
@@ -366,15 +366,15 @@ impl Library {
     }
 
     /// What filters, sorts and counts read: every article in columns.
-    pub fn columns(&self) -> &Columns {
+    pub const fn columns(&self) -> &Columns {
         &self.columns
     }
 
-    pub fn len(&self) -> usize {
+    pub const fn len(&self) -> usize {
         self.columns.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub const fn is_empty(&self) -> bool {
         self.columns.is_empty()
     }
 
@@ -423,7 +423,7 @@ impl Library {
             source: Source {
                 name: columns.name(Dimension::Source, source).into(),
                 key: columns.source_keys[source].as_str().into(),
-                kind: Default::default(),
+                kind: crate::article::ShortText::default(),
             },
             category: None,
             tags: columns
@@ -468,7 +468,7 @@ impl Library {
         &self.notices
     }
 
-    pub fn report(&self) -> RefreshReport {
+    pub const fn report(&self) -> RefreshReport {
         self.report
     }
 
@@ -580,7 +580,7 @@ impl Library {
     }
 
     /// False when the state store could not be opened and marks live in memory only.
-    pub fn marks_are_saved(&self) -> bool {
+    pub const fn marks_are_saved(&self) -> bool {
         self.state.is_persistent()
     }
 

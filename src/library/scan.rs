@@ -37,7 +37,7 @@ pub struct Scan {
 }
 
 impl Scan {
-    fn append(&mut self, mut other: Scan) {
+    fn append(&mut self, mut other: Self) {
         self.files.append(&mut other.files);
         self.skipped.append(&mut other.skipped);
         self.folders.append(&mut other.folders);
@@ -63,7 +63,7 @@ pub fn is_markdown(path: &Path) -> bool {
 struct Ancestor<'a> {
     id: Identity,
     path: &'a Path,
-    parent: Option<&'a Ancestor<'a>>,
+    parent: Option<&'a Self>,
 }
 
 impl Ancestor<'_> {
@@ -248,7 +248,8 @@ pub fn changed_folders(root: &str, known: &[(String, i64)]) -> Vec<String> {
         .iter()
         .map(|(path, time)| (path.as_str(), *time))
         .collect();
-    let mut children: std::collections::HashMap<&str, Vec<&str>> = Default::default();
+    let mut children: std::collections::HashMap<&str, Vec<&str>> =
+        std::collections::HashMap::default();
     for (path, _) in known {
         if let Some(parent) = Path::new(path).parent().and_then(Path::to_str) {
             children.entry(parent).or_default().push(path);

@@ -34,7 +34,7 @@ pub struct StateError {
 impl StateStore {
     /// Opens the store. It is never moved aside or recreated on error: the marks are the user's,
     /// so a damaged file is reported and left for them to inspect.
-    pub fn open(path: &Path) -> Result<StateStore, StateError> {
+    pub fn open(path: &Path) -> Result<Self, StateError> {
         let err = |source| StateError {
             path: path.to_owned(),
             source,
@@ -76,7 +76,7 @@ impl StateStore {
             }
         }
         let by_hash = marks.iter().map(|(id, &m)| (id.hash(), m)).collect();
-        Ok(StateStore {
+        Ok(Self {
             conn: Some(conn),
             path: path.to_owned(),
             marks,
@@ -85,8 +85,8 @@ impl StateStore {
     }
 
     /// A store that keeps marks in memory only, for when the real one cannot be opened.
-    pub fn in_memory(path: &Path) -> StateStore {
-        StateStore {
+    pub fn in_memory(path: &Path) -> Self {
+        Self {
             conn: None,
             path: path.to_owned(),
             marks: HashMap::new(),
@@ -94,7 +94,7 @@ impl StateStore {
         }
     }
 
-    pub fn is_persistent(&self) -> bool {
+    pub const fn is_persistent(&self) -> bool {
         self.conn.is_some()
     }
 

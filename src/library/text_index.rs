@@ -90,9 +90,9 @@ impl TextIndex {
     /// Opens the index in `dir`, or creates an empty one when it is missing, unreadable or of
     /// another schema (it is derived data). Until [`TextIndex::mark_complete`] it is not
     /// [complete](TextIndex::is_complete): a refresh then indexes every cached article again.
-    pub fn open(dir: &Path) -> Result<TextIndex, TextIndexError> {
+    pub fn open(dir: &Path) -> Result<Self, TextIndexError> {
         if let Ok(index) = Index::open_in_dir(dir)
-            && let Ok(opened) = TextIndex::from_index(index, Some(dir))
+            && let Ok(opened) = Self::from_index(index, Some(dir))
         {
             return Ok(opened);
         }
@@ -105,7 +105,7 @@ impl TextIndex {
         }
         std::fs::create_dir_all(dir).map_err(|e| err(e.into()))?;
         let index = Index::create_in_dir(dir, schema().0).map_err(err)?;
-        TextIndex::from_index(index, Some(dir))
+        Self::from_index(index, Some(dir))
     }
 
     /// Whether every cached article has been indexed since the index was created.
@@ -122,12 +122,11 @@ impl TextIndex {
     }
 
     /// An index in memory (the built-in samples).
-    pub fn in_memory() -> TextIndex {
-        TextIndex::from_index(Index::create_in_ram(schema().0), None)
-            .expect("an index in memory opens")
+    pub fn in_memory() -> Self {
+        Self::from_index(Index::create_in_ram(schema().0), None).expect("an index in memory opens")
     }
 
-    fn from_index(index: Index, path: Option<&Path>) -> Result<TextIndex, TextIndexError> {
+    fn from_index(index: Index, path: Option<&Path>) -> Result<Self, TextIndexError> {
         let err = |source| TextIndexError {
             path: path.map_or_else(|| "in memory".to_owned(), |p| p.display().to_string()),
             source,
@@ -144,7 +143,7 @@ impl TextIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(err)?;
-        Ok(TextIndex {
+        Ok(Self {
             index,
             reader,
             fields,

@@ -40,11 +40,11 @@ const FILES_AT_MOST: usize = 4096;
 
 impl Changes {
     /// What one event says changed.
-    fn of(event: notify::Result<notify::Event>) -> Option<Changes> {
+    fn of(event: notify::Result<notify::Event>) -> Option<Self> {
         let event = match event {
             Ok(event) => event,
             // Lost events (an overflowing queue): something changed, look.
-            Err(_) => return Some(Changes::Unknown),
+            Err(_) => return Some(Self::Unknown),
         };
         // Reading a file (as the refresh itself does) is no change.
         if matches!(
@@ -58,7 +58,7 @@ impl Changes {
             return None;
         }
         if event.need_rescan() || matches!(event.kind, EventKind::Create(CreateKind::Folder)) {
-            return Some(Changes::Unknown);
+            return Some(Self::Unknown);
         }
         let mut files = Vec::new();
         for path in event.paths {
@@ -66,18 +66,18 @@ impl Changes {
                 files.push(path);
             } else if path.is_dir() || !path.exists() {
                 // A folder that appeared, moved or went (a missing path may have been one).
-                return Some(Changes::Unknown);
+                return Some(Self::Unknown);
             }
         }
-        (!files.is_empty()).then_some(Changes::Files(files))
+        (!files.is_empty()).then_some(Self::Files(files))
     }
 
-    fn add(&mut self, other: Changes) {
+    fn add(&mut self, other: Self) {
         match (&mut *self, other) {
-            (Changes::Files(files), Changes::Files(more)) if files.len() < FILES_AT_MOST => {
+            (Self::Files(files), Self::Files(more)) if files.len() < FILES_AT_MOST => {
                 files.extend(more);
             }
-            _ => *self = Changes::Unknown,
+            _ => *self = Self::Unknown,
         }
     }
 }
@@ -85,7 +85,7 @@ impl Changes {
 impl FolderWatch {
     /// Watches every root recursively; any root that cannot be watched (a missing folder, too
     /// many folders for the system's limit, a file system without events) makes it poll instead.
-    pub fn start(roots: &[PathBuf]) -> FolderWatch {
+    pub fn start(roots: &[PathBuf]) -> Self {
         let (sender, events) = mpsc::channel();
         let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
             if let Some(changes) = Changes::of(event) {
@@ -108,7 +108,7 @@ impl FolderWatch {
                 None
             }
         };
-        FolderWatch {
+        Self {
             _watcher: watcher,
             events,
             polling,

@@ -21,15 +21,15 @@ impl Zone {
     /// `2026-01-14 09:30` in this zone.
     pub fn format(self, at: DateTime<Utc>, pattern: &str) -> String {
         match self {
-            Zone::Local => at.with_timezone(&Local).format(pattern).to_string(),
-            Zone::Utc => at.format(pattern).to_string(),
+            Self::Local => at.with_timezone(&Local).format(pattern).to_string(),
+            Self::Utc => at.format(pattern).to_string(),
         }
     }
 
     pub fn date(self, at: DateTime<Utc>) -> chrono::NaiveDate {
         match self {
-            Zone::Local => at.with_timezone(&Local).date_naive(),
-            Zone::Utc => at.date_naive(),
+            Self::Local => at.with_timezone(&Local).date_naive(),
+            Self::Utc => at.date_naive(),
         }
     }
 }

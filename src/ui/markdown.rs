@@ -62,8 +62,8 @@ struct Renderer {
 }
 
 impl Renderer {
-    fn new(width: usize, theme: Theme) -> Renderer {
-        Renderer {
+    fn new(width: usize, theme: Theme) -> Self {
+        Self {
             width,
             theme,
             lines: Vec::new(),
@@ -454,7 +454,7 @@ fn is_blank(line: &Line<'_>) -> bool {
         .all(|span| span.content.trim_matches(['│', ' ']).is_empty())
 }
 
-fn heading_level(level: HeadingLevel) -> u8 {
+const fn heading_level(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
         HeadingLevel::H2 => 2,

@@ -102,8 +102,8 @@ pub struct View {
 }
 
 impl View {
-    pub fn new(theme: Theme, zone: Zone) -> View {
-        View {
+    pub fn new(theme: Theme, zone: Zone) -> Self {
+        Self {
             theme,
             zone,
             articles: ArticleCache::default(),

@@ -195,7 +195,7 @@ fn chart(theme: Theme, timeline: &Timeline, area: Rect, buf: &mut Buffer) -> u16
     y
 }
 
-fn section_name(entry: &Entry) -> &'static str {
+const fn section_name(entry: &Entry) -> &'static str {
     match entry.kind {
         EntryKind::Sentiment(_) => "Sentiment",
         EntryKind::Facet(dimension, _) => dimension.heading(),

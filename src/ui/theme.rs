@@ -11,13 +11,13 @@ pub struct Theme {
 
 impl Theme {
     /// Colour unless `NO_COLOR` is set (to anything non-empty), as no-color.org asks.
-    pub fn from_env() -> Theme {
-        Theme {
+    pub fn from_env() -> Self {
+        Self {
             color: std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()),
         }
     }
 
-    fn fg(self, color: Color) -> Style {
+    const fn fg(self, color: Color) -> Style {
         if self.color {
             Style::new().fg(color)
         } else {
@@ -25,7 +25,7 @@ impl Theme {
         }
     }
 
-    pub fn sentiment(self, sentiment: Sentiment) -> Style {
+    pub const fn sentiment(self, sentiment: Sentiment) -> Style {
         self.fg(match sentiment {
             Sentiment::Positive => Color::Green,
             Sentiment::Negative => Color::Red,
@@ -44,11 +44,11 @@ impl Theme {
         }
     }
 
-    pub fn title(self) -> Style {
+    pub const fn title(self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }
 
-    pub fn dim(self) -> Style {
+    pub const fn dim(self) -> Style {
         if self.color {
             Style::new().fg(Color::DarkGray)
         } else {
@@ -56,33 +56,33 @@ impl Theme {
         }
     }
 
-    pub fn code(self) -> Style {
+    pub const fn code(self) -> Style {
         self.fg(Color::Yellow)
     }
 
-    pub fn link(self) -> Style {
+    pub const fn link(self) -> Style {
         self.fg(Color::Blue).add_modifier(Modifier::UNDERLINED)
     }
 
-    pub fn link_ref(self) -> Style {
+    pub const fn link_ref(self) -> Style {
         self.fg(Color::Magenta)
     }
 
-    pub fn quote(self) -> Style {
+    pub const fn quote(self) -> Style {
         self.fg(Color::Gray).add_modifier(Modifier::ITALIC)
     }
 
-    pub fn accent(self) -> Style {
+    pub const fn accent(self) -> Style {
         self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
     }
 
-    pub fn source(self) -> Style {
+    pub const fn source(self) -> Style {
         self.fg(Color::Cyan)
     }
 
     /// The selected row: a coloured bar in the focused pane, a grey one elsewhere; reversed
     /// video without colour.
-    pub fn selection(self, focused: bool) -> Style {
+    pub const fn selection(self, focused: bool) -> Style {
         match (self.color, focused) {
             (true, true) => Style::new().bg(Color::Blue).fg(Color::White),
             (true, false) => Style::new().bg(Color::DarkGray),
@@ -91,7 +91,7 @@ impl Theme {
         }
     }
 
-    pub fn border(self, focused: bool) -> Style {
+    pub const fn border(self, focused: bool) -> Style {
         match (self.color, focused) {
             (true, true) => Style::new().fg(Color::Cyan),
             (true, false) => Style::new().fg(Color::DarkGray),
@@ -100,16 +100,16 @@ impl Theme {
         }
     }
 
-    pub fn error(self) -> Style {
+    pub const fn error(self) -> Style {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
 
     /// The part of a query that could not be understood: underlined, so it shows without colour.
-    pub fn error_mark(self) -> Style {
+    pub const fn error_mark(self) -> Style {
         self.error().add_modifier(Modifier::UNDERLINED)
     }
 
-    pub fn warning(self) -> Style {
+    pub const fn warning(self) -> Style {
         self.fg(Color::Yellow)
     }
 }

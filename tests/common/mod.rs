@@ -65,7 +65,7 @@ const ARTICLES: &[(&str, &str, &str, &str, &str)] = &[
 ];
 
 impl Fixture {
-    pub fn new() -> Fixture {
+    pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path().join("news");
         fs::create_dir_all(&root).unwrap();
@@ -90,7 +90,7 @@ impl Fixture {
             );
             fs::write(root.join(file), text).unwrap();
         }
-        Fixture { dir }
+        Self { dir }
     }
 
     pub fn root(&self) -> PathBuf {
@@ -121,7 +121,7 @@ impl Fixture {
                 show_drafts: false,
                 now: now(),
                 headlines_first,
-                keymap: Default::default(),
+                keymap: tidings::app::Keymap::default(),
             },
         )
     }

@@ -47,7 +47,7 @@ impl App {
 
     /// Whether the sidebar's counts and the timeline are those of the shown headlines; not yet,
     /// with [`Settings::headlines_first`], until [`App::count_shown`].
-    pub fn is_counted(&self) -> bool {
+    pub const fn is_counted(&self) -> bool {
         self.counted
     }
 
@@ -124,11 +124,11 @@ pub(super) struct Counts {
 }
 
 impl Counts {
-    fn of(library: &Library, visible: &[u32], now: DateTime<Utc>) -> Counts {
+    fn of(library: &Library, visible: &[u32], now: DateTime<Utc>) -> Self {
         let columns = library.columns();
         // Counts do not depend on order: in index order they read the columns front to back.
         let ascending = ascending(visible, columns.len());
-        Counts {
+        Self {
             facets: columns.facets(&ascending),
             timeline: Timeline::build(columns, &ascending, now),
         }

@@ -5,7 +5,7 @@ use super::*;
 
 impl App {
     /// Where keys go now: the help, the query editor, or the focused pane.
-    pub fn key_context(&self) -> KeyContext {
+    pub const fn key_context(&self) -> KeyContext {
         if self.show_help {
             KeyContext::Help
         } else if self.query.editing {
@@ -228,7 +228,7 @@ impl App {
         rows.saturating_sub(1).max(1)
     }
 
-    pub(super) fn max_article_scroll(&self) -> usize {
+    pub(super) const fn max_article_scroll(&self) -> usize {
         self.viewport
             .article_lines
             .saturating_sub(self.viewport.article_rows)
