@@ -30,6 +30,7 @@ fn settings() -> Settings {
         // As the reader starts.
         headlines_first: true,
         keymap: tidings::app::Keymap::default(),
+        saved: std::collections::BTreeMap::default(),
     }
 }
 

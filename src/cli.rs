@@ -31,7 +31,8 @@ fn query_help() -> String {
     let mut help = String::from(
         "A query. Words (each in the text, or the start of one) and \"phrases\" must all \
          match; `-` negates a term or a group; `a or b` matches either; parentheses group: \
-         (tag:etf or tag:btc) -sentiment:neg. Fields:\n",
+         (tag:etf or tag:btc) -sentiment:neg; @name is a saved search ([saved] in config.toml). \
+         Fields:\n",
     );
     for field in FIELDS {
         help.push_str(&format!("\n  {:<50} {}", field.example, field.help));

@@ -87,13 +87,13 @@ fn search(
     query_text: &str,
     sort: SortMode,
 ) -> Result<Vec<u32>> {
-    let query = parse_query(query_text)?;
+    let query = parse_query(query_text, config)?;
     let order = sorted(library.columns(), sort);
     matching(library, config, &query, &order)
 }
 
-fn parse_query(text: &str) -> Result<Query> {
-    let query = Query::parse(text, Utc::now());
+fn parse_query(text: &str, config: &Config) -> Result<Query> {
+    let query = Query::parse_with(text, Utc::now(), &config.saved);
     if let Some(error) = query.errors.first() {
         bail!("cannot understand the query: {error}");
     }
@@ -344,7 +344,7 @@ fn show(setup: &Setup, id: &str, width: Option<u16>) -> Result<ExitCode> {
 fn stats(setup: &Setup, query: &str) -> Result<ExitCode> {
     let library = setup.open(Check::ChangedFolders)?;
     warn_about_problems(&library);
-    let query = parse_query(query)?;
+    let query = parse_query(query, &setup.config)?;
     // Counts do not depend on order: no sort. One index serves the search and the counts.
     let index = library.columns();
     let everything: Vec<u32> = (0..library.len() as u32).collect();

@@ -2,13 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result, anyhow};
+use anyhow::{Context as _, Result, anyhow, bail};
 use serde::Deserialize;
 
 use std::collections::BTreeMap;
 
 use crate::app::SortMode;
 use crate::app::keys::{KeyNames, Keymap};
+use crate::app::query::{Query, SavedSearches};
 
 /// What `config.toml` may say. Every key is optional.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -22,6 +23,9 @@ pub struct Config {
     pub show_drafts: bool,
     /// Keys by action name (`quit = ["q", "ctrl-c"]`), in place of the defaults.
     keys: BTreeMap<String, KeyNames>,
+    /// Saved searches by name (`"ETF longs" = "tag:etf sentiment:pos"`), checked when the file
+    /// is read: `@name` in any query, and the sidebar's first section.
+    pub saved: SavedSearches,
     /// The keys in force: the defaults with `keys` applied, checked when the file is read.
     #[serde(skip)]
     pub keymap: Keymap,
@@ -88,6 +92,12 @@ impl Config {
         })?;
         config.keymap = Keymap::with_overrides(&config.keys)
             .map_err(|error| anyhow!("{}: {error}", path.display()))?;
+        for (name, text) in &config.saved {
+            let query = Query::parse_with(text, chrono::Utc::now(), &config.saved);
+            if let Some(error) = query.errors.first() {
+                bail!("{}: [saved] {name:?}: {error}", path.display());
+            }
+        }
         config.library = config
             .library
             .iter()

@@ -46,6 +46,7 @@ pub fn run(setup: &Setup) -> Result<ExitCode> {
         now: Utc::now(),
         headlines_first: true,
         keymap: setup.config.keymap.clone(),
+        saved: setup.config.saved.clone(),
     };
     // Headlines come from the cache at once; the folders are checked for changes meanwhile.
     let (library, refresh) = if setup.roots.is_empty() {

@@ -634,3 +634,46 @@ fn refresh_progress_is_told_while_a_refresh_runs() {
     app.library_unchanged();
     assert_eq!(app.refresh_progress(), None);
 }
+
+#[test]
+fn saved_searches_come_first_in_the_sidebar_and_filter_like_a_facet() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app_with_saved(false, &[("etf", "tag:etf"), ("calm", "sentiment:neu")]);
+    let mut by_query = fixture.app();
+    type_query(&mut by_query, "tag:etf");
+    let etf_titles = titles(&by_query);
+
+    let entries = app.sidebar_entries();
+    let names: Vec<&EntryKind> = entries.iter().take(2).map(|e| &e.kind).collect();
+    assert_eq!(
+        names,
+        [
+            &EntryKind::Saved("calm".into()),
+            &EntryKind::Saved("etf".into())
+        ],
+        "saved searches first, by name"
+    );
+    assert_eq!(entries[1].count, etf_titles.len());
+    assert_eq!(
+        entries[1].unread,
+        Some(etf_titles.len()),
+        "nothing read yet"
+    );
+
+    // Chosen like a facet: the list is what the query gives, and the status line names it.
+    app.update(Action::SelectEntry(1));
+    assert_eq!(titles(&app), etf_titles);
+    assert_eq!(app.active_query(), "@etf");
+
+    // Reading one of them leaves one fewer unread.
+    app.update(Action::FocusPane(tidings::app::Focus::List));
+    app.handle_key(Key::Enter);
+    app.handle_key(Key::Esc);
+    let entry = &app.sidebar_entries()[1];
+    assert_eq!(entry.unread, Some(etf_titles.len() - 1), "{entry:?}");
+
+    // Typed as @name it is the same search.
+    let mut typed = fixture.app_with_saved(false, &[("etf", "tag:etf")]);
+    type_query(&mut typed, "@etf");
+    assert_eq!(titles(&typed), etf_titles);
+}

@@ -664,4 +664,53 @@ fn the_query_language_finds_exactly_what_the_frontmatter_says() {
         );
         assert_eq!(listed(query), want, "{query}");
     }
+
+    // Saved searches: by name in any query, in `list` and `stats`, one may use another.
+    fs::write(
+        env.dir.path().join("config.toml"),
+        "[saved]\n\"ETF longs\" = \"tag:etf sentiment:pos|neu\"\nhigh = \"score:>60\"\n\
+         both = '@high @\"ETF longs\"'\n",
+    )
+    .unwrap();
+    let etf_longs =
+        |k: &Known| has(k, "ETF") && matches!(k.sentiment, Some("POSITIVE" | "NEUTRAL"));
+    assert_eq!(listed("@\"ETF longs\""), expected(&etf_longs));
+    assert_eq!(
+        listed("@high or -score:>0"),
+        expected(&|k| k.score > 60.0 || k.score <= 0.0)
+    );
+    assert_eq!(
+        listed("@both"),
+        expected(&|k| etf_longs(k) && k.score > 60.0)
+    );
+    let output = env.run_lib(&["stats", "@ETF longs"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let total = KNOWN.iter().filter(|k| etf_longs(k)).count();
+    assert!(
+        stdout(&output).starts_with(&format!("{total} articles")),
+        "{}",
+        stdout(&output)
+    );
+    let output = env.run_lib(&["list", "@nothing"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("@nothing — no saved search"),
+        "{}",
+        stderr(&output)
+    );
+
+    // A saved search that cannot be understood, or uses itself, stops tidings at start.
+    for (saved, expected) in [
+        ("odd = \"is:weird\"", "[saved] \"odd\": is:weird"),
+        ("loop = \"@loop\"", "@loop — the saved search uses itself"),
+    ] {
+        fs::write(
+            env.dir.path().join("config.toml"),
+            format!("[saved]\n{saved}\n"),
+        )
+        .unwrap();
+        let output = env.run_lib(&["list"]);
+        assert_eq!(output.status.code(), Some(2), "{saved}");
+        assert!(stderr(&output).contains(expected), "{}", stderr(&output));
+    }
 }

@@ -253,6 +253,7 @@ fn typing_a_word_in_the_reader_finds_it_in_bodies() {
             now: chrono::Utc::now(),
             headlines_first: false,
             keymap: tidings::app::Keymap::default(),
+            saved: std::collections::BTreeMap::default(),
         },
     );
     app.handle_key(Key::Char('/'));

@@ -14,6 +14,8 @@ pub struct Filters {
     /// The values chosen in each dimension, by [`Dimension::index`]: see
     /// [`Dimension::chosen_narrow`] for how several combine.
     chosen: [Vec<String>; 4],
+    /// Chosen saved searches, by name, with what their text said when chosen; any one will do.
+    saved: Vec<(String, Expr)>,
 }
 
 /// The query term that chooses `name` in `dimension`.
@@ -33,6 +35,25 @@ impl Filters {
 
     pub const fn toggle_sentiment(&mut self, sentiment: Sentiment) {
         self.sentiments[sentiment.index()] ^= true;
+    }
+
+    pub fn is_saved_chosen(&self, name: &str) -> bool {
+        self.saved.iter().any(|(chosen, _)| chosen == name)
+    }
+
+    /// Chooses the saved search `name` (`expr` is what it says), or drops it if chosen.
+    pub fn toggle_saved(&mut self, name: &str, expr: Expr) {
+        match self.saved.iter().position(|(chosen, _)| chosen == name) {
+            Some(position) => {
+                self.saved.remove(position);
+            }
+            None => self.saved.push((name.to_owned(), expr)),
+        }
+    }
+
+    /// The names of the chosen saved searches.
+    pub fn saved(&self) -> impl Iterator<Item = &str> {
+        self.saved.iter().map(|(name, _)| name.as_str())
     }
 
     pub fn chosen(&self, dimension: Dimension) -> &[String] {
@@ -56,6 +77,13 @@ impl Filters {
     /// The filters as query terms, to be joined with the typed query.
     pub fn terms(&self) -> Vec<Expr> {
         let mut terms = Vec::new();
+        let saved =
+            |(name, expr): &(String, Expr)| Expr::Saved(name.clone(), Box::new(expr.clone()));
+        match self.saved.as_slice() {
+            [] => {}
+            [one] => terms.push(saved(one)),
+            many => terms.push(Expr::Any(many.iter().map(saved).collect())),
+        }
         if self.sentiments.contains(&true) {
             let chosen = Sentiment::ALL
                 .into_iter()

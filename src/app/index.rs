@@ -17,6 +17,15 @@ pub struct Facets {
     pub sentiment: [usize; 4],
     /// By [`Dimension::index`], then by value id.
     pub values: [Vec<usize>; 4],
+    /// Each saved search, in name order: how many of the results it matches.
+    pub saved: Vec<SavedCount>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SavedCount {
+    pub name: String,
+    pub total: usize,
+    pub unread: usize,
 }
 
 /// A query resolved against the index: names turned into ids once, not per article.
@@ -183,6 +192,7 @@ impl Columns {
     ) -> Compiled {
         let filter = match expr {
             Expr::Filter(filter) => filter,
+            Expr::Saved(_, inner) => return self.compile(inner, context, errors),
             Expr::Not(inner) => {
                 return Compiled::Not(Box::new(self.compile(inner, context, errors)));
             }
@@ -308,6 +318,7 @@ impl Columns {
             total: 0,
             sentiment: [0; 4],
             values: Dimension::ALL.map(|dimension| vec![0; self.names(dimension).len()]),
+            saved: Vec::new(),
         };
         let mut facets = indices
             .par_chunks(16_384)

@@ -280,7 +280,12 @@ pub enum Expr {
     All(Vec<Self>),
     /// Any one.
     Any(Vec<Self>),
+    /// A saved search by name (`@"ETF longs"`), and what its query says.
+    Saved(String, Box<Self>),
 }
+
+/// Saved searches by name: the `[saved]` table of `config.toml`.
+pub type SavedSearches = std::collections::BTreeMap<String, String>;
 
 impl Default for Expr {
     fn default() -> Self {
@@ -295,6 +300,7 @@ impl Expr {
             Self::Filter(filter) => filter == wanted,
             Self::Not(_) => false,
             Self::All(items) | Self::Any(items) => items.iter().any(|e| e.asks_for(wanted)),
+            Self::Saved(_, inner) => inner.asks_for(wanted),
         }
     }
 
@@ -302,7 +308,7 @@ impl Expr {
     pub fn has_date_range(&self) -> bool {
         match self {
             Self::Filter(filter) => matches!(filter, Filter::Date { .. }),
-            Self::Not(inner) => inner.has_date_range(),
+            Self::Not(inner) | Self::Saved(_, inner) => inner.has_date_range(),
             Self::All(items) | Self::Any(items) => items.iter().any(Self::has_date_range),
         }
     }
@@ -323,6 +329,12 @@ pub enum QueryErrorKind {
     UnmatchedParenthesis,
     #[error("cannot search the text for {words:?}: {reason}")]
     Search { words: String, reason: String },
+    #[error("@{0} — no saved search has that name ([saved] in config.toml)")]
+    UnknownSaved(String),
+    #[error("@{0} — the saved search uses itself")]
+    SavedCycle(String),
+    #[error("in @{name}: {error}")]
+    InSaved { name: String, error: Box<Self> },
 }
 
 impl fmt::Display for QueryError {
@@ -341,10 +353,27 @@ pub struct Query {
 impl Query {
     /// Parses `text`; relative dates count back from `now`.
     pub fn parse(text: &str, now: DateTime<Utc>) -> Self {
+        Self::parse_with(text, now, &SavedSearches::new())
+    }
+
+    /// Parses `text`, in which `@name` stands for the saved search of that name.
+    pub fn parse_with(text: &str, now: DateTime<Utc>, saved: &SavedSearches) -> Self {
+        Self::parse_within(text, now, saved, &mut Vec::new())
+    }
+
+    /// `expanding`: the saved searches whose text is being parsed, to refuse a cycle.
+    fn parse_within(
+        text: &str,
+        now: DateTime<Utc>,
+        saved: &SavedSearches,
+        expanding: &mut Vec<String>,
+    ) -> Self {
         let mut parser = Parser {
             tokens: lex(text),
             at: 0,
             now,
+            saved,
+            expanding,
             errors: Vec::new(),
         };
         let mut items = Vec::new();
@@ -462,14 +491,16 @@ fn lex(text: &str) -> Vec<(Token, Range<usize>)> {
     tokens
 }
 
-struct Parser {
+struct Parser<'a> {
     tokens: Vec<(Token, Range<usize>)>,
     at: usize,
     now: DateTime<Utc>,
+    saved: &'a SavedSearches,
+    expanding: &'a mut Vec<String>,
     errors: Vec<QueryError>,
 }
 
-impl Parser {
+impl Parser<'_> {
     fn peek(&self) -> Option<&Token> {
         self.tokens.get(self.at).map(|(token, _)| token)
     }
@@ -527,6 +558,18 @@ impl Parser {
                 }
                 inner
             }
+            Token::Word { text, .. } if text.len() > 1 && text.starts_with('@') => {
+                match self.saved_search(&text[1..]) {
+                    Ok(expr) => Some(expr),
+                    Err(kind) => {
+                        self.errors.push(QueryError {
+                            span: Some(span),
+                            kind,
+                        });
+                        None
+                    }
+                }
+            }
             Token::Word { text, .. } => match parse_term(&text, self.now) {
                 Ok(expr) => expr,
                 Err(kind) => {
@@ -538,6 +581,32 @@ impl Parser {
                 }
             },
             Token::Or | Token::Close => None,
+        }
+    }
+}
+
+impl Parser<'_> {
+    /// The saved search `name`, its text parsed (saved searches may use others, not themselves).
+    fn saved_search(&mut self, name: &str) -> Result<Expr, QueryErrorKind> {
+        let Some((name, text)) = self
+            .saved
+            .iter()
+            .find(|(saved, _)| saved.eq_ignore_ascii_case(name))
+        else {
+            return Err(QueryErrorKind::UnknownSaved(name.to_owned()));
+        };
+        if self.expanding.contains(name) {
+            return Err(QueryErrorKind::SavedCycle(name.clone()));
+        }
+        self.expanding.push(name.clone());
+        let query = Query::parse_within(text, self.now, self.saved, self.expanding);
+        self.expanding.pop();
+        match query.errors.into_iter().next() {
+            Some(error) => Err(QueryErrorKind::InSaved {
+                name: name.clone(),
+                error: Box::new(error.kind),
+            }),
+            None => Ok(Expr::Saved(name.clone(), Box::new(query.expr))),
         }
     }
 }
@@ -793,6 +862,7 @@ impl fmt::Display for Expr {
         };
         match self {
             Self::Filter(filter) => filter.fmt(f),
+            Self::Saved(name, _) => write!(f, "@{}", quoted(name)),
             Self::Not(inner) => write!(f, "-{}", grouped(inner)),
             Self::All(items) => {
                 let parts: Vec<String> = items.iter().map(grouped).collect();

@@ -14,6 +14,8 @@ pub const TIMELINE_DAYS: usize = 90;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum EntryKind {
+    /// A saved search, by name.
+    Saved(String),
     Sentiment(Sentiment),
     Facet(Dimension, String),
 }
@@ -23,21 +25,31 @@ pub enum EntryKind {
 pub struct Entry {
     pub kind: EntryKind,
     pub count: usize,
+    /// How many of `count` are unread, where the sidebar shows it (saved searches).
+    pub unread: Option<usize>,
     /// Chosen as a filter.
     pub active: bool,
 }
 
-/// The sidebar's entries for `facets`: the four sentiments, then tags, sources, categories and
-/// languages.
+/// The sidebar's entries for `facets`: the saved searches, the four sentiments, then tags,
+/// sources, categories and languages.
 pub fn entries(facets: &Facets, index: &Columns, filters: &Filters) -> Vec<Entry> {
-    let mut entries: Vec<Entry> = Sentiment::ALL
-        .into_iter()
-        .map(|sentiment| Entry {
-            kind: EntryKind::Sentiment(sentiment),
-            count: facets.sentiment_count(sentiment),
-            active: filters.sentiments[sentiment.index()],
+    let mut entries: Vec<Entry> = facets
+        .saved
+        .iter()
+        .map(|saved| Entry {
+            active: filters.is_saved_chosen(&saved.name),
+            kind: EntryKind::Saved(saved.name.clone()),
+            count: saved.total,
+            unread: Some(saved.unread),
         })
         .collect();
+    entries.extend(Sentiment::ALL.into_iter().map(|sentiment| Entry {
+        kind: EntryKind::Sentiment(sentiment),
+        count: facets.sentiment_count(sentiment),
+        unread: None,
+        active: filters.sentiments[sentiment.index()],
+    }));
     for dimension in Dimension::ALL {
         let counts = &facets.values[dimension.index()];
         let name_of = |id: usize| index.name(dimension, id);
@@ -51,6 +63,7 @@ pub fn entries(facets: &Facets, index: &Columns, filters: &Filters) -> Vec<Entry
                     active: filters.is_chosen(dimension, name),
                     kind: EntryKind::Facet(dimension, name.to_owned()),
                     count,
+                    unread: None,
                 }
             })
             .collect();
@@ -68,6 +81,7 @@ pub fn entries(facets: &Facets, index: &Columns, filters: &Filters) -> Vec<Entry
                 section.push(Entry {
                     kind: EntryKind::Facet(dimension, chosen.clone()),
                     count,
+                    unread: None,
                     active: true,
                 });
             }

@@ -14,7 +14,7 @@ use super::filters::Filters;
 use super::format::thousands;
 use super::index::{Context, Facets, ascending, without_drafts};
 use super::keys::{Key, KeyContext, Keymap};
-use super::query::{Query, QueryError};
+use super::query::{Expr, Query, QueryError, SavedSearches};
 use super::query_line::{QueryLine, narrows};
 use super::sidebar::{self, Entry, EntryKind, Timeline};
 use super::sort::{SortMode, sorted};
@@ -81,6 +81,8 @@ pub struct Settings {
     pub headlines_first: bool,
     /// The keys in force: the defaults, or with the user's `[keys]`.
     pub keymap: Keymap,
+    /// `[saved]` searches, by name.
+    pub saved: SavedSearches,
 }
 
 pub struct App {
@@ -91,6 +93,7 @@ pub struct App {
     /// Searches leave counting to [`App::count_shown`].
     count_later: bool,
     keymap: Keymap,
+    saved: SavedSearches,
     /// Every article in sort order.
     order: Vec<u32>,
     /// The headlines shown: indices into the library, in sort order.
@@ -146,6 +149,7 @@ impl App {
             counted: false,
             count_later: settings.headlines_first,
             keymap: settings.keymap,
+            saved: settings.saved,
             order,
             visible: Vec::new(),
             counts: Counts::default(),
@@ -210,6 +214,17 @@ impl App {
 
     pub const fn keymap(&self) -> &Keymap {
         &self.keymap
+    }
+
+    pub const fn saved_searches(&self) -> &SavedSearches {
+        &self.saved
+    }
+
+    /// What the saved search `name` says, now (its relative dates count back from now).
+    pub(super) fn saved_search(&self, name: &str) -> Expr {
+        self.saved.get(name).map_or_else(Expr::default, |text| {
+            Query::parse_with(text, self.now, &self.saved).expr
+        })
     }
 
     pub const fn facets(&self) -> &Facets {

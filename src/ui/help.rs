@@ -17,6 +17,10 @@ const QUERY_SYNTAX: &[(&str, &str)] = &[
     ),
     ("-term  -(…)", "negates a term or a group"),
     ("a or b  (a or b) c", "either; parentheses group"),
+    (
+        "@name  @\"two words\"",
+        "a saved search ([saved] in config.toml)",
+    ),
 ];
 
 /// Draws the help over `area`, scrolled down `scroll` lines; returns how far it can scroll.

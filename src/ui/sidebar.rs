@@ -197,6 +197,7 @@ fn chart(theme: Theme, timeline: &Timeline, area: Rect, buf: &mut Buffer) -> u16
 
 const fn section_name(entry: &Entry) -> &'static str {
     match entry.kind {
+        EntryKind::Saved(_) => "Saved searches",
         EntryKind::Sentiment(_) => "Sentiment",
         EntryKind::Facet(dimension, _) => dimension.heading(),
     }
@@ -210,10 +211,12 @@ fn entry_line(entry: &Entry, total: usize, width: usize, theme: Theme) -> Line<'
             format!("{} {}", sentiment.glyph(), sentiment.name()),
             theme.sentiment(*sentiment),
         ),
-        EntryKind::Facet(_, name) => (name.clone(), Style::new()),
+        EntryKind::Facet(_, name) | EntryKind::Saved(name) => (name.clone(), Style::new()),
     };
-    let numbers = match &entry.kind {
-        EntryKind::Sentiment(_) if total > 0 => {
+    let numbers = match (&entry.kind, entry.unread) {
+        // Unread of total, as a feed list shows them.
+        (_, Some(unread)) => format!(" {}/{}", thousands(unread), thousands(entry.count)),
+        (EntryKind::Sentiment(_), None) if total > 0 => {
             let percent = (entry.count * 100 + total / 2) / total;
             format!(" {} {percent:>3}%", thousands(entry.count))
         }

@@ -114,6 +114,11 @@ impl Fixture {
 
     /// With `headlines_first`, as the reader starts: counts come with `count_shown`.
     pub fn app_with(&self, headlines_first: bool) -> App {
+        self.app_with_saved(headlines_first, &[])
+    }
+
+    /// With saved searches `(name, query)`.
+    pub fn app_with_saved(&self, headlines_first: bool, saved: &[(&str, &str)]) -> App {
         App::new(
             self.library(),
             Settings {
@@ -122,6 +127,10 @@ impl Fixture {
                 now: now(),
                 headlines_first,
                 keymap: tidings::app::Keymap::default(),
+                saved: saved
+                    .iter()
+                    .map(|(name, query)| ((*name).to_owned(), (*query).to_owned()))
+                    .collect(),
             },
         )
     }

@@ -2,6 +2,7 @@
 //! typing, remembered for Backspace, and shown with the selection kept where it can be.
 
 use super::*;
+use crate::app::index::SavedCount;
 
 impl App {
     /// Re-runs the query and filters, keeping the selected article when it is still listed.
@@ -55,23 +56,32 @@ impl App {
     /// headlines are on screen and no key is waiting.
     pub fn count_shown(&mut self) {
         if !self.counted {
-            self.counts = Counts::of(&self.library, &self.visible, self.now);
+            self.counts = self.counts_of(&self.visible);
             self.counted = true;
             self.clamp_sidebar_cursor();
+        }
+    }
+
+    /// Counts the shown headlines again (now, or when the caller next counts).
+    pub(super) fn recount(&mut self) {
+        self.counted = false;
+        if !self.count_later {
+            self.count_shown();
         }
     }
 
     /// The articles matching the query and filters, among `within` (else all), counted if
     /// `count`.
     pub(super) fn search(&self, within: Option<&[u32]>, count: bool) -> Results {
-        let query = Query::parse(&self.query.text, self.now).and(self.filters.terms());
+        let query =
+            Query::parse_with(&self.query.text, self.now, &self.saved).and(self.filters.terms());
         let context = Context::of(&self.library, self.show_drafts);
         let columns = self.library.columns();
         let searched = columns.search(&query, &context, within.unwrap_or(&self.order));
         let mut errors = query.errors;
         errors.extend(searched.errors);
         let visible = searched.visible;
-        let counts = count.then(|| Counts::of(&self.library, &visible, self.now));
+        let counts = count.then(|| self.counts_of(&visible));
         Results {
             text: self.query.text.clone(),
             errors,
@@ -123,14 +133,35 @@ pub(super) struct Counts {
     pub(super) timeline: Timeline,
 }
 
-impl Counts {
-    fn of(library: &Library, visible: &[u32], now: DateTime<Utc>) -> Self {
-        let columns = library.columns();
+impl App {
+    /// The sidebar's counts and the timeline of `visible`, and how many of them each saved
+    /// search matches.
+    fn counts_of(&self, visible: &[u32]) -> Counts {
+        let columns = self.library.columns();
         // Counts do not depend on order: in index order they read the columns front to back.
         let ascending = ascending(visible, columns.len());
-        Self {
-            facets: columns.facets(&ascending),
-            timeline: Timeline::build(columns, &ascending, now),
+        let mut facets = columns.facets(&ascending);
+        let context = Context::of(&self.library, self.show_drafts);
+        let marks = self.library.all_marks();
+        facets.saved = self
+            .saved
+            .keys()
+            .map(|name| {
+                let query = Query {
+                    expr: self.saved_search(name),
+                    errors: Vec::new(),
+                };
+                let matched = columns.search(&query, &context, &ascending).visible;
+                SavedCount {
+                    name: name.clone(),
+                    total: matched.len(),
+                    unread: matched.iter().filter(|&&i| !marks[i as usize].read).count(),
+                }
+            })
+            .collect();
+        Counts {
+            facets,
+            timeline: Timeline::build(columns, &ascending, self.now),
         }
     }
 }

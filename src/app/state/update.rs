@@ -313,6 +313,10 @@ impl App {
             return;
         };
         match &entry.kind {
+            EntryKind::Saved(name) => {
+                let expr = self.saved_search(name);
+                self.filters.toggle_saved(name, expr);
+            }
             EntryKind::Sentiment(sentiment) => self.filters.toggle_sentiment(*sentiment),
             EntryKind::Facet(dimension, name) => self.filters.toggle(*dimension, name),
         }
@@ -337,6 +341,10 @@ impl App {
     ) {
         self.changed_marks
             .insert(self.article(index).id.clone(), self.library.marks(index));
+        // Saved searches count unread articles: a mark changes their counts.
+        if !self.saved.is_empty() {
+            self.recount();
+        }
         if let Err(error) = result {
             self.notify(format!("marks not saved: {error}"), Level::Error);
         } else if !self.library.marks_are_saved() {
