@@ -52,7 +52,7 @@ fn reader(c: &mut Criterion) {
         let library = Library::open_cached(&corpus.roots, &paths).expect("cache opens");
         let mut app = App::new(library, settings());
         let mut terminal = Terminal::new(TestBackend::new(160, 45)).expect("backend");
-        let mut view = View::new(Theme { color: true }, Zone::Utc);
+        let mut view = View::new(Theme::colored(), Zone::Utc);
         frame(&mut terminal, &mut view, &mut app);
         if complete {
             app.count_shown();
@@ -75,7 +75,7 @@ fn reader(c: &mut Criterion) {
     let library = Library::open_cached(&corpus.roots, &paths).expect("cache opens");
     let mut app = App::new(library, settings());
     let mut terminal = Terminal::new(TestBackend::new(160, 45)).expect("backend");
-    let mut view = View::new(Theme { color: true }, Zone::Utc);
+    let mut view = View::new(Theme::colored(), Zone::Utc);
     frame(&mut terminal, &mut view, &mut app);
     app.count_shown();
 

@@ -116,6 +116,12 @@ pub enum Command {
     Check,
     /// Refresh the cache from the library folders and say what changed.
     Index,
+    /// Print a commented configuration with every setting, key, action and colour at its default.
+    Config {
+        /// Print the defaults (the only form so far): `tidings config --default > config.toml`.
+        #[arg(long)]
+        default: bool,
+    },
     /// Set read or starred marks, for scripts (the reader sets them as you read).
     Mark {
         /// Articles: ids, short ids or paths.

@@ -19,7 +19,17 @@ use crate::setup::Setup;
 use crate::ui::article::{Zone, article_lines};
 use crate::ui::{Theme, ansi};
 
+fn print_default_config() -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(crate::config::default_text().as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    // Before the configuration is read: the defaults help most when the file is wrong.
+    if let Some(Command::Config { .. }) = cli.command {
+        return print_default_config();
+    }
     let setup = Setup::from_cli(&cli)?;
     match cli.command {
         None => crate::tui::run(&setup),
@@ -40,6 +50,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Stats { query, terms }) => stats(&setup, &join_query(query, terms)),
         Some(Command::Check) => check(&setup),
         Some(Command::Index) => index(&setup),
+        Some(Command::Config { .. }) => print_default_config(),
         Some(Command::Mark {
             ids,
             read,
@@ -145,7 +156,9 @@ fn list(
     let matches = search(&library, &setup.config, query, sort)?;
     let shown = &matches[..matches.len().min(limit.unwrap_or(usize::MAX))];
     let stdout = std::io::stdout();
-    let color = stdout.is_terminal() && Theme::from_env().color;
+    let theme = Theme::from_env(setup.config.palette);
+    // Colour only on a terminal, and not with NO_COLOR.
+    let theme = (stdout.is_terminal() && theme.color).then_some(theme);
     let mut out = std::io::BufWriter::new(stdout.lock());
     let stories = if json {
         library.stories()
@@ -159,7 +172,7 @@ fn list(
             serde_json::to_writer(&mut out, &ArticleJson::new(&library, &article, &stories, i))?;
             writeln!(out)?;
         } else {
-            writeln!(out, "{}", headline(&library, i, color))?;
+            writeln!(out, "{}", headline(&library, i, theme))?;
         }
     }
     out.flush()?;
@@ -168,7 +181,7 @@ fn list(
 
 const SOURCE_COLUMNS: usize = 16;
 
-fn headline(library: &Library, i: usize, color: bool) -> String {
+fn headline(library: &Library, i: usize, theme: Option<Theme>) -> String {
     // Read, not kept: `list` may print a million of them.
     let article = &library.read_article(i);
     let date = article.published_at.map_or_else(
@@ -180,11 +193,12 @@ fn headline(library: &Library, i: usize, color: bool) -> String {
         },
     );
     let glyph = article.sentiment.glyph();
-    let glyph = if color {
-        let style = Theme { color: true }.sentiment(article.sentiment);
-        ansi::line_to_string(&ratatui::text::Line::styled(glyph.to_string(), style), true)
-    } else {
-        glyph.to_string()
+    let glyph = match theme {
+        Some(theme) => {
+            let style = theme.sentiment(article.sentiment);
+            ansi::line_to_string(&ratatui::text::Line::styled(glyph.to_string(), style), true)
+        }
+        None => glyph.to_string(),
     };
     let marks = library.marks(i);
     let flags = format!(
@@ -309,7 +323,7 @@ fn show(setup: &Setup, id: &str, width: Option<u16>) -> Result<ExitCode> {
             80
         }
     });
-    let theme = Theme::from_env();
+    let theme = Theme::from_env(setup.config.palette);
     let color = terminal && theme.color;
     let lines = article_lines(
         library.article(index),

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use crate::app::SortMode;
 use crate::app::keys::{KeyNames, Keymap};
 use crate::app::query::{Query, SavedSearches};
+use crate::ui::theme::Palette;
 
 /// What `config.toml` may say. Every key is optional.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -26,6 +27,11 @@ pub struct Config {
     /// Saved searches by name (`"ETF longs" = "tag:etf sentiment:pos"`), checked when the file
     /// is read: `@name` in any query, and the sidebar's first section.
     pub saved: SavedSearches,
+    /// Colours by role (`positive = "#00ff88"`), in place of the defaults.
+    theme: BTreeMap<String, String>,
+    /// The colours in force: the defaults with `theme` applied, checked when the file is read.
+    #[serde(skip)]
+    pub palette: Palette,
     /// The keys in force: the defaults with `keys` applied, checked when the file is read.
     #[serde(skip)]
     pub keymap: Keymap,
@@ -92,6 +98,8 @@ impl Config {
         })?;
         config.keymap = Keymap::with_overrides(&config.keys)
             .map_err(|error| anyhow!("{}: {error}", path.display()))?;
+        config.palette = Palette::with_overrides(&config.theme)
+            .map_err(|error| anyhow!("{}: {error}", path.display()))?;
         for (name, text) in &config.saved {
             let query = Query::parse_with(text, chrono::Utc::now(), &config.saved);
             if let Some(error) = query.errors.first() {
@@ -105,6 +113,42 @@ impl Config {
             .collect();
         Ok(config)
     }
+}
+
+/// A commented `config.toml` with every setting at its default: every action with its keys and
+/// every colour role, from the same tables the reader uses, so it reads back as the defaults.
+pub fn default_text() -> String {
+    use std::fmt::Write as _;
+    let mut text = String::from(
+        "# tidings configuration (TIDINGS_CONFIG names another file). Every setting is optional;\n\
+         # these are the defaults.\n\n\
+         # Folders scanned recursively for *.md articles; ~ is your home folder.\n\
+         library = []\n\
+         # newest | oldest | score\n\
+         sort = \"newest\"\n\
+         # Show drafts without asking for them with is:draft.\n\
+         show-drafts = false\n\n\
+         # Saved searches: @name in any query, and the sidebar's first section.\n\
+         [saved]\n\
+         # \"ETF longs\" = \"tag:etf sentiment:pos\"\n\n\
+         # Keys by action: one key or a list. A key is a character, ctrl-x, or one of enter esc\n\
+         # tab shift-tab backspace up down left right pageup pagedown home end space.\n\
+         [keys]\n",
+    );
+    for (binding, keys) in Keymap::default().bindings() {
+        let keys: Vec<String> = keys.iter().map(|key| format!("{:?}", key.name())).collect();
+        let line = format!("{} = [{}]", binding.name, keys.join(", "));
+        let _ = writeln!(text, "{line:<36} # {}", binding.help);
+    }
+    text.push_str(
+        "\n# Colours by role: a name (red, lightblue, darkgray, …), #rrggbb, or 0-255.\n\
+         # NO_COLOR in the environment turns every colour off.\n[theme]\n",
+    );
+    for (_, name, color, what) in crate::ui::theme::ROLES {
+        let line = format!("{name} = \"{}\"", color.to_string().to_lowercase());
+        let _ = writeln!(text, "{line:<36} # {what}");
+    }
+    text
 }
 
 fn expand_home(path: &Path) -> PathBuf {
@@ -142,6 +186,21 @@ mod tests {
             error.contains("config.toml") && error.contains("libary"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn the_default_text_reads_back_as_the_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, default_text()).unwrap();
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.keymap, Keymap::default());
+        assert_eq!(config.palette, Palette::default());
+        assert_eq!(config.sort, SortMode::Newest);
+        assert!(config.library.is_empty() && config.saved.is_empty());
+        for binding in crate::app::BINDINGS {
+            assert!(default_text().contains(binding.help), "{}", binding.name);
+        }
     }
 
     #[test]

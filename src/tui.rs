@@ -72,7 +72,8 @@ pub fn run(setup: &Setup) -> Result<ExitCode> {
     install_mouse_release_on_panic();
     // Without mouse reporting the reader still works; say nothing and go on.
     let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
-    let result = event_loop(&mut terminal, &mut app, refresh, &progress);
+    let theme = Theme::from_env(setup.config.palette);
+    let result = event_loop(&mut terminal, &mut app, theme, refresh, &progress);
     let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result.map(|()| ExitCode::SUCCESS)
@@ -131,10 +132,11 @@ fn install_mouse_release_on_panic() {
 fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
+    theme: Theme,
     mut refresh: Option<Receiver<Refreshed>>,
     progress: &Progress,
 ) -> Result<()> {
-    let mut view = View::new(Theme::from_env(), Zone::Local);
+    let mut view = View::new(theme, Zone::Local);
     loop {
         app.set_now(Utc::now());
         draw(terminal, &mut view, app)?;

@@ -315,26 +315,41 @@ fn errors_are_one_clear_line_and_a_nonzero_exit() {
         "{}",
         stderr(&output)
     );
-    // A bad [keys] entry: one line naming the file, the table, the action and the key.
-    for (keys, expected) in [
-        ("quitt = \"Q\"", "\"quitt\" is not an action"),
+    // A bad [keys] or [theme] entry: one line naming the file, the table, the entry.
+    for (table, entry, expected) in [
+        ("keys", "quitt = \"Q\"", "[keys] \"quitt\" is not an action"),
         (
+            "keys",
             "quit = \"ctrl-shift-q\"",
-            "quit: \"ctrl-shift-q\" is not a key",
+            "[keys] quit: \"ctrl-shift-q\" is not a key",
         ),
-        ("quit = \"j\"", "\"j\" is bound to both down and quit"),
+        (
+            "keys",
+            "quit = \"j\"",
+            "[keys] \"j\" is bound to both down and quit",
+        ),
+        (
+            "theme",
+            "postive = \"red\"",
+            "[theme] \"postive\" is not a role",
+        ),
+        (
+            "theme",
+            "positive = \"ultraviolet\"",
+            "[theme] positive: \"ultraviolet\" is not a colour",
+        ),
     ] {
         fs::write(
             env.dir.path().join("config.toml"),
-            format!("[keys]\n{keys}\n"),
+            format!("[{table}]\n{entry}\n"),
         )
         .unwrap();
         let output = env.run(&["list"]);
-        assert_eq!(output.status.code(), Some(2), "{keys}");
+        assert_eq!(output.status.code(), Some(2), "{entry}");
         let message = stderr(&output);
         assert_eq!(message.lines().count(), 1, "{message}");
         assert!(
-            message.contains("config.toml: [keys]") && message.contains(expected),
+            message.contains("config.toml: [") && message.contains(expected),
             "{message}"
         );
     }

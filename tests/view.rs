@@ -17,9 +17,13 @@ const WIDE: (u16, u16) = (160, 45);
 const NARROW: (u16, u16) = (80, 24);
 
 /// Draws `app` as the event loop does (draw, report the viewport, draw again).
-fn screen(app: &mut App, (width, height): (u16, u16)) -> Terminal<TestBackend> {
+fn screen(app: &mut App, size: (u16, u16)) -> Terminal<TestBackend> {
+    screen_with(app, size, Theme::colored())
+}
+
+fn screen_with(app: &mut App, (width, height): (u16, u16), theme: Theme) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    let mut view = View::new(Theme { color: true }, Zone::Utc);
+    let mut view = View::new(theme, Zone::Utc);
     for _ in 0..2 {
         let mut viewport = None;
         terminal
@@ -192,7 +196,7 @@ fn clicks_and_the_wheel_land_where_the_last_frame_put_things() {
     let fixture = Fixture::new();
     let mut app = fixture.app();
     let mut terminal = Terminal::new(TestBackend::new(WIDE.0, WIDE.1)).unwrap();
-    let mut view = View::new(Theme { color: true }, Zone::Utc);
+    let mut view = View::new(Theme::colored(), Zone::Utc);
     terminal
         .draw(|frame| {
             view.draw(frame, &app);
@@ -244,4 +248,80 @@ fn a_translation_names_the_language_it_was_translated_from() {
         screen.contains("AI-rewritten · translated from en"),
         "{screen}"
     );
+}
+
+/// One letter per cell for its foreground colour (upper case: the background when set), so a
+/// snapshot shows where each colour goes.
+fn colours(terminal: &Terminal<TestBackend>) -> String {
+    use ratatui::style::Color;
+    let letter = |color: Color| match color {
+        Color::Reset => '.',
+        Color::Green => 'g',
+        Color::Red => 'r',
+        Color::Yellow => 'y',
+        Color::Blue => 'b',
+        Color::Cyan => 'c',
+        Color::Magenta => 'm',
+        Color::Gray => 'w',
+        Color::DarkGray => 'd',
+        Color::White => 'W',
+        Color::Rgb(..) => '#',
+        Color::Indexed(_) => 'i',
+        _ => '?',
+    };
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            let cell = &buffer[(x, y)];
+            out.push(if cell.bg == Color::Reset {
+                letter(cell.fg)
+            } else {
+                letter(cell.bg).to_ascii_uppercase()
+            });
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_users_theme_colours_its_roles() {
+    use ratatui::style::Color;
+    use tidings::ui::theme::Palette;
+    let fixture = Fixture::new();
+    let overrides = [("positive", "#00ff88"), ("selection", "magenta")]
+        .map(|(role, colour)| (role.to_owned(), colour.to_owned()))
+        .into_iter()
+        .collect();
+    let palette = Palette::with_overrides(&overrides).unwrap();
+    let draw = |theme: Theme| screen_with(&mut fixture.app(), NARROW, theme);
+    let default = draw(Theme::colored());
+    let themed = draw(Theme {
+        color: true,
+        palette,
+    });
+    insta::assert_snapshot!(colours(&themed));
+    let cells = |terminal: &Terminal<TestBackend>| terminal.backend().buffer().content().to_vec();
+    let (default, themed) = (cells(&default), cells(&themed));
+    let green = default.iter().filter(|c| c.fg == Color::Green).count();
+    assert!(green > 0, "positive headlines are green by default");
+    assert!(
+        default.iter().any(|c| c.bg == Color::Blue),
+        "the selection bar"
+    );
+    assert_eq!(themed.iter().filter(|c| c.fg == Color::Green).count(), 0);
+    assert_eq!(
+        themed
+            .iter()
+            .filter(|c| c.fg == Color::Rgb(0, 255, 136))
+            .count(),
+        green,
+        "every positive cell takes the user's colour"
+    );
+    assert!(
+        themed.iter().any(|c| c.bg == Color::Magenta),
+        "the selection bar"
+    );
+    assert!(!themed.iter().any(|c| c.bg == Color::Blue));
 }

@@ -106,10 +106,10 @@ impl HeadlineList<'_> {
             spans.push(if marks.read {
                 Span::raw(" ")
             } else {
-                Span::styled("●", theme.accent())
+                Span::styled("●", theme.unread())
             });
             spans.push(if marks.starred {
-                Span::styled("★", theme.accent())
+                Span::styled("★", theme.unread())
             } else {
                 Span::raw(" ")
             });
@@ -135,7 +135,7 @@ impl HeadlineList<'_> {
             let used: usize = spans.iter().map(|span| span.width()).sum();
             let mut room = width.saturating_sub(used);
             if article.is_pinned() && room > 2 {
-                spans.push(Span::styled("⚑ ", theme.accent()));
+                spans.push(Span::styled("⚑ ", theme.unread()));
                 room -= 2;
             }
             let title_style = if marks.read {

@@ -602,7 +602,7 @@ mod tests {
     use super::*;
 
     fn plain(markdown: &str, width: u16) -> Vec<String> {
-        render(markdown, width, Theme { color: false })
+        render(markdown, width, Theme::plain())
             .lines
             .iter()
             .map(|line| {
@@ -649,7 +649,7 @@ mod tests {
         let rendered = render(
             "See [the report](https://example.org/r) and [more](https://example.org/m).",
             80,
-            Theme { color: false },
+            Theme::plain(),
         );
         let text: String = rendered.lines[0]
             .spans
