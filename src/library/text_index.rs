@@ -179,6 +179,12 @@ impl TextIndex {
                 other => break other.map_err(|e| self.err(e))?,
             }
         };
+        // A writer killed mid-commit leaves files no commit names; the next commit may want the
+        // same name for one of them (a segment's deletes) and would fail on it.
+        writer
+            .garbage_collect_files()
+            .wait()
+            .map_err(|e| self.err(e))?;
         Ok(TextWriter {
             writer,
             fields: self.fields,
@@ -393,5 +399,48 @@ mod tests {
         assert!(second.is_ok(), "{:?}", second.err());
         assert!(released.elapsed() >= std::time::Duration::from_millis(300));
         holder.join().expect("holder");
+    }
+
+    #[test]
+    fn files_left_by_a_writer_killed_mid_commit_do_not_stop_the_next_one() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("index");
+        let index = TextIndex::open(&path).expect("opens");
+        let parsed = crate::article::parse_article(
+            "a.md",
+            b"---\ntitle: Harbour cranes idle\npublishedAt: '2026-03-01T10:00:00Z'\n---\nQuiet docks.\n",
+        )
+        .expect("parses");
+        let mut writer = index.writer().expect("writer");
+        // Enough that no segment holds only the one removed below: a segment left empty is
+        // dropped, and the old meta.json would then name files that are gone.
+        for file_id in 0..40 {
+            writer.put(file_id, &parsed.article, "quiet docks");
+        }
+        writer.commit().expect("commit");
+        drop(writer);
+        // What a kill between writing a commit's files and naming them in meta.json leaves:
+        // files tantivy lists as its own that no commit names. The next commit's deletes would
+        // be written under one of these names.
+        let opstamp = index.index.load_metas().expect("metas").opstamp;
+        for segment in index.index.searchable_segment_ids().expect("segments") {
+            for stamp in opstamp..opstamp + 4 {
+                let name = format!("{}.{stamp}.del", segment.uuid_string());
+                let mut orphan =
+                    tantivy::Directory::open_write(index.index.directory(), Path::new(&name))
+                        .expect("orphan");
+                std::io::Write::write_all(&mut orphan, b"half").expect("written");
+            }
+        }
+        drop(index);
+
+        let index = TextIndex::open(&path).expect("reopens");
+        let mut writer = index.writer().expect("writer");
+        writer.remove(1);
+        let committed = writer.commit();
+        assert!(committed.is_ok(), "{:?}", committed.err());
+        index.reload().expect("reload");
+        let found = index.search("harbour", Scope::Title).expect("search");
+        assert_eq!(found.map(|files| files.len()), Some(39));
     }
 }
