@@ -115,6 +115,39 @@ impl Config {
     }
 }
 
+/// Writes the saved search `name` = `query` into the `[saved]` table of the file at `path`,
+/// keeping everything else in it as it was, comments included; the file is replaced whole
+/// (written beside it, then renamed), so it is never left half written.
+pub fn save_search(path: &Path, name: &str, query: &str) -> Result<()> {
+    // A config linked from a dotfiles folder stays a link: the file it points at is replaced.
+    let resolved = std::fs::canonicalize(path);
+    let path = resolved.as_deref().unwrap_or(path);
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot read {}", path.display()));
+        }
+    };
+    let mut document: toml_edit::DocumentMut = text
+        .parse()
+        .with_context(|| format!("cannot update {}", path.display()))?;
+    let saved = document
+        .entry("saved")
+        .or_insert_with(toml_edit::table)
+        .as_table_mut()
+        .ok_or_else(|| anyhow!("{}: saved is not a table", path.display()))?;
+    // Indexing keeps an existing key (and the comment above it); only its value changes.
+    saved[name] = toml_edit::value(query);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let temporary = path.with_extension("toml.saving");
+    std::fs::write(&temporary, document.to_string())
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
 /// A commented `config.toml` with every setting at its default: every action with its keys and
 /// every colour role, from the same tables the reader uses, so it reads back as the defaults.
 pub fn default_text() -> String {
@@ -201,6 +234,34 @@ mod tests {
         for binding in crate::app::BINDINGS {
             assert!(default_text().contains(binding.help), "{}", binding.name);
         }
+    }
+
+    #[test]
+    fn a_saved_search_is_written_without_losing_the_users_comments() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let mine = "# my library\nsort = \"score\" # best first\n\n[saved]\n# mornings\nearly = \"since:12h\"\n";
+        std::fs::write(&path, mine).unwrap();
+        save_search(&path, "ETF longs", "tag:ETF sentiment:pos").unwrap();
+        save_search(&path, "early", "since:6h").unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for kept in ["# my library", "# best first", "# mornings"] {
+            assert!(text.contains(kept), "{kept} lost:\n{text}");
+        }
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.sort, SortMode::Score);
+        assert_eq!(config.saved["ETF longs"], "tag:ETF sentiment:pos");
+        assert_eq!(config.saved["early"], "since:6h", "replaced in place");
+        // A linked config stays a link; the file it names gets the search.
+        let linked = dir.path().join("linked.toml");
+        std::os::unix::fs::symlink(&path, &linked).unwrap();
+        save_search(&linked, "calm", "sentiment:neu").unwrap();
+        assert!(linked.symlink_metadata().unwrap().file_type().is_symlink());
+        assert_eq!(Config::load(&path).unwrap().saved["calm"], "sentiment:neu");
+        // No file yet: one is made.
+        let fresh = dir.path().join("new/config.toml");
+        save_search(&fresh, "calm", "sentiment:neu").unwrap();
+        assert_eq!(Config::load(&fresh).unwrap().saved["calm"], "sentiment:neu");
     }
 
     #[test]

@@ -73,7 +73,15 @@ pub fn run(setup: &Setup) -> Result<ExitCode> {
     // Without mouse reporting the reader still works; say nothing and go on.
     let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
     let theme = Theme::from_env(setup.config.palette);
-    let result = event_loop(&mut terminal, &mut app, theme, refresh, &progress);
+    let config_file = &setup.locations.config_file;
+    let result = event_loop(
+        &mut terminal,
+        &mut app,
+        theme,
+        config_file,
+        refresh,
+        &progress,
+    );
     let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result.map(|()| ExitCode::SUCCESS)
@@ -133,6 +141,7 @@ fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     theme: Theme,
+    config_file: &std::path::Path,
     mut refresh: Option<Receiver<Refreshed>>,
     progress: &Progress,
 ) -> Result<()> {
@@ -149,6 +158,14 @@ fn event_loop(
         for effect in app.take_effects() {
             match effect {
                 Effect::Copy(text) => copy_to_clipboard(&text),
+                Effect::SaveSearch { name, query } => {
+                    if let Err(error) = crate::config::save_search(config_file, &name, &query) {
+                        app.notify(
+                            format!("@{name} is saved for this session only: {error:#}"),
+                            Level::Error,
+                        );
+                    }
+                }
             }
         }
         if app.should_quit() {

@@ -367,7 +367,10 @@ fn y_copies_the_link_or_else_the_path() {
     assert!(app.take_effects().is_empty(), "effects are taken once");
     app.update(Action::Down);
     app.handle_key(Key::Char('y'));
-    let [Effect::Copy(path)] = app.take_effects().try_into().unwrap();
+    let effects = app.take_effects();
+    let [Effect::Copy(path)] = effects.as_slice() else {
+        panic!("one copy: {effects:?}");
+    };
     assert!(path.ends_with("alpha-uk.md"), "{path}");
 }
 
@@ -676,4 +679,45 @@ fn saved_searches_come_first_in_the_sidebar_and_filter_like_a_facet() {
     let mut typed = fixture.app_with_saved(false, &[("etf", "tag:etf")]);
     type_query(&mut typed, "@etf");
     assert_eq!(titles(&typed), etf_titles);
+}
+
+#[test]
+fn s_saves_the_active_query_under_a_typed_name() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.handle_key(Key::Char('S'));
+    assert!(app.naming().is_none(), "nothing to save yet");
+    assert!(app.message().unwrap().text.contains("nothing to save"));
+
+    type_query(&mut app, "tag:etf");
+    app.handle_key(Key::Enter);
+    app.handle_key(Key::Char('3'));
+    app.handle_key(Key::Char('S'));
+    assert!(app.naming().is_some());
+    // Typed characters go to the name, not the query; q is a letter here, not quit.
+    for c in "quiet etf".chars() {
+        app.handle_key(Key::Char(c));
+    }
+    assert!(!app.should_quit());
+    assert_eq!(app.query().text, "tag:etf");
+    app.handle_key(Key::Enter);
+    assert!(app.naming().is_none());
+    assert_eq!(
+        app.take_effects(),
+        [tidings::app::Effect::SaveSearch {
+            name: "quiet etf".into(),
+            query: "tag:etf sentiment:neg".into()
+        }]
+    );
+    assert_eq!(app.saved_searches()["quiet etf"], "tag:etf sentiment:neg");
+    let entry = &app.sidebar_entries()[0];
+    assert_eq!(entry.kind, EntryKind::Saved("quiet etf".into()));
+
+    // Esc drops the name being typed and saves nothing.
+    app.handle_key(Key::Char('S'));
+    app.handle_key(Key::Char('x'));
+    app.handle_key(Key::Esc);
+    assert!(app.naming().is_none());
+    assert!(app.take_effects().is_empty());
+    assert_eq!(app.saved_searches().len(), 1);
 }

@@ -68,6 +68,8 @@ pub enum Action {
     NextLanguage,
     CopyLink,
     ToggleHelp,
+    /// Saves the active query under a name (asked for on the status line).
+    SaveQuery,
     Quit,
     /// A click on the `row`-th headline of the filtered list.
     SelectHeadline(usize),

@@ -377,6 +377,14 @@ pub const BINDINGS: &[Binding] = &[
         hints: &[(Article, "copy link")],
     },
     Binding {
+        name: "save-search",
+        action: Action::SaveQuery,
+        contexts: PANES,
+        keys: &[Key::Char('S')],
+        help: "save the query and filters as a search (asks for a name)",
+        hints: &[],
+    },
+    Binding {
         name: "quit",
         action: Action::Quit,
         contexts: EVERYWHERE,
@@ -389,7 +397,7 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::QueryAccept,
         contexts: &[Query],
         keys: &[Key::Enter],
-        help: "keep the query",
+        help: "keep the query (or the name being typed)",
         hints: &[(Query, "keep")],
     },
     Binding {

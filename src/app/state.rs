@@ -29,6 +29,8 @@ use results::{Counts, Results};
 pub enum Effect {
     /// Put this text on the clipboard.
     Copy(String),
+    /// Write the saved search `name` = `query` into the configuration file.
+    SaveSearch { name: String, query: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +96,8 @@ pub struct App {
     count_later: bool,
     keymap: Keymap,
     saved: SavedSearches,
+    /// The name being typed for a search to save, while it is asked for.
+    naming: Option<QueryLine>,
     /// Every article in sort order.
     order: Vec<u32>,
     /// The headlines shown: indices into the library, in sort order.
@@ -150,6 +154,7 @@ impl App {
             count_later: settings.headlines_first,
             keymap: settings.keymap,
             saved: settings.saved,
+            naming: None,
             order,
             visible: Vec::new(),
             counts: Counts::default(),
@@ -218,6 +223,11 @@ impl App {
 
     pub const fn saved_searches(&self) -> &SavedSearches {
         &self.saved
+    }
+
+    /// The name being typed for a search to save, if one is asked for.
+    pub const fn naming(&self) -> Option<&QueryLine> {
+        self.naming.as_ref()
     }
 
     /// What the saved search `name` says, now (its relative dates count back from now).

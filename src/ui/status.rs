@@ -62,7 +62,20 @@ fn query_line(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<P
     let room = width.saturating_sub(sort.width());
     let mut spans: Vec<Span<'static>> = Vec::new();
     let mut cursor = None;
-    if query.editing {
+    if let Some(name) = app.naming() {
+        let prompt = "save the search as @";
+        let before: String = name.text.chars().take(name.cursor).collect();
+        spans.push(Span::styled(prompt, theme.accent()));
+        spans.push(Span::raw(clean_line(&name.text)));
+        spans.push(Span::styled(
+            format!("  = {}", clean_line(&app.active_query())),
+            theme.dim(),
+        ));
+        cursor = Some(Position::new(
+            area.x + (prompt.width() + before.width()) as u16,
+            area.y,
+        ));
+    } else if query.editing {
         // Keep the cursor on screen: show the end of a query longer than the line.
         let before: String = query.text.chars().take(query.cursor).collect();
         let shown_from = before.width().saturating_sub(room.saturating_sub(3));

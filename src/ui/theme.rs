@@ -334,7 +334,10 @@ mod tests {
     fn the_readme_names_every_role() {
         let readme = include_str!("../../README.md");
         for (_, name, _, _) in ROLES {
-            assert!(readme.contains(&format!("`{name}`")), "README.md lacks {name}");
+            assert!(
+                readme.contains(&format!("`{name}`")),
+                "README.md lacks {name}"
+            );
         }
     }
 

@@ -8,7 +8,7 @@ impl App {
     pub const fn key_context(&self) -> KeyContext {
         if self.show_help {
             KeyContext::Help
-        } else if self.query.editing {
+        } else if self.query.editing || self.naming.is_some() {
             KeyContext::Query
         } else {
             KeyContext::of_focus(self.focus)
@@ -74,6 +74,9 @@ impl App {
 
     pub fn update(&mut self, action: Action) {
         if self.show_help && self.scroll_help(action) {
+            return;
+        }
+        if self.naming.is_some() && self.edit_name(action) {
             return;
         }
         match action {
@@ -189,6 +192,18 @@ impl App {
                 self.show_help ^= true;
                 self.help_scroll = 0;
             }
+            Action::SaveQuery => {
+                if self.active_query().is_empty() {
+                    self.notify(
+                        "nothing to save: type a query or choose filters first",
+                        Level::Info,
+                    );
+                } else {
+                    let mut line = QueryLine::default();
+                    line.begin();
+                    self.naming = Some(line);
+                }
+            }
             Action::Quit => self.quit = true,
             Action::SelectHeadline(row) => {
                 if row < self.visible.len() {
@@ -209,6 +224,48 @@ impl App {
                 self.focus = focus;
             }
         }
+    }
+
+    /// Edits the name of the search being saved; `false` for what is not an edit (quitting).
+    fn edit_name(&mut self, action: Action) -> bool {
+        let Some(line) = self.naming.as_mut() else {
+            return false;
+        };
+        match action {
+            Action::QueryInput(c) if !c.is_control() => line.insert(c),
+            Action::QueryBackspace => {
+                line.backspace();
+            }
+            Action::QueryDeleteWord => line.delete_word(),
+            Action::QueryClear => line.clear(),
+            Action::QueryCursorLeft => line.left(),
+            Action::QueryCursorRight => line.right(),
+            Action::QueryCursorHome => line.home(),
+            Action::QueryCursorEnd => line.end(),
+            Action::QueryCancel => self.naming = None,
+            Action::QueryAccept => {
+                let name = line.text.trim().to_owned();
+                self.naming = None;
+                if name.contains('"') {
+                    self.notify("a saved search's name cannot hold a \"", Level::Warning);
+                } else if !name.is_empty() {
+                    self.save_search(name);
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Saves the active query as `name`: in this session at once, in the configuration file by
+    /// the effect it asks for.
+    fn save_search(&mut self, name: String) {
+        let query = self.active_query();
+        let replaced = self.saved.insert(name.clone(), query.clone()).is_some();
+        let verb = if replaced { "replaced" } else { "saved" };
+        self.notify(format!("{verb} @{name}: {query}"), Level::Info);
+        self.effects.push(Effect::SaveSearch { name, query });
+        self.recount();
     }
 
     /// The article that marks and copies apply to: the one being read, else the selected one.
