@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::app::SortMode;
-use crate::app::query::FIELDS;
+use crate::app::query::{FIELDS, SYNTAX};
 
 /// A fast terminal reader for Markdown news articles with YAML frontmatter.
 ///
@@ -28,12 +28,11 @@ pub struct Cli {
 
 /// The query language for `--help`, from the table of fields the parser reads.
 fn query_help() -> String {
-    let mut help = String::from(
-        "A query. Words (each in the text, or the start of one) and \"phrases\" must all \
-         match; `-` negates a term or a group; `a or b` matches either; parentheses group: \
-         (tag:etf or tag:btc) -sentiment:neg; @name is a saved search ([saved] in config.toml). \
-         Fields:\n",
-    );
+    let mut help = String::from("A query, for example (tag:etf or tag:btc) -sentiment:neg.\n");
+    for (syntax, what) in SYNTAX {
+        help.push_str(&format!("\n  {syntax:<50} {what}"));
+    }
+    help.push_str("\n\nFields:\n");
     for field in FIELDS {
         help.push_str(&format!("\n  {:<50} {}", field.example, field.help));
     }

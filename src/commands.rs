@@ -74,10 +74,10 @@ fn join_query(query: Vec<String>, terms: Vec<String>) -> String {
             if word.contains(char::is_whitespace) && !word.contains('"') {
                 // `tidings list "short squeeze"`: the shell took the quotes, give them back. A
                 // whole query in one argument (`"btc -is:read"`) has no colon-free phrase intent,
-                // so only quote words without field syntax.
+                // so only quote words without field syntax; a pattern keeps its spaces.
                 if word
                     .split_whitespace()
-                    .any(|w| w.contains(':') || w.starts_with('-'))
+                    .any(|w| w.contains(':') || w.starts_with(['-', '/']))
                 {
                     word
                 } else {

@@ -680,6 +680,31 @@ fn the_query_language_finds_exactly_what_the_frontmatter_says() {
         assert_eq!(listed(query), want, "{query}");
     }
 
+    // Patterns for titles ("Story {n}"), alone and beside other terms.
+    let numbered = |keep: &dyn Fn(usize, &Known) -> bool| -> Vec<String> {
+        let mut titles: Vec<String> = (0..KNOWN.len())
+            .filter(|&n| keep(n, &KNOWN[n]))
+            .map(|n| format!("Story {n}"))
+            .collect();
+        titles.sort();
+        titles
+    };
+    assert_eq!(
+        listed("/^story [1-3]$/"),
+        numbered(&|n, _| (1..=3).contains(&n))
+    );
+    assert_eq!(
+        listed("-/[02468]$/ -sentiment:neg"),
+        numbered(&|n, k| n % 2 == 1 && k.sentiment != Some("NEGATIVE"))
+    );
+    assert_eq!(
+        listed("/ 0$/ or tag:mining"),
+        numbered(&|n, k| n == 0 || has(k, "MINING"))
+    );
+    let bad = env.run_lib(&["list", "/story (/"]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("unclosed group"), "{}", stderr(&bad));
+
     // Saved searches: by name in any query, in `list` and `stats`, one may use another.
     fs::write(
         env.dir.path().join("config.toml"),

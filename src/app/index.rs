@@ -8,7 +8,9 @@ use crate::article::Sentiment;
 use crate::library::columns::{DRAFT, PINNED};
 use crate::library::{Columns, Dimension, Library, Marks, Scope};
 
-use super::query::{Expr, Filter, Flag, NumberRange, Query, QueryError, QueryErrorKind};
+use super::query::{
+    Expr, Filter, Flag, NumberRange, Query, QueryError, QueryErrorKind, TitlePattern,
+};
 
 /// Facet counts for one result set; ids index the names in the [`Columns`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -88,11 +90,17 @@ impl<'a> Context<'a> {
 /// the words hold nothing searchable.
 pub trait TextSearch {
     fn text_matches(&self, words: &str, scope: Scope) -> Result<Option<Vec<u32>>, String>;
+    /// The articles whose title `pattern` matches.
+    fn title_pattern_matches(&self, pattern: &regex::Regex) -> Result<Vec<u32>, String>;
 }
 
 impl TextSearch for Library {
     fn text_matches(&self, words: &str, scope: Scope) -> Result<Option<Vec<u32>>, String> {
         Self::text_matches(self, words, scope)
+    }
+
+    fn title_pattern_matches(&self, pattern: &regex::Regex) -> Result<Vec<u32>, String> {
+        Self::title_pattern_matches(self, pattern)
     }
 }
 
@@ -161,27 +169,45 @@ impl Columns {
         errors: &mut Vec<QueryError>,
     ) -> Compiled {
         match context.text.text_matches(words, scope) {
-            Ok(Some(found)) => {
-                let mut matches = vec![false; self.len()];
-                for index in found {
-                    if let Some(slot) = matches.get_mut(index as usize) {
-                        *slot = true;
-                    }
-                }
-                Compiled::Matches(matches)
-            }
+            Ok(Some(found)) => self.found(found),
             Ok(None) => Compiled::Everything,
-            Err(reason) => {
-                errors.push(QueryError {
-                    span: None,
-                    kind: QueryErrorKind::Search {
-                        words: words.to_owned(),
-                        reason,
-                    },
-                });
-                Compiled::Matches(Vec::new())
+            Err(reason) => Self::not_searched(words, reason, errors),
+        }
+    }
+
+    /// Asks the text index for the titles `pattern` matches, once for the whole query.
+    fn title_pattern(
+        &self,
+        pattern: &TitlePattern,
+        context: &Context<'_>,
+        errors: &mut Vec<QueryError>,
+    ) -> Compiled {
+        match context.text.title_pattern_matches(pattern.regex()) {
+            Ok(found) => self.found(found),
+            Err(reason) => Self::not_searched(pattern.regex().as_str(), reason, errors),
+        }
+    }
+
+    fn found(&self, found: Vec<u32>) -> Compiled {
+        let mut matches = vec![false; self.len()];
+        for index in found {
+            if let Some(slot) = matches.get_mut(index as usize) {
+                *slot = true;
             }
         }
+        Compiled::Matches(matches)
+    }
+
+    /// What the text index could not answer matches nothing, and says why.
+    fn not_searched(words: &str, reason: String, errors: &mut Vec<QueryError>) -> Compiled {
+        errors.push(QueryError {
+            span: None,
+            kind: QueryErrorKind::Search {
+                words: words.to_owned(),
+                reason,
+            },
+        });
+        Compiled::Matches(Vec::new())
     }
 
     fn compile(
@@ -227,6 +253,7 @@ impl Columns {
         match filter {
             Filter::Text(words) => self.text(words, Scope::Everywhere, context, errors),
             Filter::Title(words) => self.text(words, Scope::Title, context, errors),
+            Filter::TitlePattern(pattern) => self.title_pattern(pattern, context, errors),
             Filter::Tag(tag) => Compiled::Ids {
                 of: Dimension::Tag,
                 ids: exact(Dimension::Tag, tag),

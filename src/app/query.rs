@@ -1,8 +1,8 @@
 //! The query language shared by `tidings list`, the live `/` filter and the sidebar's filters.
 //!
 //! Free words (all must match), `"quoted phrases"`, fields (`tag:ETF`, every one in [`FIELDS`]),
-//! `-` before a term or a group to negate it, `or` between terms, and parentheses:
-//! `(tag:etf or tag:btc) -sentiment:neg`. A query prints back ([`Expr`]'s `Display`) as text that
+//! `-` before a term or a group to negate it, `or` between terms, parentheses:
+//! `(tag:etf or tag:btc) -sentiment:neg`, and `/patterns/` for titles. A query prints back ([`Expr`]'s `Display`) as text that
 //! parses to the same query.
 
 use std::fmt;
@@ -11,6 +11,24 @@ use std::ops::{Bound, Range};
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 
 use crate::article::{Sentiment, parse_date};
+
+/// The query language's syntax around its fields, for the help screen and `--help`.
+pub const SYNTAX: &[(&str, &str)] = &[
+    (
+        "words \"a phrase\"",
+        "all must be in the article (a word or its start)",
+    ),
+    ("-term  -(…)", "negates a term or a group"),
+    ("a or b  (a or b) c", "either; parentheses group"),
+    (
+        "/rate (cut|hike)/",
+        "a regular expression the title matches, case ignored (\\/ for a slash)",
+    ),
+    (
+        "@name  @\"two words\"",
+        "a saved search ([saved] in config.toml)",
+    ),
+];
 
 /// A field a term may name (`tag:ETF`). What each one is called, how the help shows it and
 /// whether it takes alternatives is said once, in [`FIELDS`].
@@ -171,6 +189,8 @@ pub enum Filter {
     Text(String),
     /// Words found in the title.
     Title(String),
+    /// A regular expression the title matches (`/rate (cut|hike)/`).
+    TitlePattern(TitlePattern),
     Tag(String),
     Source(String),
     Category(String),
@@ -204,6 +224,47 @@ const FLAGS: &[(Flag, &[&str])] = &[
     (Flag::Draft, &["draft", "drafts"]),
     (Flag::Pinned, &["pinned", "sticky"]),
 ];
+
+/// A regular expression for titles, kept with the text it was written as. Case is ignored.
+#[derive(Debug, Clone)]
+pub struct TitlePattern {
+    source: String,
+    regex: regex::Regex,
+}
+
+impl TitlePattern {
+    /// Compiles `source` (the text between the slashes); the error says what is wrong in a line.
+    pub fn new(source: &str) -> Result<Self, String> {
+        regex::RegexBuilder::new(source)
+            .case_insensitive(true)
+            .build()
+            .map(|regex| Self {
+                source: source.to_owned(),
+                regex,
+            })
+            .map_err(|error| match error {
+                // The syntax error's own text draws the pattern with a caret under the fault:
+                // its last line says what the fault is.
+                regex::Error::Syntax(text) => text
+                    .lines()
+                    .last()
+                    .unwrap_or_default()
+                    .trim_start_matches("error: ")
+                    .to_owned(),
+                other => other.to_string(),
+            })
+    }
+
+    pub const fn regex(&self) -> &regex::Regex {
+        &self.regex
+    }
+}
+
+impl PartialEq for TitlePattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+    }
+}
 
 /// Numbers between two bounds (either may be open).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -327,6 +388,8 @@ pub enum QueryErrorKind {
     BadValue { field: Field, value: String },
     #[error("a ) without its (")]
     UnmatchedParenthesis,
+    #[error("/{pattern}/ — {reason}")]
+    BadPattern { pattern: String, reason: String },
     #[error("cannot search the text for {words:?}: {reason}")]
     Search { words: String, reason: String },
     #[error("@{0} — no saved search has that name ([saved] in config.toml)")]
@@ -431,6 +494,8 @@ enum Token {
         text: String,
         quoted: bool,
     },
+    /// `/…/`: the text between the slashes, as written.
+    Pattern(String),
     Not,
     Or,
     Open,
@@ -450,6 +515,23 @@ fn lex(text: &str) -> Vec<(Token, Range<usize>)> {
                 chars.next();
                 let token = if c == '(' { Token::Open } else { Token::Close };
                 tokens.push((token, start..start + 1));
+            }
+            '/' => {
+                chars.next();
+                // To the next slash that is not escaped; a pattern still being typed runs to
+                // the end. Spaces and parentheses belong to the pattern.
+                let mut source = String::new();
+                let mut end = text.len();
+                let mut escaped = false;
+                for (at, c) in chars.by_ref() {
+                    if c == '/' && !escaped {
+                        end = at + 1;
+                        break;
+                    }
+                    escaped = c == '\\' && !escaped;
+                    source.push(c);
+                }
+                tokens.push((Token::Pattern(source), start..end));
             }
             '-' => {
                 chars.next();
@@ -543,7 +625,7 @@ impl Parser<'_> {
             Token::Not => {
                 if matches!(
                     self.peek(),
-                    Some(Token::Word { .. } | Token::Open | Token::Not)
+                    Some(Token::Word { .. } | Token::Pattern(_) | Token::Open | Token::Not)
                 ) {
                     self.unary().map(|inner| Expr::Not(Box::new(inner)))
                 } else {
@@ -576,6 +658,20 @@ impl Parser<'_> {
                     self.errors.push(QueryError {
                         span: Some(span),
                         kind,
+                    });
+                    None
+                }
+            },
+            Token::Pattern(source) if source.is_empty() => None,
+            Token::Pattern(source) => match TitlePattern::new(&source) {
+                Ok(pattern) => Some(Expr::Filter(Filter::TitlePattern(pattern))),
+                Err(reason) => {
+                    self.errors.push(QueryError {
+                        span: Some(span),
+                        kind: QueryErrorKind::BadPattern {
+                            pattern: source,
+                            reason,
+                        },
                     });
                     None
                 }
@@ -776,7 +872,7 @@ fn parse_when(value: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
 fn quoted(value: &str) -> String {
     if value.is_empty()
         || value.contains(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '|'))
-        || value.starts_with('-')
+        || value.starts_with(['-', '/'])
         || value.eq_ignore_ascii_case("or")
     {
         format!("\"{value}\"")
@@ -811,6 +907,7 @@ impl Filter {
                 (None, None) => String::new(),
             },
             Self::DateUnknown => "unknown".to_owned(),
+            Self::TitlePattern(pattern) => format!("/{}/", pattern.source),
             Self::Score(range) | Self::Sticky(range) => range.to_string(),
             Self::Is(flag) => FLAGS
                 .iter()
@@ -824,7 +921,7 @@ impl Filter {
     /// The field it is written with; `None` for free words.
     const fn field(&self) -> Option<Field> {
         Some(match self {
-            Self::Text(_) => return None,
+            Self::Text(_) | Self::TitlePattern(_) => return None,
             Self::Title(_) => Field::Title,
             Self::Tag(_) => Field::Tag,
             Self::Source(_) => Field::Source,
@@ -967,6 +1064,48 @@ mod tests {
                 "{unknown}"
             );
         }
+    }
+
+    #[test]
+    fn patterns_for_titles_keep_spaces_parentheses_and_escaped_slashes() {
+        let pattern =
+            |source: &str| Expr::Filter(Filter::TitlePattern(TitlePattern::new(source).unwrap()));
+        assert_eq!(
+            parse("/rate (cut|hike)/ tag:etf -/^ether/"),
+            Expr::All(vec![
+                pattern("rate (cut|hike)"),
+                tag("ETF"),
+                not(pattern("^ether"))
+            ])
+        );
+        assert_eq!(parse(r"/24\/7/"), pattern(r"24\/7"));
+        // Still being typed: the pattern runs to the end; a lone slash is nothing yet.
+        assert_eq!(
+            parse("btc /rate c"),
+            Expr::All(vec![text("btc"), pattern("rate c")])
+        );
+        assert_eq!(parse("/"), Expr::default());
+        let regex = pattern("BITCOIN");
+        let Expr::Filter(Filter::TitlePattern(found)) = &regex else {
+            unreachable!()
+        };
+        assert!(
+            found.regex().is_match("Spot bitcoin funds"),
+            "case is ignored"
+        );
+        let query = Query::parse("eth /ra(te/", now());
+        assert_eq!(query.errors.len(), 1);
+        assert_eq!(query.errors[0].span, Some(4..11));
+        assert!(
+            query.errors[0].to_string().contains("unclosed group"),
+            "{}",
+            query.errors[0]
+        );
+        assert_eq!(
+            query.expr,
+            text("eth"),
+            "the rest of the query still applies"
+        );
     }
 
     #[test]
@@ -1153,6 +1292,7 @@ mod tests {
         let sentiments = proptest::sample::subsequence(Sentiment::ALL.to_vec(), 1..=4);
         prop_oneof![
             word().prop_map(Filter::Text),
+            "/[a-z]{1,4}".prop_map(Filter::Text),
             "[a-z]{1,5} [a-z]{1,5}".prop_map(Filter::Text),
             name().prop_map(Filter::Title),
             name().prop_map(|n| Filter::Tag(n.to_uppercase())),
@@ -1167,6 +1307,13 @@ mod tests {
                 .prop_filter("one end at least", |(a, b)| a.is_some() || b.is_some())
                 .prop_map(|(from, until)| Filter::Date { from, until }),
             Just(Filter::DateUnknown),
+            prop_oneof![
+                "[a-z]{1,6}",
+                "[a-z]{1,4}( [a-z]{1,4})?",
+                "\\^[a-z]{1,4}\\$",
+                "[a-z]{1,3}\\\\/[a-z]{1,3}"
+            ]
+            .prop_map(|source| Filter::TitlePattern(TitlePattern::new(&source).unwrap())),
             range().prop_map(Filter::Score),
             range().prop_map(Filter::Sticky),
             flag.prop_map(Filter::Is),

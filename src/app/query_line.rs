@@ -101,6 +101,10 @@ impl QueryLine {
 /// plain word; false whenever a field, a negation or quoting could change meaning
 /// (`tag:ET` → `tag:ETF` is another tag, `is:` → `is:d…` may admit drafts).
 pub fn narrows(before: &str, c: char) -> bool {
+    if c == '/' || before.contains('/') {
+        // A longer pattern may match more (`a` → `a?`), a space included.
+        return false;
+    }
     if c.is_whitespace() {
         // Trailing space changes no term (inside a phrase it lengthens it: still narrower).
         return true;
@@ -165,5 +169,11 @@ mod tests {
         assert!(!narrows("(bit", 'c'));
         assert!(!narrows("bit", '('));
         assert!(narrows("bitcoin o", 'n'));
+        assert!(
+            !narrows("/rate", ' '),
+            "a space inside a pattern is part of it"
+        );
+        assert!(!narrows("/a", '|'));
+        assert!(!narrows("/a", '?'));
     }
 }

@@ -365,6 +365,19 @@ impl Library {
         ))
     }
 
+    /// The articles (by index) whose title `pattern` matches.
+    pub fn title_pattern_matches(&self, pattern: &regex::Regex) -> Result<Vec<u32>, String> {
+        let Some(text) = &self.text else {
+            return Err("the text index could not be opened".to_owned());
+        };
+        let keys = text.title_pattern(pattern).map_err(|e| e.to_string())?;
+        Ok(keys
+            .into_iter()
+            .filter_map(|key| self.index_of_key(key))
+            .map(|index| index as u32)
+            .collect())
+    }
+
     /// What filters, sorts and counts read: every article in columns.
     pub const fn columns(&self) -> &Columns {
         &self.columns

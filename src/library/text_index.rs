@@ -13,7 +13,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 use crate::article::Article;
 
 /// Bump when the schema or what is indexed changes: an index of another version is rebuilt.
-const TEXT_INDEX_VERSION: &str = "3";
+const TEXT_INDEX_VERSION: &str = "4";
 
 /// Written once every cached article is indexed, with [`TEXT_INDEX_VERSION`] in it.
 const VERSION_FILE: &str = "tidings-complete";
@@ -40,6 +40,9 @@ pub struct TextIndexError {
 struct Fields {
     file: tantivy::schema::Field,
     title: tantivy::schema::Field,
+    /// The whole title as one value, for `/patterns/`: a column whose dictionary holds each
+    /// distinct title once, so a pattern is tried once per title, not once per document.
+    whole_title: tantivy::schema::Field,
     text: tantivy::schema::Field,
     /// The first letter of every word of the text, each once: a one-letter word typed into the
     /// search (`b`) is the start of thousands of words, looked up here as one term instead.
@@ -73,6 +76,7 @@ fn schema() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let title = builder.add_text_field("title", text_options.clone());
+    let whole_title = builder.add_text_field("whole_title", FAST);
     let text = builder.add_text_field("text", text_options);
     let initials = builder.add_text_field("initials", STRING);
     (
@@ -80,6 +84,7 @@ fn schema() -> (Schema, Fields) {
         Fields {
             file,
             title,
+            whole_title,
             text,
             initials,
         },
@@ -135,6 +140,7 @@ impl TextIndex {
         let fields = Fields {
             file: field("file")?,
             title: field("title")?,
+            whole_title: field("whole_title")?,
             text: field("text")?,
             initials: field("initials")?,
         };
@@ -257,6 +263,48 @@ impl TextIndex {
         }
         Ok(Some(files))
     }
+
+    /// The file ids of every document whose title `pattern` matches (anywhere in it).
+    pub fn title_pattern(&self, pattern: &regex::Regex) -> Result<Vec<u64>, TextIndexError> {
+        let searcher = self.reader.searcher();
+        let mut files = Vec::new();
+        for segment in searcher.segment_readers() {
+            let fast = segment.fast_fields();
+            let column = fast.u64("file").map_err(|e| self.err(e))?;
+            let Some(titles) = fast.str("whole_title").map_err(|e| self.err(e))? else {
+                continue;
+            };
+            let mut matching = vec![false; titles.num_terms()];
+            let mut stream = titles
+                .dictionary()
+                .stream()
+                .map_err(|e| self.err(e.into()))?;
+            while stream.advance() {
+                if std::str::from_utf8(stream.key()).is_ok_and(|title| pattern.is_match(title))
+                    && let Some(slot) = usize::try_from(stream.term_ord())
+                        .ok()
+                        .and_then(|ord| matching.get_mut(ord))
+                {
+                    *slot = true;
+                }
+            }
+            let alive = segment.alive_bitset();
+            for doc in 0..segment.max_doc() {
+                if alive.is_none_or(|alive| alive.is_alive(doc))
+                    && titles.term_ords(doc).any(|ord| {
+                        usize::try_from(ord)
+                            .ok()
+                            .and_then(|ord| matching.get(ord))
+                            .is_some_and(|&hit| hit)
+                    })
+                    && let Some(file) = column.first(doc)
+                {
+                    files.push(file);
+                }
+            }
+        }
+        Ok(files)
+    }
 }
 
 /// Whether the index in `dir` is complete, asked without opening it: opening may replace an
@@ -281,6 +329,7 @@ impl TextWriter {
         let mut document = TantivyDocument::new();
         document.add_u64(self.fields.file, file_id as u64);
         document.add_text(self.fields.title, &article.title);
+        document.add_text(self.fields.whole_title, &article.title);
         // Each part a value of its own: tantivy leaves a gap between values, so a phrase never
         // runs from one part into the next. The title is in the text too: a word anywhere is one
         // field to look in, not two to join.
