@@ -1,6 +1,5 @@
 //! The subcommands: each loads the library, does one thing, and prints for a terminal or a pipe.
 
-use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -14,6 +13,7 @@ use crate::app::{Context, Facets, Query, SortMode, sorted, without_drafts};
 use crate::article::{AiInfo, Article, Source};
 use crate::cli::{Cli, Command};
 use crate::config::Config;
+use crate::library::stories::Preference;
 use crate::library::{Check, Dimension, Library, Severity};
 use crate::setup::Setup;
 use crate::ui::article::{Zone, article_lines};
@@ -118,19 +118,24 @@ fn matching(
     query: &Query,
     candidates: &[u32],
 ) -> Result<Vec<u32>> {
-    if query.is_empty() {
-        return Ok(without_drafts(
-            library.columns(),
-            candidates,
-            config.show_drafts,
-        ));
-    }
-    let context = Context::of(library, config.show_drafts);
-    let searched = library.columns().search(query, &context, candidates);
-    if let Some(error) = searched.errors.first() {
-        bail!("{error}");
-    }
-    Ok(searched.visible)
+    let visible = if query.is_empty() {
+        without_drafts(library.columns(), candidates, config.show_drafts)
+    } else {
+        let context = Context::of(library, config.show_drafts);
+        let searched = library.columns().search(query, &context, candidates);
+        if let Some(error) = searched.errors.first() {
+            bail!("{error}");
+        }
+        searched.visible
+    };
+    Ok(if query.picks_languages() {
+        visible
+    } else {
+        let preference = Preference::new(library.columns(), &config.preferred_languages());
+        library
+            .stories()
+            .one_each(library.columns(), &visible, &preference)
+    })
 }
 
 fn warn_about_problems(library: &Library) {
@@ -160,16 +165,11 @@ fn list(
     // Colour only on a terminal, and not with NO_COLOR.
     let theme = (stdout.is_terminal() && theme.color).then_some(theme);
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let stories = if json {
-        library.stories()
-    } else {
-        HashMap::new()
-    };
     for &index in shown {
         let i = index as usize;
         if json {
             let article = library.read_article(i);
-            serde_json::to_writer(&mut out, &ArticleJson::new(&library, &article, &stories, i))?;
+            serde_json::to_writer(&mut out, &ArticleJson::new(&library, &article, i))?;
             writeln!(out)?;
         } else {
             writeln!(out, "{}", headline(&library, i, theme))?;
@@ -262,12 +262,7 @@ struct ArticleJson<'a> {
 }
 
 impl<'a> ArticleJson<'a> {
-    fn new(
-        library: &Library,
-        article: &'a Article,
-        stories: &HashMap<u64, Vec<usize>>,
-        i: usize,
-    ) -> Self {
+    fn new(library: &Library, article: &'a Article, i: usize) -> Self {
         let marks = library.marks(i);
         let time = |at: Option<chrono::DateTime<Utc>>| {
             at.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
@@ -294,15 +289,9 @@ impl<'a> ArticleJson<'a> {
             starred: marks.starred,
             offline: library.is_offline(i),
             translations: library
-                .columns()
-                .story(i)
-                .and_then(|story| stories.get(&story))
+                .translations(i)
                 .into_iter()
-                .flatten()
-                .filter(|&&t| t != i)
-                .map(|&t| library.read_article(t))
-                .filter(|other| other.story_key() == article.story_key())
-                .map(|other| other.id.0.to_string())
+                .map(|t| library.read_article(t).id.0.to_string())
                 .collect(),
         }
     }
@@ -365,7 +354,13 @@ fn stats(setup: &Setup, query: &str) -> Result<ExitCode> {
     let matches = matching(&library, &setup.config, &query, &everything)?;
     let facets = index.facets(&matches);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    writeln!(out, "{} articles", facets.total)?;
+    // One row per story unless the query picks languages (then each version is one).
+    let what = if query.picks_languages() {
+        "articles"
+    } else {
+        "stories"
+    };
+    writeln!(out, "{} {what}", facets.total)?;
     writeln!(out, "\nSentiment")?;
     for sentiment in crate::article::Sentiment::ALL {
         let count = facets.sentiment_count(sentiment);

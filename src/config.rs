@@ -22,6 +22,9 @@ pub struct Config {
     pub sort: SortMode,
     /// Show drafts without asking for them with `is:draft`.
     pub show_drafts: bool,
+    /// The languages a story is shown in, the first it has (`["en", "uk"]`); empty: the
+    /// locale's language.
+    pub languages: Vec<String>,
     /// Keys by action name (`quit = ["q", "ctrl-c"]`), in place of the defaults.
     keys: BTreeMap<String, KeyNames>,
     /// Saved searches by name (`"ETF longs" = "tag:etf sentiment:pos"`), checked when the file
@@ -115,6 +118,31 @@ impl Config {
     }
 }
 
+impl Config {
+    /// The languages stories are shown in, best first: the configured ones, else the locale's.
+    pub fn preferred_languages(&self) -> Vec<String> {
+        if self.languages.is_empty() {
+            ["LC_ALL", "LC_MESSAGES", "LANG"]
+                .iter()
+                .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+                .and_then(|value| locale_language(&value))
+                .into_iter()
+                .collect()
+        } else {
+            self.languages.iter().map(|l| l.to_lowercase()).collect()
+        }
+    }
+}
+
+/// The language of a locale name (`uk_UA.UTF-8` → `uk`); `None` for `C` and `POSIX`.
+fn locale_language(locale: &str) -> Option<String> {
+    let language = locale.split(['_', '.', '@', '-']).next()?.to_lowercase();
+    (language.len() >= 2
+        && language.chars().all(|c| c.is_ascii_alphabetic())
+        && language != "posix")
+        .then_some(language)
+}
+
 /// Writes the saved search `name` = `query` into the `[saved]` table of the file at `path`,
 /// keeping everything else in it as it was, comments included; the file is replaced whole
 /// (written beside it, then renamed), so it is never left half written.
@@ -160,7 +188,11 @@ pub fn default_text() -> String {
          # newest | oldest | score\n\
          sort = \"newest\"\n\
          # Show drafts without asking for them with is:draft.\n\
-         show-drafts = false\n\n\
+         show-drafts = false\n\
+         # A story told in several languages is one row, in the first of these it has (ISO 639-1\n\
+         # codes); [] means the language of your locale (LC_ALL, LC_MESSAGES, LANG), then the\n\
+         # story's original.\n\
+         languages = []\n\n\
          # Saved searches: @name in any query, and the sidebar's first section.\n\
          [saved]\n\
          # \"ETF longs\" = \"tag:etf sentiment:pos\"\n\n\
@@ -262,6 +294,21 @@ mod tests {
         let fresh = dir.path().join("new/config.toml");
         save_search(&fresh, "calm", "sentiment:neu").unwrap();
         assert_eq!(Config::load(&fresh).unwrap().saved["calm"], "sentiment:neu");
+    }
+
+    #[test]
+    fn the_locale_names_a_language() {
+        assert_eq!(locale_language("uk_UA.UTF-8").as_deref(), Some("uk"));
+        assert_eq!(locale_language("en_US").as_deref(), Some("en"));
+        assert_eq!(locale_language("de").as_deref(), Some("de"));
+        assert_eq!(locale_language("sr@latin").as_deref(), Some("sr"));
+        assert_eq!(locale_language("C.UTF-8"), None);
+        assert_eq!(locale_language("POSIX"), None);
+        let config = Config {
+            languages: vec!["UK".into(), "en".into()],
+            ..Config::default()
+        };
+        assert_eq!(config.preferred_languages(), ["uk", "en"]);
     }
 
     #[test]

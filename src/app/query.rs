@@ -365,6 +365,15 @@ impl Expr {
         }
     }
 
+    /// Whether a term of `field` occurs anywhere, negated or not.
+    fn names(&self, field: Field) -> bool {
+        match self {
+            Self::Filter(filter) => filter.field() == Some(field),
+            Self::Not(inner) | Self::Saved(_, inner) => inner.names(field),
+            Self::All(items) | Self::Any(items) => items.iter().any(|item| item.names(field)),
+        }
+    }
+
     /// Whether a date range occurs anywhere.
     pub fn has_date_range(&self) -> bool {
         match self {
@@ -464,6 +473,12 @@ impl Query {
             self.expr = Expr::All(items);
         }
         self
+    }
+
+    /// Whether the query picks languages (`lang:uk`): then it lists the versions it names, each
+    /// a row, instead of one row per story.
+    pub fn picks_languages(&self) -> bool {
+        self.expr.names(Field::Lang)
     }
 
     /// Whether the query asks for drafts (`is:draft`), which are otherwise hidden.

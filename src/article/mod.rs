@@ -160,6 +160,13 @@ impl Article {
         self.sticky_weight > 0.0
     }
 
+    /// Whether the aggregator translated it from another article (`ai.translatedFrom`).
+    pub fn is_translation(&self) -> bool {
+        self.ai
+            .as_ref()
+            .is_some_and(|ai| ai.translated_from.is_some())
+    }
+
     /// Which story this is, across its translations: the source and the original's external id.
     pub fn story_key(&self) -> Option<(&str, &str)> {
         let external = self

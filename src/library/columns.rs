@@ -98,8 +98,10 @@ impl Dimension {
 /// Flag bits.
 pub const DRAFT: u8 = 1;
 pub const PINNED: u8 = 2;
+/// A translation of another article (`ai.translatedFrom`).
+pub const TRANSLATED: u8 = 4;
 /// Not part of a story told in several languages.
-const NO_STORY: u64 = 0;
+pub(crate) const NO_STORY: u64 = 0;
 
 /// One row per article, in columns. Stored as it is in the cache (one image per root folder), so
 /// a start is a few large reads with nothing to parse per article: the names are serialized, the
@@ -218,8 +220,11 @@ impl Columns {
         self.sticky.push(article.sticky_weight);
         self.scores.push(article.score);
         self.sentiments.push(article.sentiment.index() as u8);
-        self.flags
-            .push((u8::from(article.draft) * DRAFT) | (u8::from(article.is_pinned()) * PINNED));
+        self.flags.push(
+            (u8::from(article.draft) * DRAFT)
+                | (u8::from(article.is_pinned()) * PINNED)
+                | (u8::from(article.is_translation()) * TRANSLATED),
+        );
         let source = self.source_names.intern(&article.source.name);
         if self.source_keys.len() <= source as usize {
             self.source_keys

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use super::columns::Columns;
 use crate::article::{Article, ArticleId};
 
-const MAGIC: &[u8; 8] = b"tidings3";
+// Bumped when what the columns mean changes (4: the translated flag), so older images are rebuilt.
+const MAGIC: &[u8; 8] = b"tidings4";
 
 /// One file the cache holds, as a refresh or a rebuild hands it over.
 pub enum Stored {

@@ -9,13 +9,13 @@ mod refresh;
 mod samples;
 mod scan;
 pub mod state;
+pub mod stories;
 #[cfg(test)]
 mod tests;
 pub mod text_index;
 pub mod watch;
 
 use std::cell::OnceCell;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicUsize;
 
@@ -24,6 +24,7 @@ use cache::{Cache, CacheError};
 pub use columns::{Columns, Dimension};
 use image::Image;
 pub use state::{Marks, StateError, StateStore};
+use stories::Stories;
 pub use text_index::Scope;
 use text_index::{TextIndex, TextIndexError};
 
@@ -132,6 +133,8 @@ pub struct Library {
     text: Option<TextIndex>,
     /// Article index by key (a cache file id, or a sample's slot), built on first use.
     article_of_key: std::sync::OnceLock<Vec<u32>>,
+    /// Which articles are versions of one story in other languages.
+    stories: Stories,
 }
 
 impl Library {
@@ -329,6 +332,7 @@ impl Library {
             state,
             text: None,
             article_of_key: std::sync::OnceLock::new(),
+            stories: Stories::default(),
         }
     }
 
@@ -498,18 +502,20 @@ impl Library {
         }
     }
 
-    /// The other language versions of the same story, ordered by language. A scan of one column,
-    /// done when an article is opened; for many articles at once use [`Library::stories`].
+    /// The other language versions of the same story, ordered by language.
     pub fn translations(&self, index: usize) -> Vec<usize> {
-        let Some(story) = self.columns.story(index) else {
+        let versions = self.stories.versions(index);
+        if versions.is_empty() {
             return Vec::new();
-        };
+        }
         let key = self
             .article(index)
             .story_key()
             .map(|(s, e)| (s.to_owned(), e.to_owned()));
-        let mut group: Vec<usize> = (0..self.len())
-            .filter(|&i| i != index && self.columns.stories[i] == story)
+        let mut group: Vec<usize> = versions
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| i != index)
             .filter(|&i| {
                 // Equal hashes of different stories are possible, if never seen: confirm.
                 let other = self.article(i).story_key();
@@ -534,19 +540,9 @@ impl Library {
             .and_then(|other| other.lang.as_deref())
     }
 
-    /// Every story told in more than one language: its articles, ordered by language, by story.
-    pub fn stories(&self) -> HashMap<u64, Vec<usize>> {
-        let mut stories: HashMap<u64, Vec<usize>> = HashMap::new();
-        for index in 0..self.len() {
-            if let Some(story) = self.columns.story(index) {
-                stories.entry(story).or_default().push(index);
-            }
-        }
-        stories.retain(|_, group| group.len() > 1);
-        for group in stories.values_mut() {
-            group.sort_by(|&a, &b| self.columns.lang(a).cmp(&self.columns.lang(b)));
-        }
-        stories
+    /// Which articles are versions of one story.
+    pub const fn stories(&self) -> &Stories {
+        &self.stories
     }
 
     /// Finds an article by full id, short id, path, or an unambiguous prefix of an id.
@@ -807,6 +803,7 @@ impl Library {
         if !ids_unique {
             self.remove_duplicates();
         }
+        self.stories = Stories::of(&self.columns);
         self.marks = self
             .columns
             .id_hashes
