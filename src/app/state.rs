@@ -1,5 +1,6 @@
 //! The reader's state: the library, the filtered and sorted headlines, selection, focus, the
-//! open article and the query being typed. `App::update` is the one way it changes; the view only
+//! open article and the query being typed. It changes through two doors: `App::update(Action)`
+//! for what the user does, `App::handle(Event)` for what happens without the user. The view only
 //! reads it, so every behaviour here is testable without a terminal.
 
 use std::collections::HashMap;
@@ -19,6 +20,7 @@ use super::query_line::{QueryLine, narrows};
 use super::sidebar::{self, Entry, EntryKind, Timeline};
 use super::sort::{SortMode, sorted};
 
+mod events;
 mod parts;
 mod results;
 mod update;
@@ -80,8 +82,9 @@ pub struct Settings {
     pub show_drafts: bool,
     pub now: DateTime<Utc>,
     /// Show the headlines before counting them, at start and after every search: the caller
-    /// counts with [`App::count_shown`] once they are drawn. On a large library the first screen
-    /// and each key's headlines come sooner, and the sidebar follows a frame later.
+    /// sends [`Event::Idle`](crate::app::Event::Idle) to count them once they are drawn. On a
+    /// large library the first screen and each key's headlines come sooner, and the sidebar
+    /// follows a frame later.
     pub headlines_first: bool,
     /// The keys in force: the defaults, or with the user's `[keys]`.
     pub keymap: Keymap,
@@ -327,37 +330,17 @@ impl App {
         std::mem::take(&mut self.effects)
     }
 
-    // ----- changing the state -----
-
-    pub const fn set_now(&mut self, now: DateTime<Utc>) {
-        self.now = now;
-    }
-
-    /// Records what the view drew, and keeps the selection and scroll inside it.
-    pub fn set_viewport(&mut self, viewport: Viewport) {
-        self.viewport = viewport;
-        self.keep_selection_in_view();
-        self.reader.scroll = self.reader.scroll.min(self.max_article_scroll());
-        self.keep_sidebar_cursor_in_view();
-        self.help.scroll = self.help.scroll.min(viewport.help_max_scroll);
-    }
-
-    pub const fn set_refreshing(&mut self, refreshing: bool) {
-        self.refresh.refreshing = refreshing;
-    }
-
     pub const fn refreshing(&self) -> bool {
         self.refresh.refreshing
-    }
-
-    pub const fn set_progress(&mut self, read: usize, to_read: usize) {
-        self.refresh.progress = (read, to_read);
     }
 
     /// What the refresh under way has done, in words: "reading 1,200 of 5,000 files".
     pub fn refresh_progress(&self) -> Option<String> {
         self.refresh.progress_text()
     }
+
+    // ----- changing the state: `update`, `handle_key` and `type_text` (state/update.rs) for
+    // what the user does, `handle` (state/events.rs) for everything else -----
 
     /// A key press ends news (info) at once and a problem shown for a few seconds already:
     /// the line goes back to the key hints instead of describing an older action.
@@ -370,89 +353,12 @@ impl App {
         }
     }
 
-    pub fn notify(&mut self, text: impl Into<String>, level: Level) {
+    pub(super) fn notify(&mut self, text: impl Into<String>, level: Level) {
         self.message = Some(Message {
             text: text.into(),
             level,
             at: self.now,
         });
-    }
-
-    /// The background refresh found the folders as the cache has them.
-    pub fn library_unchanged(&mut self) {
-        self.refresh.refreshing = false;
-        // News that nothing changed must not hide a problem still being shown.
-        if self
-            .message()
-            .is_some_and(|message| message.level != Level::Info)
-        {
-            return;
-        }
-        self.notify(
-            format!(
-                "library up to date: {} articles",
-                thousands(self.library.len())
-            ),
-            Level::Info,
-        );
-    }
-
-    /// Swaps in a refreshed library (loaded off the UI thread), keeping
-    /// the selection, the open article, the filters, and any marks set while the refresh ran.
-    /// A refresh that found nothing new changes nothing on screen.
-    pub fn replace_library(&mut self, library: Library) {
-        self.refresh.refreshing = false;
-        let report = library.report();
-        let unchanged = report.added + report.updated + report.removed == 0
-            && library.len() == self.library.len()
-            && library.roots() == self.library.roots()
-            && library.problems() == self.library.problems();
-        if unchanged {
-            self.library_unchanged();
-            return;
-        }
-        let selected_id = self.selected_index().map(|i| self.article(i).id.clone());
-        let shown_id = self.reader.shown.map(|i| self.article(i).id.clone());
-        let before = self.library.len();
-        self.library = library;
-        self.refresh.generation += 1;
-        self.refresh.refreshing = false;
-        let changed: Vec<(ArticleId, Marks)> = self.changed_marks.drain().collect();
-        for (id, marks) in changed {
-            if let Some(index) = self.find_by_id(&id) {
-                let current = self.library.marks(index);
-                if current != marks {
-                    let _ = self.library.set_read(index, marks.read);
-                    let _ = self.library.set_starred(index, marks.starred);
-                }
-                self.changed_marks.insert(id, marks);
-            }
-        }
-        self.list.order = sorted(self.library.columns(), self.query.sort);
-        self.reader.details = None;
-        self.reader.shown = shown_id.and_then(|id| self.find_by_id(&id));
-        // Indices mean other articles now: read the shown one's text again.
-        self.load_details();
-        self.refilter_keeping(selected_id.and_then(|id| self.find_by_id(&id)));
-        let mut text = format!(
-            "library refreshed: {} added, {} updated, {} removed ({} → {} articles)",
-            thousands(report.added),
-            thousands(report.updated),
-            thousands(report.removed),
-            thousands(before),
-            thousands(self.library.len())
-        );
-        let problems = self.problem_summary();
-        if !problems.is_empty() {
-            text.push_str("; ");
-            text.push_str(&problems);
-        }
-        let level = if problems.is_empty() {
-            Level::Info
-        } else {
-            Level::Warning
-        };
-        self.notify(text, level);
     }
 
     // ----- helpers -----

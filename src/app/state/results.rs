@@ -53,14 +53,15 @@ impl App {
     }
 
     /// Whether the sidebar's counts and the timeline are those of the shown headlines; not yet,
-    /// with [`Settings::headlines_first`], until [`App::count_shown`].
+    /// with [`Settings::headlines_first`], until the reader has time to count them
+    /// ([`Event::Idle`](crate::app::Event::Idle)).
     pub const fn is_counted(&self) -> bool {
         self.sidebar.counted
     }
 
-    /// Counts the shown headlines, if that is not done yet: the reader calls it once the
+    /// Counts the shown headlines, if that is not done yet: the reader has time for it once the
     /// headlines are on screen and no key is waiting.
-    pub fn count_shown(&mut self) {
+    pub(super) fn count_shown(&mut self) {
         if !self.sidebar.counted {
             self.sidebar.counts = self.counts_of(&self.list.visible);
             self.sidebar.counted = true;
