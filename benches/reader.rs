@@ -16,7 +16,7 @@ use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tidings::app::{Action, App, Settings, SortMode};
+use tidings::app::{Action, App, Event, Settings, SortMode};
 use tidings::article::Sentiment;
 use tidings::library::Library;
 use tidings::ui::article::Zone;
@@ -39,7 +39,7 @@ fn frame(terminal: &mut Terminal<TestBackend>, view: &mut View, app: &mut App) {
     terminal
         .draw(|frame| viewport = Some(view.draw(frame, app)))
         .expect("test backend draws");
-    app.set_viewport(viewport.expect("drawn"));
+    app.handle(Event::Drawn(viewport.expect("drawn")));
 }
 
 fn reader(c: &mut Criterion) {
@@ -55,7 +55,7 @@ fn reader(c: &mut Criterion) {
         let mut view = View::new(Theme::colored(), Zone::Utc);
         frame(&mut terminal, &mut view, &mut app);
         if complete {
-            app.count_shown();
+            app.handle(Event::Idle);
             frame(&mut terminal, &mut view, &mut app);
         }
         black_box(app.visible().len());
@@ -77,12 +77,12 @@ fn reader(c: &mut Criterion) {
     let mut terminal = Terminal::new(TestBackend::new(160, 45)).expect("backend");
     let mut view = View::new(Theme::colored(), Zone::Utc);
     frame(&mut terminal, &mut view, &mut app);
-    app.count_shown();
+    app.handle(Event::Idle);
 
     // As the reader does after a key: the headlines drawn, then counted and drawn again.
     let settle = |terminal: &mut Terminal<TestBackend>, view: &mut View, app: &mut App| {
         frame(terminal, view, app);
-        app.count_shown();
+        app.handle(Event::Idle);
         frame(terminal, view, app);
     };
 

@@ -1,5 +1,6 @@
 //! The interactive reader's terminal side: setup and teardown, and the event loop that turns keys
-//! and mouse events into actions, applies them, and draws.
+//! and mouse events into actions, tells the app what else happened (the clock, what was drawn,
+//! the background refresh) as events, and draws.
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -16,7 +17,7 @@ use crossterm::event::{
 };
 use ratatui::DefaultTerminal;
 
-use crate::app::{App, Effect, Key, Level, Settings};
+use crate::app::{App, Effect, Event as AppEvent, Key, Level, Settings};
 use crate::library::canonical;
 use crate::library::watch::{Changes, FolderWatch};
 use crate::library::{Library, LoadError, Progress};
@@ -65,7 +66,7 @@ pub fn run(setup: &Setup) -> Result<ExitCode> {
     };
     let mut app = App::new(library, settings);
     if refresh.is_some() {
-        app.set_refreshing(true);
+        app.handle(AppEvent::RefreshStarted);
     }
 
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
@@ -147,12 +148,12 @@ fn event_loop(
 ) -> Result<()> {
     let mut view = View::new(theme, Zone::Local);
     loop {
-        app.set_now(Utc::now());
+        app.handle(AppEvent::Tick(Utc::now()));
         draw(terminal, &mut view, app)?;
         // The headlines are on screen: count them for the sidebar unless another key is
         // already waiting, which would make the counts stale before they are drawn.
         if !app.is_counted() && !event::poll(Duration::ZERO)? {
-            app.count_shown();
+            app.handle(AppEvent::Idle);
             continue;
         }
         for effect in app.take_effects() {
@@ -160,10 +161,10 @@ fn event_loop(
                 Effect::Copy(text) => copy_to_clipboard(&text),
                 Effect::SaveSearch { name, query } => {
                     if let Err(error) = crate::config::save_search(config_file, &name, &query) {
-                        app.notify(
-                            format!("@{name} is saved for this session only: {error:#}"),
-                            Level::Error,
-                        );
+                        app.handle(AppEvent::Notice {
+                            text: format!("@{name} is saved for this session only: {error:#}"),
+                            level: Level::Error,
+                        });
                     }
                 }
             }
@@ -192,26 +193,19 @@ fn event_loop(
             app.type_text(&typed);
         }
         if let Some(receiver) = &refresh {
-            app.set_progress(
-                progress.read.load(Ordering::Relaxed),
-                progress.to_read.load(Ordering::Relaxed),
-            );
+            app.handle(AppEvent::RefreshProgress {
+                read: progress.read.load(Ordering::Relaxed),
+                to_read: progress.to_read.load(Ordering::Relaxed),
+            });
             // The refresh goes on while the reader is open: it sends a library each time the
             // folders changed.
             match receiver.try_recv() {
-                Ok(Ok(Some(library))) => app.replace_library(library),
-                Ok(Ok(None)) => app.library_unchanged(),
-                Ok(Err(error)) => {
-                    app.set_refreshing(false);
-                    app.notify(
-                        format!("could not refresh the library: {error}; showing the cache"),
-                        Level::Error,
-                    );
-                }
+                Ok(Ok(Some(library))) => app.handle(AppEvent::Refreshed(Box::new(library))),
+                Ok(Ok(None)) => app.handle(AppEvent::LibraryUnchanged),
+                Ok(Err(error)) => app.handle(AppEvent::RefreshFailed(error.to_string())),
                 Err(TryRecvError::Empty) => {}
                 Err(TryRecvError::Disconnected) => {
-                    app.set_refreshing(false);
-                    app.notify("the library refresh stopped unexpectedly", Level::Error);
+                    app.handle(AppEvent::RefreshStopped);
                     refresh = None;
                 }
             }
@@ -231,7 +225,7 @@ fn draw(terminal: &mut DefaultTerminal, view: &mut View, app: &mut App) -> Resul
             app.sidebar_offset(),
         );
         if let Some(viewport) = viewport {
-            app.set_viewport(viewport);
+            app.handle(AppEvent::Drawn(viewport));
         }
         if before
             == (

@@ -5,7 +5,9 @@
 mod common;
 
 use common::{Fixture, selected_title, titles};
-use tidings::app::{Action, Dimension, Effect, EntryKind, Focus, Key, Level, SortMode, Viewport};
+use tidings::app::{
+    Action, Dimension, Effect, EntryKind, Event, Focus, Key, Level, SortMode, Viewport,
+};
 use tidings::article::Sentiment;
 
 const NEWEST: [&str; 5] = [
@@ -53,7 +55,7 @@ fn starts_sorted_with_pinned_first_and_drafts_hidden() {
 fn moving_through_the_list_stays_in_bounds() {
     let fixture = Fixture::new();
     let mut app = fixture.app();
-    app.set_viewport(viewport(3));
+    app.handle(Event::Drawn(viewport(3)));
     app.update(Action::Down);
     assert_eq!(selected_title(&app), NEWEST[1]);
     app.update(Action::Up);
@@ -89,7 +91,7 @@ fn moving_through_the_list_stays_in_bounds() {
 fn opening_marks_read_and_the_article_scrolls_on_its_own() {
     let fixture = Fixture::new();
     let mut app = fixture.app();
-    app.set_viewport(viewport(5));
+    app.handle(Event::Drawn(viewport(5)));
     app.update(Action::Down);
     let index = app.selected_index().unwrap();
     assert!(!app.marks(index).read);
@@ -378,7 +380,7 @@ fn y_copies_the_link_or_else_the_path() {
 fn help_opens_and_any_key_closes_it() {
     let fixture = Fixture::new();
     let mut app = fixture.app();
-    app.set_viewport(viewport(10));
+    app.handle(Event::Drawn(viewport(10)));
     app.handle_key(Key::Char('?'));
     assert!(app.show_help());
     app.handle_key(Key::Char('j'));
@@ -395,7 +397,7 @@ fn help_opens_and_any_key_closes_it() {
     for _ in 0..40 {
         app.handle_key(Key::Char('j'));
     }
-    app.set_viewport(viewport(10));
+    app.handle(Event::Drawn(viewport(10)));
     assert_eq!(app.help_scroll(), 30, "no further than the view allows");
     app.handle_key(Key::Char('x'));
     assert!(!app.show_help());
@@ -442,7 +444,7 @@ fn a_refreshed_library_keeps_selection_filters_and_fresh_marks() {
     )
     .unwrap();
     let refreshed = fixture.library();
-    app.replace_library(refreshed);
+    app.handle(Event::Refreshed(Box::new(refreshed)));
     assert_eq!(titles(&app)[0], "Foxtrot joins late", "new and positive");
     assert_eq!(selected_title(&app), selected);
     assert!(app.marks(app.selected_index().unwrap()).starred);
@@ -484,13 +486,22 @@ fn an_empty_result_has_no_selection_and_actions_do_nothing() {
 fn news_fades_from_the_status_line_and_problems_stay_longer() {
     let fixture = Fixture::new();
     let mut app = fixture.app();
-    app.notify("sorted", Level::Info);
-    app.notify("disk trouble", Level::Error);
-    app.set_now(common::now() + chrono::Duration::seconds(10));
+    app.handle(Event::Notice {
+        text: "sorted".into(),
+        level: Level::Info,
+    });
+    app.handle(Event::Notice {
+        text: "disk trouble".into(),
+        level: Level::Error,
+    });
+    app.handle(Event::Tick(common::now() + chrono::Duration::seconds(10)));
     assert_eq!(app.message().unwrap().text, "disk trouble");
-    app.notify("sorted", Level::Info);
+    app.handle(Event::Notice {
+        text: "sorted".into(),
+        level: Level::Info,
+    });
     assert!(app.message().is_some());
-    app.set_now(common::now() + chrono::Duration::seconds(17));
+    app.handle(Event::Tick(common::now() + chrono::Duration::seconds(17)));
     assert!(app.message().is_none(), "an info line lasts seconds");
 }
 
@@ -530,7 +541,7 @@ fn a_refresh_that_found_nothing_new_changes_nothing() {
     app.update(Action::Down);
     let before = (app.selected(), app.article_scroll(), app.focus());
     let refreshed = fixture.library();
-    app.replace_library(refreshed);
+    app.handle(Event::Refreshed(Box::new(refreshed)));
     assert_eq!((app.selected(), app.article_scroll(), app.focus()), before);
     assert!(app.message().unwrap().text.contains("up to date"));
     assert!(!app.refreshing());
@@ -543,7 +554,7 @@ fn headlines_first_then_the_same_state_once_counted() {
     let mut quick = fixture.app_with(true);
     assert_eq!(titles(&quick), titles(&eager), "the same headlines at once");
     assert_eq!(quick.facets().total, 0, "not counted yet");
-    quick.count_shown();
+    quick.handle(Event::Idle);
     assert_eq!(quick.facets(), eager.facets());
     assert_eq!(quick.timeline(), eager.timeline());
     assert_eq!(titles(&quick), titles(&eager));
@@ -556,14 +567,14 @@ fn headlines_first_then_the_same_state_once_counted() {
     early.handle_key(Key::Char('3'));
     assert_eq!(titles(&early), [NEWEST[3]]);
     assert!(!early.is_counted());
-    early.count_shown();
+    early.handle(Event::Idle);
     assert_eq!(early.facets().total, 1);
 
     // Every search shows its headlines first; counting them gives what counting at once gives,
     // and Backspace brings back the shorter query's headlines, counted or not.
     let mut eager = fixture.app();
     let mut quick = fixture.app_with(true);
-    quick.count_shown();
+    quick.handle(Event::Idle);
     for app in [&mut eager, &mut quick] {
         type_query(app, "alp");
     }
@@ -575,14 +586,14 @@ fn headlines_first_then_the_same_state_once_counted() {
         eager.facets(),
         "the last counts stay until counted"
     );
-    quick.count_shown();
+    quick.handle(Event::Idle);
     assert_eq!(quick.facets(), eager.facets());
     assert_eq!(quick.timeline(), eager.timeline());
     for app in [&mut eager, &mut quick] {
         app.handle_key(Key::Backspace);
     }
     assert_eq!(titles(&quick), titles(&eager));
-    quick.count_shown();
+    quick.handle(Event::Idle);
     assert_eq!(quick.facets(), eager.facets());
     assert_eq!(quick.timeline(), eager.timeline());
 }
@@ -614,7 +625,10 @@ fn a_key_ends_news_on_the_status_line_and_marks_say_what_they_did() {
     assert_eq!(app.message().unwrap().text, "starred");
     app.handle_key(Key::Char('r'));
     assert_eq!(app.message().unwrap().text, "marked read");
-    app.notify("disk trouble", Level::Error);
+    app.handle(Event::Notice {
+        text: "disk trouble".into(),
+        level: Level::Error,
+    });
     app.handle_key(Key::Char('j'));
     assert_eq!(
         app.message().unwrap().text,
@@ -627,14 +641,17 @@ fn a_key_ends_news_on_the_status_line_and_marks_say_what_they_did() {
 fn refresh_progress_is_told_while_a_refresh_runs() {
     let fixture = Fixture::new();
     let mut app = fixture.app();
-    app.set_progress(1_200, 5_000);
+    app.handle(Event::RefreshProgress {
+        read: 1_200,
+        to_read: 5_000,
+    });
     assert_eq!(app.refresh_progress(), None, "no refresh under way");
-    app.set_refreshing(true);
+    app.handle(Event::RefreshStarted);
     assert_eq!(
         app.refresh_progress().as_deref(),
         Some("reading 1,200 of 5,000 files")
     );
-    app.library_unchanged();
+    app.handle(Event::LibraryUnchanged);
     assert_eq!(app.refresh_progress(), None);
 }
 
@@ -720,4 +737,32 @@ fn s_saves_the_active_query_under_a_typed_name() {
     assert!(app.naming().is_none());
     assert!(app.take_effects().is_empty());
     assert_eq!(app.saved_searches().len(), 1);
+}
+
+#[test]
+fn a_failed_refresh_keeps_the_library_and_says_why() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.update(Action::Down);
+    let (before, selected) = (titles(&app), selected_title(&app));
+    app.handle(Event::RefreshStarted);
+    assert!(app.refreshing());
+    app.handle(Event::RefreshFailed("the disk went away".into()));
+    assert!(!app.refreshing());
+    assert_eq!(titles(&app), before, "the cached library stays");
+    assert_eq!(selected_title(&app), selected);
+    let message = app.message().unwrap();
+    assert_eq!(message.level, Level::Error);
+    assert!(
+        message.text.contains("the disk went away") && message.text.contains("showing the cache"),
+        "{}",
+        message.text
+    );
+
+    // A refresh that ends without a word is a problem too.
+    app.handle(Event::RefreshStarted);
+    app.handle(Event::RefreshStopped);
+    assert!(!app.refreshing());
+    assert_eq!(titles(&app), before);
+    assert_eq!(app.message().unwrap().level, Level::Error);
 }

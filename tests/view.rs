@@ -8,7 +8,7 @@ mod common;
 use common::Fixture;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tidings::app::{Action, App, Focus, Key};
+use tidings::app::{Action, App, Event, Focus, Key};
 use tidings::ui::article::Zone;
 use tidings::ui::{Theme, View};
 use unicode_width::UnicodeWidthStr;
@@ -29,7 +29,7 @@ fn screen_with(app: &mut App, (width, height): (u16, u16), theme: Theme) -> Term
         terminal
             .draw(|frame| viewport = Some(view.draw(frame, app)))
             .unwrap();
-        app.set_viewport(viewport.unwrap());
+        app.handle(Event::Drawn(viewport.unwrap()));
     }
     terminal
 }

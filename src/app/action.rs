@@ -1,4 +1,5 @@
-//! Everything that can happen to the app: `App::update` is the one way its state changes.
+//! What the user can do to the app: `App::update(Action)` applies it. What happens without the
+//! user (the clock, a refresh) is an [`Event`](super::Event) instead.
 
 use crate::article::Sentiment;
 

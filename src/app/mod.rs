@@ -1,7 +1,11 @@
 //! The app-state model: query language, search index, sort orders, filters, facets, selection and
-//! focus. Plain Rust, no terminal: `App::update(Action)` is the one way the reader's state changes.
+//! focus. Plain Rust, no terminal. The reader's state changes through two doors only:
+//! `App::update(Action)` for what the user does (keys through `handle_key`, typing through
+//! `type_text`) and `App::handle(Event)` for everything else (the clock, the view's sizes, the
+//! background refresh).
 
 pub mod action;
+pub mod event;
 pub mod filters;
 pub mod format;
 pub mod index;
@@ -13,6 +17,7 @@ pub mod sort;
 pub mod state;
 
 pub use action::{Action, Focus};
+pub use event::Event;
 pub use filters::{Dimension, Filters};
 pub use index::{Context, Facets, without_drafts};
 pub use keys::{BINDINGS, Binding, Key, KeyContext, Keymap, KeymapError};

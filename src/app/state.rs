@@ -1,5 +1,6 @@
 //! The reader's state: the library, the filtered and sorted headlines, selection, focus, the
-//! open article and the query being typed. `App::update` is the one way it changes; the view only
+//! open article and the query being typed. It changes through two doors: `App::update(Action)`
+//! for what the user does, `App::handle(Event)` for what happens without the user. The view only
 //! reads it, so every behaviour here is testable without a terminal.
 
 use std::collections::HashMap;
@@ -19,10 +20,13 @@ use super::query_line::{QueryLine, narrows};
 use super::sidebar::{self, Entry, EntryKind, Timeline};
 use super::sort::{SortMode, sorted};
 
+mod events;
+mod parts;
 mod results;
 mod update;
 
-use results::{Counts, Results};
+use parts::{HelpState, ListState, QueryState, ReaderState, RefreshState, SidebarState};
+use results::Counts;
 
 /// What the app asks the terminal layer to do for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,8 +82,9 @@ pub struct Settings {
     pub show_drafts: bool,
     pub now: DateTime<Utc>,
     /// Show the headlines before counting them, at start and after every search: the caller
-    /// counts with [`App::count_shown`] once they are drawn. On a large library the first screen
-    /// and each key's headlines come sooner, and the sidebar follows a frame later.
+    /// sends [`Event::Idle`](crate::app::Event::Idle) to count them once they are drawn. On a
+    /// large library the first screen and each key's headlines come sooner, and the sidebar
+    /// follows a frame later.
     pub headlines_first: bool,
     /// The keys in force: the defaults, or with the user's `[keys]`.
     pub keymap: Keymap,
@@ -89,44 +94,14 @@ pub struct Settings {
 
 pub struct App {
     library: Library,
-    /// Whether `counts` count the shown results (not yet, with `headlines_first`, until
-    /// [`App::count_shown`]).
-    counted: bool,
-    /// Searches leave counting to [`App::count_shown`].
-    count_later: bool,
     keymap: Keymap,
-    saved: SavedSearches,
-    /// The name being typed for a search to save, while it is asked for.
-    naming: Option<QueryLine>,
-    /// Every article in sort order.
-    order: Vec<u32>,
-    /// The headlines shown: indices into the library, in sort order.
-    visible: Vec<u32>,
-    counts: Counts,
-    sort: SortMode,
-    show_drafts: bool,
-    filters: Filters,
-    query: QueryLine,
-    query_errors: Vec<QueryError>,
-    /// Articles with no date kept out by a date range in the query.
-    undated_left_out: usize,
-    /// The query text the shown results were searched with.
-    shown_text: String,
-    /// Position in `visible`.
-    selected: usize,
-    list_offset: usize,
+    query: QueryState,
+    list: ListState,
+    reader: ReaderState,
+    sidebar: SidebarState,
+    help: HelpState,
+    refresh: RefreshState,
     focus: Focus,
-    /// The article in the article pane: the selected one, or a translation of it.
-    shown: Option<usize>,
-    details: Option<(usize, Result<ArticleDetails, String>)>,
-    article_scroll: usize,
-    /// Where each article was left, while the reader is open.
-    positions: HashMap<ArticleId, usize>,
-    sidebar_cursor: usize,
-    sidebar_offset: usize,
-    show_help: bool,
-    /// Lines of the help screen scrolled away.
-    help_scroll: usize,
     message: Option<Message>,
     quit: bool,
     viewport: Viewport,
@@ -134,15 +109,6 @@ pub struct App {
     effects: Vec<Effect>,
     /// Marks changed in this session, re-applied when a refreshed library replaces this one.
     changed_marks: HashMap<ArticleId, Marks>,
-    /// Results of the shorter texts of the query being typed, newest last: Backspace restores
-    /// them instead of searching again. Emptied whenever anything else changes the results.
-    typed: Vec<Results>,
-    /// A refreshed library is on its way.
-    refreshing: bool,
-    /// Files the refresh has read, of those it has to: `(read, to read)`.
-    progress: (usize, usize),
-    /// Counts library replacements, so views know indices may mean other articles now.
-    generation: u64,
 }
 
 impl App {
@@ -150,32 +116,36 @@ impl App {
         let order = sorted(library.columns(), settings.sort);
         let mut app = Self {
             library,
-            counted: false,
-            count_later: settings.headlines_first,
             keymap: settings.keymap,
-            saved: settings.saved,
-            naming: None,
-            order,
-            visible: Vec::new(),
-            counts: Counts::default(),
-            sort: settings.sort,
-            show_drafts: settings.show_drafts,
-            filters: Filters::default(),
-            query: QueryLine::default(),
-            query_errors: Vec::new(),
-            undated_left_out: 0,
-            shown_text: String::new(),
-            selected: 0,
-            list_offset: 0,
+            query: QueryState {
+                line: QueryLine::default(),
+                filters: Filters::default(),
+                sort: settings.sort,
+                show_drafts: settings.show_drafts,
+                saved: settings.saved,
+                naming: None,
+            },
+            list: ListState {
+                order,
+                visible: Vec::new(),
+                searched_text: String::new(),
+                errors: Vec::new(),
+                undated_left_out: 0,
+                selected: 0,
+                offset: 0,
+                typed: Vec::new(),
+            },
+            reader: ReaderState::default(),
+            sidebar: SidebarState {
+                cursor: 0,
+                offset: 0,
+                counts: Counts::default(),
+                counted: false,
+                count_later: settings.headlines_first,
+            },
+            help: HelpState::default(),
+            refresh: RefreshState::default(),
             focus: Focus::List,
-            shown: None,
-            details: None,
-            article_scroll: 0,
-            positions: HashMap::new(),
-            sidebar_cursor: 0,
-            sidebar_offset: 0,
-            show_help: false,
-            help_scroll: 0,
             message: None,
             quit: false,
             viewport: Viewport {
@@ -188,13 +158,13 @@ impl App {
             now: settings.now,
             effects: Vec::new(),
             changed_marks: HashMap::new(),
-            generation: 0,
-            refreshing: false,
-            progress: (0, 0),
-            typed: Vec::new(),
         };
         if settings.headlines_first {
-            app.visible = without_drafts(app.library.columns(), &app.order, app.show_drafts);
+            app.list.visible = without_drafts(
+                app.library.columns(),
+                &app.list.order,
+                app.query.show_drafts,
+            );
             app.select(0);
         } else {
             app.refilter();
@@ -214,7 +184,7 @@ impl App {
     }
 
     pub fn visible(&self) -> &[u32] {
-        &self.visible
+        &self.list.visible
     }
 
     pub const fn keymap(&self) -> &Keymap {
@@ -222,57 +192,60 @@ impl App {
     }
 
     pub const fn saved_searches(&self) -> &SavedSearches {
-        &self.saved
+        &self.query.saved
     }
 
     /// The name being typed for a search to save, if one is asked for.
     pub const fn naming(&self) -> Option<&QueryLine> {
-        self.naming.as_ref()
+        self.query.naming.as_ref()
     }
 
     /// What the saved search `name` says, now (its relative dates count back from now).
     pub(super) fn saved_search(&self, name: &str) -> Expr {
-        self.saved.get(name).map_or_else(Expr::default, |text| {
-            Query::parse_with(text, self.now, &self.saved).expr
-        })
+        self.query
+            .saved
+            .get(name)
+            .map_or_else(Expr::default, |text| {
+                Query::parse_with(text, self.now, &self.query.saved).expr
+            })
     }
 
     pub const fn facets(&self) -> &Facets {
-        &self.counts.facets
+        &self.sidebar.counts.facets
     }
 
     pub const fn timeline(&self) -> &Timeline {
-        &self.counts.timeline
+        &self.sidebar.counts.timeline
     }
 
     pub const fn sort(&self) -> SortMode {
-        self.sort
+        self.query.sort
     }
 
     pub const fn filters(&self) -> &Filters {
-        &self.filters
+        &self.query.filters
     }
 
     pub const fn query(&self) -> &QueryLine {
-        &self.query
+        &self.query.line
     }
 
     pub fn query_errors(&self) -> &[QueryError] {
-        &self.query_errors
+        &self.list.errors
     }
 
     /// Articles with no date that a date range in the query kept out.
     pub const fn undated_left_out(&self) -> usize {
-        self.undated_left_out
+        self.list.undated_left_out
     }
 
     /// Position of the selected headline in [`App::visible`].
     pub const fn selected(&self) -> usize {
-        self.selected
+        self.list.selected
     }
 
     pub const fn list_offset(&self) -> usize {
-        self.list_offset
+        self.list.offset
     }
 
     pub const fn focus(&self) -> Focus {
@@ -281,39 +254,43 @@ impl App {
 
     /// The library index of the article in the article pane.
     pub const fn shown(&self) -> Option<usize> {
-        self.shown
+        self.reader.shown
     }
 
     /// The body of the shown article, or why it could not be read.
     pub const fn details(&self) -> Option<&Result<ArticleDetails, String>> {
-        match (&self.details, self.shown) {
+        match (&self.reader.details, self.reader.shown) {
             (Some((index, details)), Some(shown)) if *index == shown => Some(details),
             _ => None,
         }
     }
 
     pub const fn article_scroll(&self) -> usize {
-        self.article_scroll
+        self.reader.scroll
     }
 
     pub fn sidebar_entries(&self) -> Vec<Entry> {
-        sidebar::entries(&self.counts.facets, self.library.columns(), &self.filters)
+        sidebar::entries(
+            &self.sidebar.counts.facets,
+            self.library.columns(),
+            &self.query.filters,
+        )
     }
 
     pub const fn sidebar_cursor(&self) -> usize {
-        self.sidebar_cursor
+        self.sidebar.cursor
     }
 
     pub const fn sidebar_offset(&self) -> usize {
-        self.sidebar_offset
+        self.sidebar.offset
     }
 
     pub const fn show_help(&self) -> bool {
-        self.show_help
+        self.help.shown
     }
 
     pub const fn help_scroll(&self) -> usize {
-        self.help_scroll
+        self.help.scroll
     }
 
     /// The status message, while it is fresh.
@@ -328,7 +305,7 @@ impl App {
     }
 
     pub const fn generation(&self) -> u64 {
-        self.generation
+        self.refresh.generation
     }
 
     pub const fn now(&self) -> DateTime<Utc> {
@@ -342,10 +319,10 @@ impl App {
     /// The query and filters in force, as query text (for the status line).
     pub fn active_query(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
-        if !self.query.text.trim().is_empty() {
-            parts.push(self.query.text.trim().to_owned());
+        if !self.query.line.text.trim().is_empty() {
+            parts.push(self.query.line.text.trim().to_owned());
         }
-        parts.extend(self.filters.describe());
+        parts.extend(self.query.filters.describe());
         parts.join(" ")
     }
 
@@ -353,44 +330,17 @@ impl App {
         std::mem::take(&mut self.effects)
     }
 
-    // ----- changing the state -----
-
-    pub const fn set_now(&mut self, now: DateTime<Utc>) {
-        self.now = now;
-    }
-
-    /// Records what the view drew, and keeps the selection and scroll inside it.
-    pub fn set_viewport(&mut self, viewport: Viewport) {
-        self.viewport = viewport;
-        self.keep_selection_in_view();
-        self.article_scroll = self.article_scroll.min(self.max_article_scroll());
-        self.keep_sidebar_cursor_in_view();
-        self.help_scroll = self.help_scroll.min(viewport.help_max_scroll);
-    }
-
-    pub const fn set_refreshing(&mut self, refreshing: bool) {
-        self.refreshing = refreshing;
-    }
-
     pub const fn refreshing(&self) -> bool {
-        self.refreshing
-    }
-
-    pub const fn set_progress(&mut self, read: usize, to_read: usize) {
-        self.progress = (read, to_read);
+        self.refresh.refreshing
     }
 
     /// What the refresh under way has done, in words: "reading 1,200 of 5,000 files".
     pub fn refresh_progress(&self) -> Option<String> {
-        let (read, to_read) = self.progress;
-        (self.refreshing && to_read > 0).then(|| {
-            format!(
-                "reading {} of {} files",
-                thousands(read),
-                thousands(to_read)
-            )
-        })
+        self.refresh.progress_text()
     }
+
+    // ----- changing the state: `update`, `handle_key` and `type_text` (state/update.rs) for
+    // what the user does, `handle` (state/events.rs) for everything else -----
 
     /// A key press ends news (info) at once and a problem shown for a few seconds already:
     /// the line goes back to the key hints instead of describing an older action.
@@ -403,89 +353,12 @@ impl App {
         }
     }
 
-    pub fn notify(&mut self, text: impl Into<String>, level: Level) {
+    pub(super) fn notify(&mut self, text: impl Into<String>, level: Level) {
         self.message = Some(Message {
             text: text.into(),
             level,
             at: self.now,
         });
-    }
-
-    /// The background refresh found the folders as the cache has them.
-    pub fn library_unchanged(&mut self) {
-        self.refreshing = false;
-        // News that nothing changed must not hide a problem still being shown.
-        if self
-            .message()
-            .is_some_and(|message| message.level != Level::Info)
-        {
-            return;
-        }
-        self.notify(
-            format!(
-                "library up to date: {} articles",
-                thousands(self.library.len())
-            ),
-            Level::Info,
-        );
-    }
-
-    /// Swaps in a refreshed library (loaded off the UI thread), keeping
-    /// the selection, the open article, the filters, and any marks set while the refresh ran.
-    /// A refresh that found nothing new changes nothing on screen.
-    pub fn replace_library(&mut self, library: Library) {
-        self.refreshing = false;
-        let report = library.report();
-        let unchanged = report.added + report.updated + report.removed == 0
-            && library.len() == self.library.len()
-            && library.roots() == self.library.roots()
-            && library.problems() == self.library.problems();
-        if unchanged {
-            self.library_unchanged();
-            return;
-        }
-        let selected_id = self.selected_index().map(|i| self.article(i).id.clone());
-        let shown_id = self.shown.map(|i| self.article(i).id.clone());
-        let before = self.library.len();
-        self.library = library;
-        self.generation += 1;
-        self.refreshing = false;
-        let changed: Vec<(ArticleId, Marks)> = self.changed_marks.drain().collect();
-        for (id, marks) in changed {
-            if let Some(index) = self.find_by_id(&id) {
-                let current = self.library.marks(index);
-                if current != marks {
-                    let _ = self.library.set_read(index, marks.read);
-                    let _ = self.library.set_starred(index, marks.starred);
-                }
-                self.changed_marks.insert(id, marks);
-            }
-        }
-        self.order = sorted(self.library.columns(), self.sort);
-        self.details = None;
-        self.shown = shown_id.and_then(|id| self.find_by_id(&id));
-        // Indices mean other articles now: read the shown one's text again.
-        self.load_details();
-        self.refilter_keeping(selected_id.and_then(|id| self.find_by_id(&id)));
-        let mut text = format!(
-            "library refreshed: {} added, {} updated, {} removed ({} → {} articles)",
-            thousands(report.added),
-            thousands(report.updated),
-            thousands(report.removed),
-            thousands(before),
-            thousands(self.library.len())
-        );
-        let problems = self.problem_summary();
-        if !problems.is_empty() {
-            text.push_str("; ");
-            text.push_str(&problems);
-        }
-        let level = if problems.is_empty() {
-            Level::Info
-        } else {
-            Level::Warning
-        };
-        self.notify(text, level);
     }
 
     // ----- helpers -----
@@ -538,54 +411,57 @@ impl App {
 
     /// The library index of the selected headline.
     pub fn selected_index(&self) -> Option<usize> {
-        self.visible.get(self.selected).map(|&i| i as usize)
+        self.list
+            .visible
+            .get(self.list.selected)
+            .map(|&i| i as usize)
     }
 
     /// Selects the headline at `position` and shows its article in the article pane.
     pub(super) fn select(&mut self, position: usize) {
-        self.selected = position.min(self.visible.len().saturating_sub(1));
+        self.list.selected = position.min(self.list.visible.len().saturating_sub(1));
         self.keep_selection_in_view();
         self.show(self.selected_index());
     }
 
     pub(super) fn show(&mut self, index: Option<usize>) {
-        if index == self.shown {
+        if index == self.reader.shown {
             return;
         }
-        if let Some(previous) = self.shown {
+        if let Some(previous) = self.reader.shown {
             let id = self.article(previous).id.clone();
-            self.positions.insert(id, self.article_scroll);
+            self.reader.positions.insert(id, self.reader.scroll);
         }
-        self.shown = index;
-        self.article_scroll = index
-            .and_then(|i| self.positions.get(&self.article(i).id).copied())
+        self.reader.shown = index;
+        self.reader.scroll = index
+            .and_then(|i| self.reader.positions.get(&self.article(i).id).copied())
             .unwrap_or(0);
         self.load_details();
     }
 
     pub(super) fn load_details(&mut self) {
-        let Some(index) = self.shown else {
-            self.details = None;
+        let Some(index) = self.reader.shown else {
+            self.reader.details = None;
             return;
         };
-        if matches!(self.details, Some((loaded, _)) if loaded == index) {
+        if matches!(self.reader.details, Some((loaded, _)) if loaded == index) {
             return;
         }
         let details = self.library.details(index).map_err(|error| {
             format!("could not read this article from the cache: {error} (try `tidings index`)")
         });
-        self.details = Some((index, details));
+        self.reader.details = Some((index, details));
     }
 
     pub(super) fn keep_selection_in_view(&mut self) {
         let rows = self.viewport.list_rows;
-        let offset = offset_showing(self.list_offset, self.selected, rows);
-        self.list_offset = offset.min(self.visible.len().saturating_sub(rows.max(1)));
+        let offset = offset_showing(self.list.offset, self.list.selected, rows);
+        self.list.offset = offset.min(self.list.visible.len().saturating_sub(rows.max(1)));
     }
 
     pub(super) fn keep_sidebar_cursor_in_view(&mut self) {
         let rows = self.viewport.sidebar_rows;
-        self.sidebar_offset = offset_showing(self.sidebar_offset, self.sidebar_cursor, rows);
+        self.sidebar.offset = offset_showing(self.sidebar.offset, self.sidebar.cursor, rows);
     }
 }
 

@@ -14,6 +14,7 @@ use super::theme::Theme;
 use crate::app::App;
 use crate::app::format::thousands;
 
+/// The headline list pane, drawn at the app's scroll offset.
 pub struct HeadlineList<'a> {
     pub app: &'a App,
     pub block: Block<'a>,
@@ -45,8 +46,8 @@ pub fn relative_date(at: Option<DateTime<Utc>>, now: DateTime<Utc>, zone: Zone) 
     }
 }
 
-impl HeadlineList<'_> {
-    pub fn render_into(self, area: Rect, buf: &mut Buffer) {
+impl Widget for HeadlineList<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
         let theme = self.theme;
         let library = app.library();

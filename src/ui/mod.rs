@@ -19,9 +19,11 @@ pub use theme::Theme;
 
 use crate::app::{Action, App, Focus, Viewport};
 use article::Zone;
+use help::{Help, HelpState};
 use list::HeadlineList;
-use reader::ArticleCache;
-use sidebar::{EntryRows, Sidebar};
+use reader::{ArticlePane, ArticleState};
+use sidebar::{Sidebar, SidebarState};
+use status::{MessageRow, QueryRow};
 
 /// From this width the sidebar shows beside the list and the article.
 pub const THREE_PANES: u16 = 140;
@@ -95,10 +97,10 @@ pub fn panes(area: Rect, app: &App) -> Panes {
 pub struct View {
     pub theme: Theme,
     pub zone: Zone,
-    articles: ArticleCache,
+    article: ArticleState,
+    sidebar: SidebarState,
     last: Panes,
     list_offset: usize,
-    entry_rows: EntryRows,
 }
 
 impl View {
@@ -106,10 +108,10 @@ impl View {
         Self {
             theme,
             zone,
-            articles: ArticleCache::default(),
+            article: ArticleState::default(),
+            sidebar: SidebarState::default(),
             last: Panes::default(),
             list_offset: 0,
-            entry_rows: Vec::new(),
         }
     }
 
@@ -117,8 +119,7 @@ impl View {
     pub fn draw(&mut self, frame: &mut Frame<'_>, app: &App) -> Viewport {
         let area = frame.area();
         let panes = panes(area, app);
-        let theme = self.theme;
-        let buf = frame.buffer_mut();
+        let (theme, zone) = (self.theme, self.zone);
         let block = |focused: bool| {
             Block::bordered()
                 .border_type(BorderType::Rounded)
@@ -136,45 +137,55 @@ impl View {
             let focused = app.focus() == Focus::List;
             let block = block(focused);
             viewport.list_rows = block.inner(area).height as usize;
-            HeadlineList {
+            let list = HeadlineList {
                 app,
                 block,
                 focused,
                 theme,
-                zone: self.zone,
-            }
-            .render_into(area, buf);
+                zone,
+            };
+            frame.render_widget(list, area);
         }
         if let Some(area) = panes.article {
-            let focused = app.focus() == Focus::Article;
-            let (lines, rows) = reader::draw(
+            let article = ArticlePane {
                 app,
-                &mut self.articles,
-                block(focused),
-                area,
-                buf,
-                (theme, self.zone),
-            );
-            viewport.article_lines = lines;
-            viewport.article_rows = rows;
+                block: block(app.focus() == Focus::Article),
+                theme,
+                zone,
+            };
+            frame.render_stateful_widget(article, area, &mut self.article);
+            viewport.article_lines = self.article.lines;
+            viewport.article_rows = self.article.rows;
         }
-        self.entry_rows.clear();
+        // No sidebar on screen, no entries to click.
+        self.sidebar.entry_rows.clear();
         if let Some(area) = panes.sidebar {
             let focused = app.focus() == Focus::Sidebar;
-            let (hits, rows) = Sidebar {
+            let sidebar = Sidebar {
                 app,
                 block: block(focused),
                 focused,
                 theme,
-            }
-            .draw(area, buf);
-            self.entry_rows = hits;
-            viewport.sidebar_rows = rows;
+            };
+            frame.render_stateful_widget(sidebar, area, &mut self.sidebar);
+            viewport.sidebar_rows = self.sidebar.rows;
         }
-        let cursor = status::draw(app, panes.query_row, panes.message_row, buf, theme);
+        let mut cursor = None;
+        if let Some(area) = panes.query_row {
+            frame.render_stateful_widget(QueryRow { app, theme }, area, &mut cursor);
+        }
+        if let Some(area) = panes.message_row {
+            frame.render_widget(MessageRow { app, theme }, area);
+        }
         if app.show_help() {
-            viewport.help_max_scroll =
-                help::draw(area, buf, theme, app.keymap(), app.help_scroll());
+            let help = Help {
+                keymap: app.keymap(),
+                scroll: app.help_scroll(),
+                theme,
+            };
+            let mut drawn = HelpState::default();
+            frame.render_stateful_widget(help, area, &mut drawn);
+            viewport.help_max_scroll = drawn.max_scroll;
         } else if let Some(cursor) = cursor {
             frame.set_cursor_position(cursor);
         }
@@ -200,7 +211,8 @@ impl View {
         }
         if inside(self.last.sidebar).is_some() {
             return Some(
-                self.entry_rows
+                self.sidebar
+                    .entry_rows
                     .iter()
                     .find(|(row, _)| *row == y)
                     .map_or(Action::FocusPane(Focus::Sidebar), |&(_, entry)| {

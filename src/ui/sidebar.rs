@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Widget};
+use ratatui::widgets::{Block, StatefulWidget, Widget};
 use unicode_width::UnicodeWidthStr;
 
 use super::markdown::truncate;
@@ -17,6 +17,7 @@ use crate::article::Sentiment;
 /// Rows the chart takes: half above the axis (positive), half below (negative).
 const CHART_ROWS: u16 = 6;
 
+/// The sidebar pane, scrolled so the app's cursor shows.
 pub struct Sidebar<'a> {
     pub app: &'a App,
     pub block: Block<'a>,
@@ -27,16 +28,26 @@ pub struct Sidebar<'a> {
 /// What each drawn sidebar row holds, for mouse clicks: `(row y, entry index)`.
 pub type EntryRows = Vec<(u16, usize)>;
 
-impl Sidebar<'_> {
-    /// Draws the sidebar and returns where its entries landed, and how many entry rows fit.
-    pub fn draw(self, area: Rect, buf: &mut Buffer) -> (EntryRows, usize) {
+/// What the last frame's sidebar drew: where its entries landed and how many entry rows fit.
+#[derive(Debug, Default)]
+pub struct SidebarState {
+    pub entry_rows: EntryRows,
+    pub rows: usize,
+}
+
+impl StatefulWidget for Sidebar<'_> {
+    type State = SidebarState;
+
+    fn render(self, area: Rect, buf: &mut Buffer, state: &mut SidebarState) {
+        state.entry_rows.clear();
+        state.rows = 0;
         let app = self.app;
         let theme = self.theme;
         let block = self.block.title(" Overview ");
         let inner = block.inner(area);
         block.render(area, buf);
         if inner.width < 4 || inner.height == 0 {
-            return (Vec::new(), 0);
+            return;
         }
         let width = inner.width as usize;
         let facets = app.facets();
@@ -106,7 +117,6 @@ impl Sidebar<'_> {
         }
         // No empty rows at the bottom while earlier rows are scrolled away.
         start = start.min(rows.len().saturating_sub(height));
-        let mut hits = Vec::new();
         for (row_y, (position, row)) in (y..bottom).zip(rows.iter().enumerate().skip(start)) {
             let area = Rect::new(inner.x, row_y, inner.width, 1);
             match row {
@@ -124,12 +134,12 @@ impl Sidebar<'_> {
                     if selected {
                         buf.set_style(area, theme.selection(true));
                     }
-                    hits.push((row_y, *index));
+                    state.entry_rows.push((row_y, *index));
                 }
             }
         }
         // Section headers take a row each, so fewer entries than rows fit.
-        (hits, height.saturating_sub(5).max(1))
+        state.rows = height.saturating_sub(5).max(1);
     }
 }
 

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Widget;
+use ratatui::widgets::{StatefulWidget, Widget};
 use unicode_width::UnicodeWidthStr;
 
 use super::markdown::truncate;
@@ -15,20 +15,115 @@ use crate::app::query::QueryError;
 use crate::app::{App, Level};
 use crate::article::text::clean_line;
 
-/// Draws the query line into `query_row` and the message line into `message_row` (either may be
-/// missing on tiny screens); returns where the cursor goes while a query is typed.
-pub fn draw(
-    app: &App,
-    query_row: Option<Rect>,
-    message_row: Option<Rect>,
-    buf: &mut Buffer,
-    theme: Theme,
-) -> Option<Position> {
-    let mut cursor = None;
-    if let Some(area) = query_row {
-        cursor = query_line(app, area, buf, theme);
+/// The query row: the query being typed (or a search's name), else the filters in force; with
+/// the refresh under way and the sort order at its end.
+pub struct QueryRow<'a> {
+    pub app: &'a App,
+    pub theme: Theme,
+}
+
+impl StatefulWidget for QueryRow<'_> {
+    /// Where the terminal's cursor goes: in the text being typed, if any.
+    type State = Option<Position>;
+
+    fn render(self, area: Rect, buf: &mut Buffer, shown_cursor: &mut Option<Position>) {
+        let Self { app, theme } = self;
+        let query = app.query();
+        let width = area.width as usize;
+        let refreshing = match app.refresh_progress() {
+            Some(progress) => format!(" ⟳ {progress}"),
+            None if app.refreshing() => " ⟳ refreshing".to_owned(),
+            None => String::new(),
+        };
+        let sort = format!("{refreshing} sort: {} ", app.sort().name());
+        let room = width.saturating_sub(sort.width());
+        let mut spans: Vec<Span<'static>> = Vec::new();
+        let mut cursor = None;
+        if let Some(name) = app.naming() {
+            let prompt = "save the search as @";
+            let before: String = name.text.chars().take(name.cursor).collect();
+            spans.push(Span::styled(prompt, theme.accent()));
+            spans.push(Span::raw(clean_line(&name.text)));
+            spans.push(Span::styled(
+                format!("  = {}", clean_line(&app.active_query())),
+                theme.dim(),
+            ));
+            cursor = Some(Position::new(
+                area.x + (prompt.width() + before.width()) as u16,
+                area.y,
+            ));
+        } else if query.editing {
+            // Keep the cursor on screen: show the end of a query longer than the line.
+            let before: String = query.text.chars().take(query.cursor).collect();
+            let shown_from = before.width().saturating_sub(room.saturating_sub(3));
+            let text = skip_columns(&query.text, shown_from);
+            spans.push(Span::styled("/", theme.accent()));
+            let offset = query.text.len() - text.len();
+            spans.extend(marked(
+                text,
+                offset,
+                app.query_errors(),
+                Style::new(),
+                theme,
+            ));
+            let x = 1 + before.width() - shown_from;
+            cursor = Some(Position::new(area.x + x as u16, area.y));
+        } else {
+            let active = app.active_query();
+            if active.is_empty() {
+                spans.push(Span::styled("no filter · / to filter", theme.dim()));
+            } else {
+                spans.push(Span::styled("filter: ", theme.dim()));
+                // The active query begins with the typed text, its leading spaces trimmed.
+                let typed = &app.query().text;
+                let offset = typed.len() - typed.trim_start().len();
+                spans.extend(marked(
+                    &active,
+                    offset,
+                    app.query_errors(),
+                    theme.accent(),
+                    theme,
+                ));
+            }
+        }
+        let note = match app.query_errors().first() {
+            Some(error) => Some(format!("  ⚠ {}", clean_line(&error.to_string()))),
+            None if app.undated_left_out() > 0 => Some(format!(
+                "  · {} without a date left out (date:unknown lists them)",
+                thousands(app.undated_left_out())
+            )),
+            None => None,
+        };
+        if let Some(note) = note {
+            // Cut with an ellipsis where the sort label begins.
+            let used: usize = spans.iter().map(Span::width).sum();
+            let style = if app.query_errors().is_empty() {
+                theme.dim()
+            } else {
+                theme.error()
+            };
+            let note = truncate(&note, room.saturating_sub(used)).into_owned();
+            spans.push(Span::styled(note, style));
+        }
+        let line = Line::from(spans);
+        let text_area = Rect::new(area.x, area.y, room as u16, 1);
+        line.render(text_area, buf);
+        if room + sort.width() <= width {
+            buf.set_string(area.x + room as u16, area.y, &sort, theme.dim());
+        }
+        *shown_cursor = cursor.filter(|position| position.x < area.x + area.width);
     }
-    if let Some(area) = message_row {
+}
+
+/// The message row: what just happened or went wrong, else the keys that matter now.
+pub struct MessageRow<'a> {
+    pub app: &'a App,
+    pub theme: Theme,
+}
+
+impl Widget for MessageRow<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let Self { app, theme } = self;
         let line = match app.message() {
             Some(message) => {
                 let style = match message.level {
@@ -47,94 +142,6 @@ pub fn draw(
         };
         line.render(area, buf);
     }
-    cursor
-}
-
-fn query_line(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<Position> {
-    let query = app.query();
-    let width = area.width as usize;
-    let refreshing = match app.refresh_progress() {
-        Some(progress) => format!(" ⟳ {progress}"),
-        None if app.refreshing() => " ⟳ refreshing".to_owned(),
-        None => String::new(),
-    };
-    let sort = format!("{refreshing} sort: {} ", app.sort().name());
-    let room = width.saturating_sub(sort.width());
-    let mut spans: Vec<Span<'static>> = Vec::new();
-    let mut cursor = None;
-    if let Some(name) = app.naming() {
-        let prompt = "save the search as @";
-        let before: String = name.text.chars().take(name.cursor).collect();
-        spans.push(Span::styled(prompt, theme.accent()));
-        spans.push(Span::raw(clean_line(&name.text)));
-        spans.push(Span::styled(
-            format!("  = {}", clean_line(&app.active_query())),
-            theme.dim(),
-        ));
-        cursor = Some(Position::new(
-            area.x + (prompt.width() + before.width()) as u16,
-            area.y,
-        ));
-    } else if query.editing {
-        // Keep the cursor on screen: show the end of a query longer than the line.
-        let before: String = query.text.chars().take(query.cursor).collect();
-        let shown_from = before.width().saturating_sub(room.saturating_sub(3));
-        let text = skip_columns(&query.text, shown_from);
-        spans.push(Span::styled("/", theme.accent()));
-        let offset = query.text.len() - text.len();
-        spans.extend(marked(
-            text,
-            offset,
-            app.query_errors(),
-            Style::new(),
-            theme,
-        ));
-        let x = 1 + before.width() - shown_from;
-        cursor = Some(Position::new(area.x + x as u16, area.y));
-    } else {
-        let active = app.active_query();
-        if active.is_empty() {
-            spans.push(Span::styled("no filter · / to filter", theme.dim()));
-        } else {
-            spans.push(Span::styled("filter: ", theme.dim()));
-            // The active query begins with the typed text, its leading spaces trimmed.
-            let typed = &app.query().text;
-            let offset = typed.len() - typed.trim_start().len();
-            spans.extend(marked(
-                &active,
-                offset,
-                app.query_errors(),
-                theme.accent(),
-                theme,
-            ));
-        }
-    }
-    let note = match app.query_errors().first() {
-        Some(error) => Some(format!("  ⚠ {}", clean_line(&error.to_string()))),
-        None if app.undated_left_out() > 0 => Some(format!(
-            "  · {} without a date left out (date:unknown lists them)",
-            thousands(app.undated_left_out())
-        )),
-        None => None,
-    };
-    if let Some(note) = note {
-        // Cut with an ellipsis where the sort label begins.
-        let used: usize = spans.iter().map(Span::width).sum();
-        let style = if app.query_errors().is_empty() {
-            theme.dim()
-        } else {
-            theme.error()
-        };
-        let note = truncate(&note, room.saturating_sub(used)).into_owned();
-        spans.push(Span::styled(note, style));
-    }
-    let line = Line::from(spans);
-    let text_area = Rect::new(area.x, area.y, room as u16, 1);
-    line.render(text_area, buf);
-    if room + sort.width() <= width {
-        buf.set_string(area.x + room as u16, area.y, &sort, theme.dim());
-    }
-    cursor.filter(|position| position.x < area.x + area.width)
 }
 
 /// `text` (which begins `offset` bytes into the query) with what the errors point at marked.

@@ -12,32 +12,38 @@ impl App {
     }
 
     pub(super) fn refilter_keeping(&mut self, keep: Option<usize>) {
-        self.typed.clear();
-        let results = self.search(None, !self.count_later);
+        self.list.typed.clear();
+        let results = self.search(None, !self.sidebar.count_later);
         self.show_results(results, keep);
     }
 
     /// Searches only the current results: the query was made narrower by typing.
     pub(super) fn narrow(&mut self) {
         let keep = self.selected_index();
-        let narrower = self.search(Some(&self.visible), !self.count_later);
+        let narrower = self.search(Some(&self.list.visible), !self.sidebar.count_later);
         let previous = self.show_results(narrower, keep);
-        self.typed.push(previous);
+        self.list.typed.push(previous);
         // Typing a long query keeps a bounded history (in entries, and in headlines: at a million
         // articles each entry may hold a million); older entries are searched again.
         const HEADLINES_AT_MOST: usize = 4_000_000;
-        while self.typed.len() > 64
-            || self.typed.iter().map(|r| r.visible.len()).sum::<usize>() > HEADLINES_AT_MOST
+        while self.list.typed.len() > 64
+            || self
+                .list
+                .typed
+                .iter()
+                .map(|r| r.visible.len())
+                .sum::<usize>()
+                > HEADLINES_AT_MOST
         {
-            self.typed.remove(0);
+            self.list.typed.remove(0);
         }
     }
 
     /// Restores the results of the text just shortened by Backspace, if they are remembered.
     pub(super) fn widen(&mut self) -> bool {
-        match self.typed.last() {
-            Some(results) if results.text == self.query.text => {
-                let results = self.typed.pop().expect("just looked");
+        match self.list.typed.last() {
+            Some(results) if results.text == self.query.line.text => {
+                let results = self.list.typed.pop().expect("just looked");
                 let keep = self.selected_index();
                 self.show_results(results, keep);
                 true
@@ -47,25 +53,26 @@ impl App {
     }
 
     /// Whether the sidebar's counts and the timeline are those of the shown headlines; not yet,
-    /// with [`Settings::headlines_first`], until [`App::count_shown`].
+    /// with [`Settings::headlines_first`], until the reader has time to count them
+    /// ([`Event::Idle`](crate::app::Event::Idle)).
     pub const fn is_counted(&self) -> bool {
-        self.counted
+        self.sidebar.counted
     }
 
-    /// Counts the shown headlines, if that is not done yet: the reader calls it once the
+    /// Counts the shown headlines, if that is not done yet: the reader has time for it once the
     /// headlines are on screen and no key is waiting.
-    pub fn count_shown(&mut self) {
-        if !self.counted {
-            self.counts = self.counts_of(&self.visible);
-            self.counted = true;
+    pub(super) fn count_shown(&mut self) {
+        if !self.sidebar.counted {
+            self.sidebar.counts = self.counts_of(&self.list.visible);
+            self.sidebar.counted = true;
             self.clamp_sidebar_cursor();
         }
     }
 
     /// Counts the shown headlines again (now, or when the caller next counts).
     pub(super) fn recount(&mut self) {
-        self.counted = false;
-        if !self.count_later {
+        self.sidebar.counted = false;
+        if !self.sidebar.count_later {
             self.count_shown();
         }
     }
@@ -73,17 +80,17 @@ impl App {
     /// The articles matching the query and filters, among `within` (else all), counted if
     /// `count`.
     pub(super) fn search(&self, within: Option<&[u32]>, count: bool) -> Results {
-        let query =
-            Query::parse_with(&self.query.text, self.now, &self.saved).and(self.filters.terms());
-        let context = Context::of(&self.library, self.show_drafts);
+        let query = Query::parse_with(&self.query.line.text, self.now, &self.query.saved)
+            .and(self.query.filters.terms());
+        let context = Context::of(&self.library, self.query.show_drafts);
         let columns = self.library.columns();
-        let searched = columns.search(&query, &context, within.unwrap_or(&self.order));
+        let searched = columns.search(&query, &context, within.unwrap_or(&self.list.order));
         let mut errors = query.errors;
         errors.extend(searched.errors);
         let visible = searched.visible;
         let counts = count.then(|| self.counts_of(&visible));
         Results {
-            text: self.query.text.clone(),
+            text: self.query.line.text.clone(),
             errors,
             undated_left_out: searched.undated_left_out,
             visible,
@@ -97,23 +104,23 @@ impl App {
         let counted = results.counts.is_some();
         // Uncounted results leave the last counts on screen until they are counted.
         let counts = match results.counts {
-            Some(counts) => Some(std::mem::replace(&mut self.counts, counts)),
-            None => self.counted.then(|| self.counts.clone()),
+            Some(counts) => Some(std::mem::replace(&mut self.sidebar.counts, counts)),
+            None => self.sidebar.counted.then(|| self.sidebar.counts.clone()),
         };
         let previous = Results {
-            text: std::mem::replace(&mut self.shown_text, results.text),
-            errors: std::mem::replace(&mut self.query_errors, results.errors),
+            text: std::mem::replace(&mut self.list.searched_text, results.text),
+            errors: std::mem::replace(&mut self.list.errors, results.errors),
             undated_left_out: std::mem::replace(
-                &mut self.undated_left_out,
+                &mut self.list.undated_left_out,
                 results.undated_left_out,
             ),
-            visible: std::mem::replace(&mut self.visible, results.visible),
-            counts: counts.filter(|_| self.counted),
+            visible: std::mem::replace(&mut self.list.visible, results.visible),
+            counts: counts.filter(|_| self.sidebar.counted),
         };
-        self.counted = counted;
-        let kept = keep.and_then(|keep| self.visible.iter().position(|&i| i as usize == keep));
+        self.sidebar.counted = counted;
+        let kept = keep.and_then(|keep| self.list.visible.iter().position(|&i| i as usize == keep));
         if kept.is_none() {
-            self.list_offset = 0;
+            self.list.offset = 0;
         }
         self.clamp_sidebar_cursor();
         self.select(kept.unwrap_or(0));
@@ -122,7 +129,7 @@ impl App {
 
     fn clamp_sidebar_cursor(&mut self) {
         let entries = self.sidebar_entries().len();
-        self.sidebar_cursor = self.sidebar_cursor.min(entries.saturating_sub(1));
+        self.sidebar.cursor = self.sidebar.cursor.min(entries.saturating_sub(1));
     }
 }
 
@@ -141,9 +148,10 @@ impl App {
         // Counts do not depend on order: in index order they read the columns front to back.
         let ascending = ascending(visible, columns.len());
         let mut facets = columns.facets(&ascending);
-        let context = Context::of(&self.library, self.show_drafts);
+        let context = Context::of(&self.library, self.query.show_drafts);
         let marks = self.library.all_marks();
         facets.saved = self
+            .query
             .saved
             .keys()
             .map(|name| {

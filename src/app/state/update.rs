@@ -6,9 +6,9 @@ use super::*;
 impl App {
     /// Where keys go now: the help, the query editor, or the focused pane.
     pub const fn key_context(&self) -> KeyContext {
-        if self.show_help {
+        if self.help.shown {
             KeyContext::Help
-        } else if self.query.editing || self.naming.is_some() {
+        } else if self.query.line.editing || self.query.naming.is_some() {
             KeyContext::Query
         } else {
             KeyContext::of_focus(self.focus)
@@ -29,28 +29,11 @@ impl App {
         }
     }
 
-    /// Moves through the help while it is open; `false` for what is not a movement.
-    fn scroll_help(&mut self, action: Action) -> bool {
-        let page = self.viewport.list_rows.max(2) - 1;
-        self.help_scroll = match action {
-            Action::Down => self.help_scroll + 1,
-            Action::Up => self.help_scroll.saturating_sub(1),
-            Action::PageDown => self.help_scroll + page,
-            Action::PageUp => self.help_scroll.saturating_sub(page),
-            Action::HalfPageDown => self.help_scroll + page.div_ceil(2),
-            Action::HalfPageUp => self.help_scroll.saturating_sub(page.div_ceil(2)),
-            Action::Top => 0,
-            Action::Bottom => self.viewport.help_max_scroll,
-            _ => return false,
-        };
-        true
-    }
-
     /// Types `text` into the query being edited as one edit: a burst of keys (a paste, fast
     /// typing) is searched once, not once per character.
     pub fn type_text(&mut self, text: &str) {
         let text: String = text.chars().filter(|c| !c.is_control()).collect();
-        if !self.query.editing || text.is_empty() {
+        if !self.query.line.editing || text.is_empty() {
             return;
         }
         self.age_message();
@@ -60,10 +43,10 @@ impl App {
     /// Inserts at the cursor and searches once: only the current results when the text can only
     /// have narrowed them.
     fn insert_into_query(&mut self, text: &str) {
-        let mut narrower = self.query.at_end();
+        let mut narrower = self.query.line.at_end();
         for c in text.chars() {
-            narrower = narrower && narrows(&self.query.text, c);
-            self.query.insert(c);
+            narrower = narrower && narrows(&self.query.line.text, c);
+            self.query.line.insert(c);
         }
         if narrower {
             self.narrow();
@@ -73,10 +56,15 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) {
-        if self.show_help && self.scroll_help(action) {
+        let page = self.viewport.list_rows.max(2) - 1;
+        if self.help.shown
+            && self
+                .help
+                .scroll_by(action, page, self.viewport.help_max_scroll)
+        {
             return;
         }
-        if self.naming.is_some() && self.edit_name(action) {
+        if self.query.naming.is_some() && self.edit_name(action) {
             return;
         }
         match action {
@@ -96,42 +84,42 @@ impl App {
             Action::NextFocus => self.focus = self.focus.next(),
             Action::PreviousFocus => self.focus = self.focus.previous(),
             Action::FocusPane(pane) => self.focus = pane,
-            Action::StartQuery => self.query.begin(),
+            Action::StartQuery => self.query.line.begin(),
             Action::QueryInput(c) => {
                 if !c.is_control() {
                     self.insert_into_query(c.encode_utf8(&mut [0; 4]));
                 }
             }
             Action::QueryBackspace => {
-                let at_end = self.query.at_end();
-                if self.query.backspace() && !(at_end && self.widen()) {
+                let at_end = self.query.line.at_end();
+                if self.query.line.backspace() && !(at_end && self.widen()) {
                     self.refilter();
                 }
             }
             Action::QueryDeleteWord => {
-                self.query.delete_word();
+                self.query.line.delete_word();
                 self.refilter();
             }
             Action::QueryClear => {
-                self.query.clear();
+                self.query.line.clear();
                 self.refilter();
             }
-            Action::QueryCursorLeft => self.query.left(),
-            Action::QueryCursorRight => self.query.right(),
-            Action::QueryCursorHome => self.query.home(),
-            Action::QueryCursorEnd => self.query.end(),
-            Action::QueryAccept => self.query.accept(),
+            Action::QueryCursorLeft => self.query.line.left(),
+            Action::QueryCursorRight => self.query.line.right(),
+            Action::QueryCursorHome => self.query.line.home(),
+            Action::QueryCursorEnd => self.query.line.end(),
+            Action::QueryAccept => self.query.line.accept(),
             Action::QueryCancel => {
-                if self.query.cancel() {
+                if self.query.line.cancel() {
                     self.refilter();
                 }
             }
             Action::ToggleSentiment(sentiment) => {
-                self.filters.toggle_sentiment(sentiment);
+                self.query.filters.toggle_sentiment(sentiment);
                 self.refilter();
             }
             Action::ToggleUnreadOnly => {
-                self.filters.unread_only ^= true;
+                self.query.filters.unread_only ^= true;
                 self.refilter();
             }
             Action::JumpToTags => {
@@ -143,8 +131,8 @@ impl App {
                         EntryKind::Facet(crate::library::Dimension::Tag, _)
                     )
                 }) {
-                    self.sidebar_cursor = first_tag;
-                    self.sidebar_offset = first_tag.saturating_sub(1);
+                    self.sidebar.cursor = first_tag;
+                    self.sidebar.offset = first_tag.saturating_sub(1);
                 }
                 self.keep_sidebar_cursor_in_view();
             }
@@ -154,17 +142,17 @@ impl App {
                 }
             }
             Action::ClearFilters => {
-                self.filters = Filters::default();
-                self.query = QueryLine::default();
+                self.query.filters = Filters::default();
+                self.query.line = QueryLine::default();
                 self.refilter();
                 self.notify("every filter cleared", Level::Info);
             }
             Action::CycleSort => {
-                self.sort = self.sort.next();
+                self.query.sort = self.query.sort.next();
                 let keep = self.selected_index();
-                self.order = sorted(self.library.columns(), self.sort);
+                self.list.order = sorted(self.library.columns(), self.query.sort);
                 self.refilter_keeping(keep);
-                self.notify(format!("sorted by {}", self.sort.name()), Level::Info);
+                self.notify(format!("sorted by {}", self.query.sort.name()), Level::Info);
             }
             Action::ToggleStar => {
                 if let Some(index) = self.target() {
@@ -189,8 +177,8 @@ impl App {
             Action::NextLanguage => self.next_language(),
             Action::CopyLink => self.copy_link(),
             Action::ToggleHelp => {
-                self.show_help ^= true;
-                self.help_scroll = 0;
+                self.help.shown ^= true;
+                self.help.scroll = 0;
             }
             Action::SaveQuery => {
                 if self.active_query().is_empty() {
@@ -201,12 +189,12 @@ impl App {
                 } else {
                     let mut line = QueryLine::default();
                     line.begin();
-                    self.naming = Some(line);
+                    self.query.naming = Some(line);
                 }
             }
             Action::Quit => self.quit = true,
             Action::SelectHeadline(row) => {
-                if row < self.visible.len() {
+                if row < self.list.visible.len() {
                     self.focus = Focus::List;
                     self.select(row);
                 }
@@ -214,7 +202,7 @@ impl App {
             Action::SelectEntry(entry) => {
                 if entry < self.sidebar_entries().len() {
                     self.focus = Focus::Sidebar;
-                    self.sidebar_cursor = entry;
+                    self.sidebar.cursor = entry;
                     self.toggle_entry();
                 }
             }
@@ -228,7 +216,7 @@ impl App {
 
     /// Edits the name of the search being saved; `false` for what is not an edit (quitting).
     fn edit_name(&mut self, action: Action) -> bool {
-        let Some(line) = self.naming.as_mut() else {
+        let Some(line) = self.query.naming.as_mut() else {
             return false;
         };
         match action {
@@ -242,10 +230,10 @@ impl App {
             Action::QueryCursorRight => line.right(),
             Action::QueryCursorHome => line.home(),
             Action::QueryCursorEnd => line.end(),
-            Action::QueryCancel => self.naming = None,
+            Action::QueryCancel => self.query.naming = None,
             Action::QueryAccept => {
                 let name = line.text.trim().to_owned();
-                self.naming = None;
+                self.query.naming = None;
                 if name.contains('"') {
                     self.notify("a saved search's name cannot hold a \"", Level::Warning);
                 } else if !name.is_empty() {
@@ -261,7 +249,11 @@ impl App {
     /// the effect it asks for.
     fn save_search(&mut self, name: String) {
         let query = self.active_query();
-        let replaced = self.saved.insert(name.clone(), query.clone()).is_some();
+        let replaced = self
+            .query
+            .saved
+            .insert(name.clone(), query.clone())
+            .is_some();
         let verb = if replaced { "replaced" } else { "saved" };
         self.notify(format!("{verb} @{name}: {query}"), Level::Info);
         self.effects.push(Effect::SaveSearch { name, query });
@@ -271,7 +263,7 @@ impl App {
     /// The article that marks and copies apply to: the one being read, else the selected one.
     pub(super) fn target(&self) -> Option<usize> {
         match self.focus {
-            Focus::Article => self.shown.or_else(|| self.selected_index()),
+            Focus::Article => self.reader.shown.or_else(|| self.selected_index()),
             _ => self.selected_index(),
         }
     }
@@ -294,24 +286,26 @@ impl App {
     pub(super) fn move_by(&mut self, delta: isize) {
         match self.focus {
             Focus::List => {
-                if self.visible.is_empty() {
+                if self.list.visible.is_empty() {
                     return;
                 }
-                let last = self.visible.len() - 1;
-                let target = self.selected.saturating_add_signed(delta).min(last);
+                let last = self.list.visible.len() - 1;
+                let target = self.list.selected.saturating_add_signed(delta).min(last);
                 self.select(target);
             }
             Focus::Article => {
-                self.article_scroll = self
-                    .article_scroll
+                self.reader.scroll = self
+                    .reader
+                    .scroll
                     .saturating_add_signed(delta)
                     .min(self.max_article_scroll());
             }
             Focus::Sidebar => {
                 let count = self.sidebar_entries().len();
                 if count > 0 {
-                    self.sidebar_cursor = self
-                        .sidebar_cursor
+                    self.sidebar.cursor = self
+                        .sidebar
+                        .cursor
                         .saturating_add_signed(delta)
                         .min(count - 1);
                     self.keep_sidebar_cursor_in_view();
@@ -323,9 +317,9 @@ impl App {
     pub(super) fn move_to_start(&mut self) {
         match self.focus {
             Focus::List => self.select(0),
-            Focus::Article => self.article_scroll = 0,
+            Focus::Article => self.reader.scroll = 0,
             Focus::Sidebar => {
-                self.sidebar_cursor = 0;
+                self.sidebar.cursor = 0;
                 self.keep_sidebar_cursor_in_view();
             }
         }
@@ -333,10 +327,10 @@ impl App {
 
     pub(super) fn move_to_end(&mut self) {
         match self.focus {
-            Focus::List => self.select(self.visible.len().saturating_sub(1)),
-            Focus::Article => self.article_scroll = self.max_article_scroll(),
+            Focus::List => self.select(self.list.visible.len().saturating_sub(1)),
+            Focus::Article => self.reader.scroll = self.max_article_scroll(),
             Focus::Sidebar => {
-                self.sidebar_cursor = self.sidebar_entries().len().saturating_sub(1);
+                self.sidebar.cursor = self.sidebar_entries().len().saturating_sub(1);
                 self.keep_sidebar_cursor_in_view();
             }
         }
@@ -346,7 +340,7 @@ impl App {
         if self.focus == Focus::List {
             self.show(self.selected_index());
         }
-        let Some(index) = self.shown else {
+        let Some(index) = self.reader.shown else {
             return;
         };
         self.focus = Focus::Article;
@@ -366,16 +360,16 @@ impl App {
 
     pub(super) fn toggle_entry(&mut self) {
         let entries = self.sidebar_entries();
-        let Some(entry) = entries.get(self.sidebar_cursor) else {
+        let Some(entry) = entries.get(self.sidebar.cursor) else {
             return;
         };
         match &entry.kind {
             EntryKind::Saved(name) => {
                 let expr = self.saved_search(name);
-                self.filters.toggle_saved(name, expr);
+                self.query.filters.toggle_saved(name, expr);
             }
-            EntryKind::Sentiment(sentiment) => self.filters.toggle_sentiment(*sentiment),
-            EntryKind::Facet(dimension, name) => self.filters.toggle(*dimension, name),
+            EntryKind::Sentiment(sentiment) => self.query.filters.toggle_sentiment(*sentiment),
+            EntryKind::Facet(dimension, name) => self.query.filters.toggle(*dimension, name),
         }
         let keep = self.selected_index();
         self.refilter_keeping(keep);
@@ -386,7 +380,7 @@ impl App {
             .iter()
             .position(|entry| entry.kind == kind)
         {
-            self.sidebar_cursor = position;
+            self.sidebar.cursor = position;
         }
         self.keep_sidebar_cursor_in_view();
     }
@@ -399,7 +393,7 @@ impl App {
         self.changed_marks
             .insert(self.article(index).id.clone(), self.library.marks(index));
         // Saved searches count unread articles: a mark changes their counts.
-        if !self.saved.is_empty() {
+        if !self.query.saved.is_empty() {
             self.recount();
         }
         if let Err(error) = result {
@@ -413,7 +407,7 @@ impl App {
     }
 
     pub(super) fn next_language(&mut self) {
-        let Some(current) = self.shown.or_else(|| self.selected_index()) else {
+        let Some(current) = self.reader.shown.or_else(|| self.selected_index()) else {
             return;
         };
         let translations = self.library.translations(current);
@@ -427,12 +421,12 @@ impl App {
         let at = group.iter().position(|&i| i == current).unwrap_or(0);
         let next = group[(at + 1) % group.len()];
         let lang = self.article(next).lang.clone().unwrap_or_default();
-        let position = self.visible.iter().position(|&i| i as usize == next);
+        let position = self.list.visible.iter().position(|&i| i as usize == next);
         match position {
             Some(position) if self.focus != Focus::Article => self.select(position),
             _ => {
                 if let Some(position) = position {
-                    self.selected = position;
+                    self.list.selected = position;
                     self.keep_selection_in_view();
                 }
                 self.show(Some(next));
