@@ -7,21 +7,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, StatefulWidget, Widget};
 
 use super::theme::Theme;
 use crate::app::keys::{KeyContext, Keymap, label};
-use crate::app::query::FIELDS;
-
-/// The query language's syntax around its fields (which come from [`FIELDS`]).
-const QUERY_SYNTAX: &[(&str, &str)] = &[
-    (
-        "words \"a phrase\"",
-        "all must be in the article (a word or its start)",
-    ),
-    ("-term  -(…)", "negates a term or a group"),
-    ("a or b  (a or b) c", "either; parentheses group"),
-    (
-        "@name  @\"two words\"",
-        "a saved search ([saved] in config.toml)",
-    ),
-];
+use crate::app::query::{FIELDS, SYNTAX};
 
 /// The help screen, over the middle of the area it is given, scrolled down `scroll` lines.
 pub struct Help<'a> {
@@ -89,7 +75,7 @@ impl StatefulWidget for Help<'_> {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled("Query syntax", theme.heading(3))));
         let fields = FIELDS.iter().map(|field| (field.example, field.help));
-        for (syntax, what) in QUERY_SYNTAX.iter().copied().chain(fields) {
+        for (syntax, what) in SYNTAX.iter().copied().chain(fields) {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {syntax}"), theme.code()),
                 Span::styled(format!("  {what}"), theme.dim()),
