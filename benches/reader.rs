@@ -31,6 +31,7 @@ fn settings() -> Settings {
         headlines_first: true,
         keymap: tidings::app::Keymap::default(),
         saved: std::collections::BTreeMap::default(),
+        languages: Vec::new(),
     }
 }
 

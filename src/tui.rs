@@ -48,6 +48,7 @@ pub fn run(setup: &Setup) -> Result<ExitCode> {
         headlines_first: true,
         keymap: setup.config.keymap.clone(),
         saved: setup.config.saved.clone(),
+        languages: setup.config.preferred_languages(),
     };
     // Headlines come from the cache at once; the folders are checked for changes meanwhile.
     let (library, refresh) = if setup.roots.is_empty() {

@@ -254,6 +254,7 @@ fn typing_a_word_in_the_reader_finds_it_in_bodies() {
             headlines_first: false,
             keymap: tidings::app::Keymap::default(),
             saved: std::collections::BTreeMap::default(),
+            languages: Vec::new(),
         },
     );
     app.handle_key(Key::Char('/'));

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use crate::article::{Article, ArticleDetails, ArticleId};
+use crate::library::stories::Preference;
 use crate::library::{Library, Marks, Severity};
 
 use super::action::{Action, Focus};
@@ -90,6 +91,8 @@ pub struct Settings {
     pub keymap: Keymap,
     /// `[saved]` searches, by name.
     pub saved: SavedSearches,
+    /// The languages a story is shown in, the first it has; empty: its original.
+    pub languages: Vec<String>,
 }
 
 pub struct App {
@@ -114,6 +117,7 @@ pub struct App {
 impl App {
     pub fn new(library: Library, settings: Settings) -> Self {
         let order = sorted(library.columns(), settings.sort);
+        let preference = Preference::new(library.columns(), &settings.languages);
         let mut app = Self {
             library,
             keymap: settings.keymap,
@@ -124,6 +128,8 @@ impl App {
                 show_drafts: settings.show_drafts,
                 saved: settings.saved,
                 naming: None,
+                preference,
+                languages: settings.languages,
             },
             list: ListState {
                 order,
@@ -160,11 +166,12 @@ impl App {
             changed_marks: HashMap::new(),
         };
         if settings.headlines_first {
-            app.list.visible = without_drafts(
+            let all = without_drafts(
                 app.library.columns(),
                 &app.list.order,
                 app.query.show_drafts,
             );
+            app.list.visible = app.one_row_per_story(&Query::default(), all);
             app.select(0);
         } else {
             app.refilter();

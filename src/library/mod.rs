@@ -593,26 +593,33 @@ impl Library {
         self.state.is_persistent()
     }
 
+    /// Marks the story read (or unread): every language version of it.
     pub fn set_read(&mut self, index: usize, read: bool) -> Result<(), StateError> {
-        let marks = Marks {
-            read,
-            ..self.marks[index]
-        };
-        self.set_marks(index, marks)
+        self.change_marks(index, |marks| Marks { read, ..marks })
     }
 
+    /// Stars (or unstars) the story: every language version of it.
     pub fn set_starred(&mut self, index: usize, starred: bool) -> Result<(), StateError> {
-        let marks = Marks {
-            starred,
-            ..self.marks[index]
-        };
-        self.set_marks(index, marks)
+        self.change_marks(index, |marks| Marks { starred, ..marks })
     }
 
-    fn set_marks(&mut self, index: usize, marks: Marks) -> Result<(), StateError> {
-        let id = self.article(index).id.clone();
-        self.state.set(&id, marks)?;
-        self.marks[index] = marks;
+    /// Changes one mark on article `index` and its versions in other languages, each keeping
+    /// its other marks.
+    fn change_marks(
+        &mut self,
+        index: usize,
+        change: impl Fn(Marks) -> Marks,
+    ) -> Result<(), StateError> {
+        let mut versions = self.translations(index);
+        versions.insert(0, index);
+        for version in versions {
+            let marks = change(self.marks[version]);
+            if marks != self.marks[version] || version == index {
+                let id = self.article(version).id.clone();
+                self.state.set(&id, marks)?;
+                self.marks[version] = marks;
+            }
+        }
         Ok(())
     }
 

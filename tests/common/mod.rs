@@ -131,6 +131,7 @@ impl Fixture {
                     .iter()
                     .map(|(name, query)| ((*name).to_owned(), (*query).to_owned()))
                     .collect(),
+                languages: Vec::new(),
             },
         )
     }

@@ -91,6 +91,7 @@ impl App {
             }
         }
         self.list.order = sorted(self.library.columns(), self.query.sort);
+        self.query.preference = Preference::new(self.library.columns(), &self.query.languages);
         self.reader.details = None;
         self.reader.shown = shown_id.and_then(|id| self.find_by_id(&id));
         // Indices mean other articles now: read the shown one's text again.

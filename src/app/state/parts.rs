@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::article::{ArticleDetails, ArticleId};
+use crate::library::stories::Preference;
 
 use super::results::{Counts, Results};
 use crate::app::action::Action;
@@ -24,6 +25,10 @@ pub(super) struct QueryState {
     pub(super) saved: SavedSearches,
     /// The name being typed for a search to save, while it is asked for.
     pub(super) naming: Option<QueryLine>,
+    /// The reader's languages, best first, and which version of a story they choose (by the
+    /// library's language ids: made again for a new library).
+    pub(super) languages: Vec<String>,
+    pub(super) preference: Preference,
 }
 
 /// The headlines: what the last search found, and where the selection and scroll are.

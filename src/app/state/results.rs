@@ -85,9 +85,9 @@ impl App {
         let context = Context::of(&self.library, self.query.show_drafts);
         let columns = self.library.columns();
         let searched = columns.search(&query, &context, within.unwrap_or(&self.list.order));
+        let visible = self.one_row_per_story(&query, searched.visible);
         let mut errors = query.errors;
         errors.extend(searched.errors);
-        let visible = searched.visible;
         let counts = count.then(|| self.counts_of(&visible));
         Results {
             text: self.query.line.text.clone(),
@@ -125,6 +125,20 @@ impl App {
         self.clamp_sidebar_cursor();
         self.select(kept.unwrap_or(0));
         previous
+    }
+
+    /// `visible` with one row per story, in the preferred language; every version when the
+    /// query picks languages (`lang:uk`).
+    pub(super) fn one_row_per_story(&self, query: &Query, visible: Vec<u32>) -> Vec<u32> {
+        if query.picks_languages() {
+            visible
+        } else {
+            self.library.stories().one_each(
+                self.library.columns(),
+                &visible,
+                &self.query.preference,
+            )
+        }
     }
 
     fn clamp_sidebar_cursor(&mut self) {

@@ -421,7 +421,18 @@ impl App {
         let at = group.iter().position(|&i| i == current).unwrap_or(0);
         let next = group[(at + 1) % group.len()];
         let lang = self.article(next).lang.clone().unwrap_or_default();
-        let position = self.list.visible.iter().position(|&i| i as usize == next);
+        let mut position = self.list.visible.iter().position(|&i| i as usize == next);
+        if position.is_none()
+            && let Some(row) = self
+                .list
+                .visible
+                .iter()
+                .position(|&i| i as usize == current)
+        {
+            // One row per story: the row turns to the version being read.
+            self.list.visible[row] = next as u32;
+            position = Some(row);
+        }
         match position {
             Some(position) if self.focus != Focus::Article => self.select(position),
             _ => {
