@@ -403,6 +403,109 @@ fn fixture_reset(app: &mut tidings::app::App) -> &mut tidings::app::App {
     app
 }
 
+fn shown_title(app: &tidings::app::App) -> String {
+    app.article(app.shown().unwrap()).title.clone()
+}
+
+fn unread(app: &tidings::app::App) -> usize {
+    let marks = app.library().all_marks();
+    app.visible()
+        .iter()
+        .filter(|&&i| !marks[i as usize].read)
+        .count()
+}
+
+#[test]
+fn j_k_and_n_move_through_the_news_from_inside_an_article() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.handle(Event::Drawn(viewport(3)));
+    app.handle_key(Key::Enter);
+    assert_eq!(
+        (app.focus(), shown_title(&app)),
+        (Focus::Article, NEWEST[0].into())
+    );
+    app.handle_key(Key::Char('J'));
+    assert_eq!(app.focus(), Focus::Article, "J stays inside the article");
+    assert_eq!(shown_title(&app), NEWEST[1]);
+    assert_eq!(selected_title(&app), NEWEST[1], "the list follows");
+    assert!(app.library().marks(app.shown().unwrap()).read);
+    app.handle_key(Key::Char('K'));
+    assert_eq!(shown_title(&app), NEWEST[0]);
+    app.handle_key(Key::Char('K'));
+    assert!(app.message().unwrap().text.contains("first"));
+    assert_eq!(unread(&app), 2);
+
+    // n skips what is read: Alpha was read by J.
+    app.handle_key(Key::Char('n'));
+    assert_eq!(shown_title(&app), NEWEST[2]);
+    app.handle_key(Key::Char('n'));
+    assert_eq!(shown_title(&app), NEWEST[3]);
+    app.handle_key(Key::Char('n'));
+    assert!(app.message().unwrap().text.contains("no unread"));
+    assert_eq!(shown_title(&app), NEWEST[3]);
+
+    // From the list, n wraps to the top once.
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.handle_key(Key::Char('r'));
+    app.update(Action::Bottom);
+    app.handle_key(Key::Char('r'));
+    app.handle_key(Key::Char('n'));
+    assert_eq!(app.focus(), Focus::List, "n in the list keeps the list");
+    assert!(app.message().unwrap().text.contains("from the top"));
+    assert_eq!(selected_title(&app), NEWEST[1]);
+}
+
+#[test]
+fn space_pages_down_then_goes_to_the_next_unread() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.handle(Event::Drawn(viewport(3)));
+    app.handle_key(Key::Enter);
+    // 50 lines in a 10-row pane: 9 a page, at most 40 down.
+    for scroll in [9, 18, 27, 36, 40] {
+        app.handle_key(Key::Char(' '));
+        assert_eq!(app.article_scroll(), scroll);
+        assert_eq!(shown_title(&app), NEWEST[0]);
+    }
+    app.handle_key(Key::Char(' '));
+    assert_eq!(shown_title(&app), NEWEST[1], "at the end: the next unread");
+}
+
+#[test]
+fn a_marks_the_list_read_and_u_takes_it_back() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.update(Action::Down);
+    app.handle_key(Key::Char('s'));
+    type_query(&mut app, "tag:etf");
+    app.handle_key(Key::Enter);
+    assert_eq!(unread(&app), 2);
+    app.handle_key(Key::Char('A'));
+    assert_eq!(unread(&app), 0);
+    assert!(app.message().unwrap().text.contains("marked 2 read"));
+    // Kept across sessions, the other versions of a story included, stars untouched.
+    let mut later = fixture.app();
+    type_query(&mut later, "is:unread lang:en|uk");
+    assert_eq!(titles(&later), [NEWEST[2], NEWEST[3]]);
+    type_query(fixture_reset(&mut later), "is:starred");
+    assert_eq!(titles(&later), [NEWEST[1]]);
+
+    app.handle_key(Key::Char('U'));
+    assert_eq!(unread(&app), 2);
+    let mut later = fixture.app();
+    type_query(&mut later, "is:unread lang:en|uk");
+    assert_eq!(titles(&later).len(), 5, "every version unread again");
+    // The star before it is the next to go.
+    app.handle_key(Key::Char('U'));
+    type_query(fixture_reset(&mut app), "is:starred");
+    assert!(titles(&app).is_empty());
+    app.handle_key(Key::Enter);
+    app.handle_key(Key::Char('U'));
+    assert!(app.message().unwrap().text.contains("nothing to undo"));
+}
+
 #[test]
 fn y_copies_the_link_or_else_the_path() {
     let fixture = Fixture::new();

@@ -639,8 +639,9 @@ fn keys_from_the_config_replace_the_defaults() {
         "# mine\n[keys]\nquit = \"Q\"\n",
     )
     .expect("config");
-    let mut tui = Tui::start_and_wait(&env, 120, 36, &TITLES);
-    // `q` is no longer quit: the reader stays, and `?` still opens the help, listing `Q`.
+    let mut tui = Tui::start_and_wait(&env, 120, 90, &TITLES);
+    // Tall enough for the whole help. `q` is no longer quit: the reader stays, and `?` still opens
+    // the help, listing `Q`.
     tui.send("q?");
     tui.wait_for("the help, listing Q for quit", |s| {
         s.contains("this help") && s.contains("Q  quit")

@@ -68,6 +68,17 @@ pub enum Action {
     ToggleRead,
     NextLanguage,
     CopyLink,
+    /// The next / previous headline, opened (and marked read) from the list or the article.
+    NextArticle,
+    PreviousArticle,
+    /// The next unread headline below, wrapping to the top once.
+    NextUnread,
+    /// A page down in the article; at its end, the next unread article.
+    PageOrNextUnread,
+    /// Every headline listed, marked read.
+    MarkAllRead,
+    /// Takes back the last marking (one article or many).
+    UndoMarks,
     ToggleHelp,
     /// Saves the active query under a name (asked for on the status line).
     SaveQuery,

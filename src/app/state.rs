@@ -26,7 +26,7 @@ mod parts;
 mod results;
 mod update;
 
-use parts::{HelpState, ListState, QueryState, ReaderState, RefreshState, SidebarState};
+use parts::{HelpState, ListState, Marking, QueryState, ReaderState, RefreshState, SidebarState};
 use results::Counts;
 
 /// What the app asks the terminal layer to do for it.
@@ -111,7 +111,10 @@ pub struct App {
     now: DateTime<Utc>,
     effects: Vec<Effect>,
     /// Marks changed in this session, re-applied when a refreshed library replaces this one.
-    changed_marks: HashMap<ArticleId, Marks>,
+    /// By [`ArticleId::hash`]: a bulk marking of a million articles reads none of them.
+    changed_marks: HashMap<u64, Marks>,
+    /// Markings that `U` takes back, the last last.
+    undo: Vec<Marking>,
 }
 
 impl App {
@@ -164,6 +167,7 @@ impl App {
             now: settings.now,
             effects: Vec::new(),
             changed_marks: HashMap::new(),
+            undo: Vec::new(),
         };
         if settings.headlines_first {
             let all = without_drafts(
@@ -406,6 +410,18 @@ impl App {
         } else {
             format!("{unusable} file(s) could not be loaded (`tidings check` lists them)")
         }
+    }
+
+    /// The articles whose id hashes are keys of `by_hash`, with their values; one pass over
+    /// the ids, however many are asked for.
+    pub(super) fn indices_by_hash(&self, by_hash: &HashMap<u64, Marks>) -> HashMap<usize, Marks> {
+        if by_hash.is_empty() {
+            return HashMap::new();
+        }
+        let columns = self.library.columns();
+        (0..columns.len())
+            .filter_map(|i| by_hash.get(&columns.id_hash(i)).map(|&marks| (i, marks)))
+            .collect()
     }
 
     pub(super) fn find_by_id(&self, id: &ArticleId) -> Option<usize> {

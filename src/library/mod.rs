@@ -595,32 +595,48 @@ impl Library {
 
     /// Marks the story read (or unread): every language version of it.
     pub fn set_read(&mut self, index: usize, read: bool) -> Result<(), StateError> {
-        self.change_marks(index, |marks| Marks { read, ..marks })
+        self.change_marks(&[index], |_, marks| Marks { read, ..marks })
+            .map(|_| ())
     }
 
     /// Stars (or unstars) the story: every language version of it.
     pub fn set_starred(&mut self, index: usize, starred: bool) -> Result<(), StateError> {
-        self.change_marks(index, |marks| Marks { starred, ..marks })
+        self.change_marks(&[index], |_, marks| Marks { starred, ..marks })
+            .map(|_| ())
     }
 
-    /// Changes one mark on article `index` and its versions in other languages, each keeping
-    /// its other marks.
-    fn change_marks(
+    /// Changes the marks of the stories of `indices`, in one write: `change(i, marks)` gives
+    /// the new marks of each version of article `i`'s story from its own. Returns how many
+    /// articles changed.
+    pub fn change_marks(
         &mut self,
-        index: usize,
-        change: impl Fn(Marks) -> Marks,
-    ) -> Result<(), StateError> {
-        let mut versions = self.translations(index);
-        versions.insert(0, index);
-        for version in versions {
-            let marks = change(self.marks[version]);
-            if marks != self.marks[version] || version == index {
-                let id = self.article(version).id.clone();
-                self.state.set(&id, marks)?;
-                self.marks[version] = marks;
+        indices: &[usize],
+        change: impl Fn(usize, Marks) -> Marks,
+    ) -> Result<usize, StateError> {
+        let mut changed = Vec::new();
+        let mut writes = Vec::new();
+        for &index in indices {
+            // The groups as hashed, unconfirmed: marking thousands at once reads no article.
+            let versions = self.stories.versions(index);
+            let alone = [index as u32];
+            let versions = if versions.is_empty() {
+                &alone[..]
+            } else {
+                versions
+            };
+            for version in versions.iter().map(|&v| v as usize) {
+                let marks = change(index, self.marks[version]);
+                if marks != self.marks[version] {
+                    writes.push((self.article(version).id.clone(), marks));
+                    changed.push((version, marks));
+                }
             }
         }
-        Ok(())
+        self.state.set_many(&writes)?;
+        for &(version, marks) in &changed {
+            self.marks[version] = marks;
+        }
+        Ok(changed.len())
     }
 
     fn sort_problems(&mut self) {

@@ -106,32 +106,46 @@ impl StateStore {
         self.marks.get(id).copied().unwrap_or_default()
     }
 
-    /// Records new marks for `id`. The in-memory value changes only once the write committed.
     /// The marks of the article whose id has this [`ArticleId::hash`].
     pub fn get_hashed(&self, hash: u64) -> Marks {
         self.by_hash.get(&hash).copied().unwrap_or_default()
     }
 
+    /// Records new marks for `id`. The in-memory value changes only once the write committed.
     pub fn set(&mut self, id: &ArticleId, marks: Marks) -> Result<(), StateError> {
-        if let Some(conn) = &self.conn {
-            conn.execute(
-                "INSERT INTO marks (article_id, read, starred, changed_at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(article_id) DO UPDATE SET read = excluded.read,
-                     starred = excluded.starred, changed_at = excluded.changed_at",
-                params![
-                    id.0.as_str(),
-                    marks.read,
-                    marks.starred,
-                    chrono::Utc::now().to_rfc3339()
-                ],
-            )
-            .map_err(|source| StateError {
+        self.set_many(&[(id.clone(), marks)])
+    }
+
+    /// Records new marks for many articles in one transaction: all are written or none.
+    pub fn set_many(&mut self, changes: &[(ArticleId, Marks)]) -> Result<(), StateError> {
+        if let Some(conn) = &mut self.conn {
+            let err = |source| StateError {
                 path: self.path.clone(),
                 source,
-            })?;
+            };
+            let now = chrono::Utc::now().to_rfc3339();
+            let transaction = conn.transaction().map_err(err)?;
+            {
+                let mut insert = transaction
+                    .prepare_cached(
+                        "INSERT INTO marks (article_id, read, starred, changed_at)
+                         VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT(article_id) DO UPDATE SET read = excluded.read,
+                             starred = excluded.starred, changed_at = excluded.changed_at",
+                    )
+                    .map_err(err)?;
+                for (id, marks) in changes {
+                    insert
+                        .execute(params![id.0.as_str(), marks.read, marks.starred, now])
+                        .map_err(err)?;
+                }
+            }
+            transaction.commit().map_err(err)?;
         }
-        self.marks.insert(id.clone(), marks);
-        self.by_hash.insert(id.hash(), marks);
+        for (id, marks) in changes {
+            self.marks.insert(id.clone(), *marks);
+            self.by_hash.insert(id.hash(), *marks);
+        }
         Ok(())
     }
 }

@@ -79,17 +79,11 @@ impl App {
         self.library = library;
         self.refresh.generation += 1;
         self.refresh.refreshing = false;
-        let changed: Vec<(ArticleId, Marks)> = self.changed_marks.drain().collect();
-        for (id, marks) in changed {
-            if let Some(index) = self.find_by_id(&id) {
-                let current = self.library.marks(index);
-                if current != marks {
-                    let _ = self.library.set_read(index, marks.read);
-                    let _ = self.library.set_starred(index, marks.starred);
-                }
-                self.changed_marks.insert(id, marks);
-            }
-        }
+        let wanted = self.indices_by_hash(&self.changed_marks);
+        let _ = self.library.change_marks(
+            &wanted.keys().copied().collect::<Vec<_>>(),
+            |index, marks| wanted.get(&index).copied().unwrap_or(marks),
+        );
         self.list.order = sorted(self.library.columns(), self.query.sort);
         self.query.preference = Preference::new(self.library.columns(), &self.query.languages);
         self.reader.details = None;

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::article::{ArticleDetails, ArticleId};
+use crate::library::Marks;
 use crate::library::stories::Preference;
 
 use super::results::{Counts, Results};
@@ -29,6 +30,13 @@ pub(super) struct QueryState {
     /// library's language ids: made again for a new library).
     pub(super) languages: Vec<String>,
     pub(super) preference: Preference,
+}
+
+/// Marks as they were before one marking, for `U`: by article index while the library is the
+/// one they were taken in (`generation`), else found again by id hash.
+pub(super) struct Marking {
+    pub(super) generation: u64,
+    pub(super) before: Vec<(u32, u64, Marks)>,
 }
 
 /// The headlines: what the last search found, and where the selection and scroll are.

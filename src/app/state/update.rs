@@ -73,6 +73,18 @@ impl App {
             Action::Top => self.move_to_start(),
             Action::Bottom => self.move_to_end(),
             Action::PageDown => self.move_by(self.page() as isize),
+            Action::NextArticle => self.step_article(1),
+            Action::PreviousArticle => self.step_article(-1),
+            Action::NextUnread => self.next_unread(),
+            Action::PageOrNextUnread => {
+                if self.reader.scroll >= self.max_article_scroll() {
+                    self.next_unread();
+                } else {
+                    self.move_by(self.page() as isize);
+                }
+            }
+            Action::MarkAllRead => self.mark_all_read(),
+            Action::UndoMarks => self.undo_marks(),
             Action::PageUp => self.move_by(-(self.page() as isize)),
             Action::HalfPageDown => self.move_by((self.page() / 2).max(1) as isize),
             Action::HalfPageUp => self.move_by(-((self.page() / 2).max(1) as isize)),
@@ -156,6 +168,7 @@ impl App {
             }
             Action::ToggleStar => {
                 if let Some(index) = self.target() {
+                    self.remember_marks(&[index as u32]);
                     let starred = !self.library.marks(index).starred;
                     let result = self.library.set_starred(index, starred);
                     self.notify(
@@ -167,6 +180,7 @@ impl App {
             }
             Action::ToggleRead => {
                 if let Some(index) = self.target() {
+                    self.remember_marks(&[index as u32]);
                     let read = !self.library.marks(index).read;
                     let result = self.library.set_read(index, read);
                     let text = if read { "marked read" } else { "marked unread" };
@@ -350,6 +364,141 @@ impl App {
         }
     }
 
+    /// Selects the headline `delta` rows away and reads it there (the focus stays).
+    fn step_article(&mut self, delta: isize) {
+        let Some(last) = self.list.visible.len().checked_sub(1) else {
+            return;
+        };
+        let target = self.list.selected.saturating_add_signed(delta).min(last);
+        if target == self.list.selected {
+            let edge = if delta > 0 { "last" } else { "first" };
+            self.notify(format!("this is the {edge} article"), Level::Info);
+            return;
+        }
+        self.read_at(target);
+    }
+
+    /// The next unread headline below the selection, else from the top.
+    fn next_unread(&mut self) {
+        let marks = self.library.all_marks();
+        let unread = |&row: &usize| !marks[self.list.visible[row] as usize].read;
+        let count = self.list.visible.len();
+        let below = (self.list.selected + 1..count).find(unread);
+        let found = below.or_else(|| (0..self.list.selected.min(count)).find(unread));
+        match found {
+            Some(row) => {
+                if below.is_none() {
+                    self.notify("from the top: no unread article below", Level::Info);
+                }
+                self.read_at(row);
+            }
+            None => self.notify("no unread article left in the list", Level::Info),
+        }
+    }
+
+    /// Selects `row`, shows its article and marks it read, as Enter does.
+    fn read_at(&mut self, row: usize) {
+        self.select(row);
+        self.show(self.selected_index());
+        if let Some(index) = self.reader.shown
+            && !self.library.marks(index).read
+        {
+            let result = self.library.set_read(index, true);
+            self.after_marking(index, result);
+        }
+    }
+
+    fn mark_all_read(&mut self) {
+        let marks = self.library.all_marks();
+        let unread: Vec<u32> = self
+            .list
+            .visible
+            .iter()
+            .copied()
+            .filter(|&i| !marks[i as usize].read)
+            .collect();
+        if unread.is_empty() {
+            self.notify("every listed article is read already", Level::Info);
+            return;
+        }
+        self.remember_marks(&unread);
+        let indices: Vec<usize> = unread.iter().map(|&i| i as usize).collect();
+        let result = self.library.change_marks(&indices, |_, marks| Marks {
+            read: true,
+            ..marks
+        });
+        self.after_bulk_marking(&indices, result.map(|_| ()));
+        self.notify(
+            format!("marked {} read (U undoes)", thousands(indices.len())),
+            Level::Info,
+        );
+    }
+
+    /// Keeps the marks of `indices` as they are now, for `U`.
+    fn remember_marks(&mut self, indices: &[u32]) {
+        let columns = self.library.columns();
+        let marks = self.library.all_marks();
+        let before = indices
+            .iter()
+            .map(|&i| (i, columns.id_hash(i as usize), marks[i as usize]))
+            .collect();
+        self.undo.push(Marking {
+            generation: self.refresh.generation,
+            before,
+        });
+        // Enough to take back a morning's work; a marking of a million is one entry.
+        if self.undo.len() > 100 {
+            self.undo.remove(0);
+        }
+    }
+
+    fn undo_marks(&mut self) {
+        let Some(marking) = self.undo.pop() else {
+            self.notify("nothing to undo", Level::Info);
+            return;
+        };
+        let wanted: HashMap<usize, Marks> = if marking.generation == self.refresh.generation {
+            marking
+                .before
+                .iter()
+                .map(|&(i, _, marks)| (i as usize, marks))
+                .collect()
+        } else {
+            let by_hash = marking
+                .before
+                .iter()
+                .map(|&(_, hash, marks)| (hash, marks))
+                .collect();
+            self.indices_by_hash(&by_hash)
+        };
+        let indices: Vec<usize> = wanted.keys().copied().collect();
+        let result = self.library.change_marks(&indices, |index, marks| {
+            wanted.get(&index).copied().unwrap_or(marks)
+        });
+        self.after_bulk_marking(&indices, result.map(|_| ()));
+        self.notify(
+            format!("marks of {} restored", thousands(indices.len())),
+            Level::Info,
+        );
+    }
+
+    /// [`App::after_marking`] for many articles at once.
+    fn after_bulk_marking(
+        &mut self,
+        indices: &[usize],
+        result: Result<(), crate::library::StateError>,
+    ) {
+        let columns = self.library.columns();
+        for &index in indices {
+            self.changed_marks
+                .insert(columns.id_hash(index), self.library.marks(index));
+        }
+        self.recount();
+        if let Err(error) = result {
+            self.notify(format!("marks not saved: {error}"), Level::Error);
+        }
+    }
+
     pub(super) fn back(&mut self) {
         if self.focus != Focus::List {
             self.focus = Focus::List;
@@ -390,8 +539,10 @@ impl App {
         index: usize,
         result: Result<(), crate::library::StateError>,
     ) {
-        self.changed_marks
-            .insert(self.article(index).id.clone(), self.library.marks(index));
+        self.changed_marks.insert(
+            self.library.columns().id_hash(index),
+            self.library.marks(index),
+        );
         // Saved searches count unread articles: a mark changes their counts.
         if !self.query.saved.is_empty() {
             self.recount();
