@@ -485,6 +485,16 @@ fn a_marks_the_list_read_and_u_takes_it_back() {
     app.handle_key(Key::Char('A'));
     assert_eq!(unread(&app), 0);
     assert!(app.message().unwrap().text.contains("marked 2 read"));
+    // A long marking (a million articles) ends seconds after the last tick: the message still
+    // shows from the next tick on, then goes.
+    let later_tick = common::now() + chrono::Duration::seconds(30);
+    app.handle(Event::Tick(later_tick));
+    assert!(
+        app.message()
+            .is_some_and(|m| m.text.contains("marked 2 read"))
+    );
+    app.handle(Event::Tick(later_tick + chrono::Duration::minutes(5)));
+    assert!(app.message().is_none());
     // Kept across sessions, the other versions of a story included, stars untouched.
     let mut later = fixture.app();
     type_query(&mut later, "is:unread lang:en|uk");
@@ -650,6 +660,9 @@ fn news_fades_from_the_status_line_and_problems_stay_longer() {
         text: "sorted".into(),
         level: Level::Info,
     });
+    assert!(app.message().is_some());
+    // Dated by the tick after it (the reader ticks every frame).
+    app.handle(Event::Tick(common::now() + chrono::Duration::seconds(11)));
     assert!(app.message().is_some());
     app.handle(Event::Tick(common::now() + chrono::Duration::seconds(17)));
     assert!(app.message().is_none(), "an info line lasts seconds");

@@ -106,6 +106,8 @@ pub struct App {
     refresh: RefreshState,
     focus: Focus,
     message: Option<Message>,
+    /// The message was made since the last tick: the next one dates it.
+    message_since_tick: bool,
     quit: bool,
     viewport: Viewport,
     now: DateTime<Utc>,
@@ -156,6 +158,7 @@ impl App {
             refresh: RefreshState::default(),
             focus: Focus::List,
             message: None,
+            message_since_tick: false,
             quit: false,
             viewport: Viewport {
                 list_rows: 20,
@@ -365,6 +368,7 @@ impl App {
     }
 
     pub(super) fn notify(&mut self, text: impl Into<String>, level: Level) {
+        self.message_since_tick = true;
         self.message = Some(Message {
             text: text.into(),
             level,

@@ -494,6 +494,45 @@ impl Cache {
     }
 
     /// The files whose article id is `query` or starts with it, or whose path is one of `paths`.
+    /// The article ids stored for files, without reading their articles. Many are found in one
+    /// pass over the id index (a few hundred bytes a file fewer than the rows, and in order),
+    /// a few one by one.
+    pub fn article_ids(
+        &self,
+        file_ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, String>, CacheError> {
+        let mut found = std::collections::HashMap::with_capacity(file_ids.len());
+        if file_ids.len() < 1000 {
+            let mut statement = self
+                .conn
+                .prepare_cached("SELECT article_id FROM files WHERE id = ?1")
+                .map_err(|e| self.err(e))?;
+            for &file_id in file_ids {
+                let id: Option<Option<String>> = statement
+                    .query_row(params![file_id], |row| row.get(0))
+                    .optional()
+                    .map_err(|e| self.err(e))?;
+                if let Some(id) = id.flatten() {
+                    found.insert(file_id, id);
+                }
+            }
+            return Ok(found);
+        }
+        let wanted: std::collections::HashSet<i64> = file_ids.iter().copied().collect();
+        let mut statement = self
+            .conn
+            .prepare("SELECT id, article_id FROM files INDEXED BY files_article WHERE article_id IS NOT NULL")
+            .map_err(|e| self.err(e))?;
+        let mut rows = statement.query([]).map_err(|e| self.err(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let file_id: i64 = row.get(0).map_err(|e| self.err(e))?;
+            if wanted.contains(&file_id) {
+                found.insert(file_id, row.get(1).map_err(|e| self.err(e))?);
+            }
+        }
+        Ok(found)
+    }
+
     pub fn find(&self, query: &str, paths: &[&str]) -> Result<Vec<i64>, CacheError> {
         // Ids are compared as bytes: every id that starts with `query` sorts between it and
         // `query` followed by the highest character.

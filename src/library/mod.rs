@@ -406,6 +406,29 @@ impl Library {
         (0..self.len()).map(|index| self.article(index))
     }
 
+    /// The ids of the articles at `indices`: from memory where an article is read, else from
+    /// the cache's id column, so marking thousands at once reads and keeps none of them.
+    fn ids_of(&self, indices: &[usize]) -> Vec<ArticleId> {
+        let stored = match &self.cache {
+            Some(cache) => {
+                let keys: Vec<i64> = indices
+                    .iter()
+                    .filter(|&&i| self.articles[i].get().is_none())
+                    .map(|&i| self.columns.key(i) as i64)
+                    .collect();
+                cache.article_ids(&keys).unwrap_or_default()
+            }
+            None => std::collections::HashMap::new(),
+        };
+        indices
+            .iter()
+            .map(|&i| match stored.get(&(self.columns.key(i) as i64)) {
+                Some(id) => ArticleId(id.as_str().into()),
+                None => self.read_article(i).id,
+            })
+            .collect()
+    }
+
     /// The article at `index`, read afresh and not kept: for going through many once.
     pub fn read_article(&self, index: usize) -> Article {
         if let Some(article) = self.articles[index].get() {
@@ -614,7 +637,6 @@ impl Library {
         change: impl Fn(usize, Marks) -> Marks,
     ) -> Result<usize, StateError> {
         let mut changed = Vec::new();
-        let mut writes = Vec::new();
         for &index in indices {
             // The groups as hashed, unconfirmed: marking thousands at once reads no article.
             let versions = self.stories.versions(index);
@@ -627,11 +649,16 @@ impl Library {
             for version in versions.iter().map(|&v| v as usize) {
                 let marks = change(index, self.marks[version]);
                 if marks != self.marks[version] {
-                    writes.push((self.article(version).id.clone(), marks));
                     changed.push((version, marks));
                 }
             }
         }
+        let versions: Vec<usize> = changed.iter().map(|&(version, _)| version).collect();
+        let writes: Vec<(ArticleId, Marks)> = self
+            .ids_of(&versions)
+            .into_iter()
+            .zip(changed.iter().map(|&(_, marks)| marks))
+            .collect();
         self.state.set_many(&writes)?;
         for &(version, marks) in &changed {
             self.marks[version] = marks;

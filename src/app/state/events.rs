@@ -9,7 +9,16 @@ impl App {
     /// [`App::update`] (and [`App::handle_key`], [`App::type_text`]).
     pub fn handle(&mut self, event: Event) {
         match event {
-            Event::Tick(now) => self.now = now,
+            Event::Tick(now) => {
+                // A message made since the last tick is dated by it; after a long action (a
+                // million marks) that is seconds ago: its time on screen starts now instead.
+                if let Some(message) = &mut self.message
+                    && std::mem::take(&mut self.message_since_tick)
+                {
+                    message.at = now;
+                }
+                self.now = now;
+            }
             Event::Idle => self.count_shown(),
             Event::Drawn(viewport) => self.set_viewport(viewport),
             Event::RefreshStarted => self.refresh.refreshing = true,
