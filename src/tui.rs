@@ -147,7 +147,9 @@ fn event_loop(
     mut refresh: Option<Receiver<Refreshed>>,
     progress: &Progress,
 ) -> Result<()> {
-    let mut view = View::new(theme, Zone::Local);
+    // OSC 8 hyperlinks only where colour is wanted: a dumb terminal or NO_COLOR gets plain text.
+    let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
+    let mut view = View::new(theme, Zone::Local).with_hyperlinks(theme.color && !dumb);
     // Opening a link happens off the loop's thread; what went wrong comes back here.
     let (open_failures, failed_opens) = mpsc::channel::<String>();
     loop {

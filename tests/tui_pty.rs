@@ -809,6 +809,11 @@ fn o_runs_browser_with_the_canonical_url_as_its_one_argument() {
     tui.wait_for("the article open, its links listed", |s| {
         s.contains("Links") && s.contains("original")
     });
+    // With colour on, the listed URLs are hyperlinks.
+    tui.wait_for_raw(
+        "the canonical URL as an OSC 8 hyperlink",
+        format!("\x1b]8;;{LINK}\x1b\\").as_bytes(),
+    );
     tui.send("o");
     tui.wait_for("the status line saying so", |s| {
         s.contains(&format!("opening {LINK}"))
@@ -822,11 +827,12 @@ fn o_runs_browser_with_the_canonical_url_as_its_one_argument() {
 }
 
 #[test]
-fn a_browser_that_cannot_start_is_named() {
+fn a_browser_that_cannot_start_is_named_and_no_color_means_no_hyperlinks() {
     let (mut env, _) = linked_story();
     env.vars.clear();
     env.vars
         .push(("BROWSER", "/nonexistent/browser".to_owned()));
+    env.vars.push(("NO_COLOR", "1".to_owned()));
     let mut tui = Tui::start_and_wait(&env, 120, 36, &[LINKED]);
     tui.send(ENTER);
     tui.wait_for("the article open", |s| s.contains("original"));
@@ -836,6 +842,10 @@ fn a_browser_that_cannot_start_is_named() {
     });
     tui.send("q");
     assert!(tui.wait_exit().success());
+    assert!(
+        !contains_bytes(&tui.raw(), b"\x1b]8;"),
+        "NO_COLOR: no hyperlinks"
+    );
 }
 
 #[test]

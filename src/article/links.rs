@@ -92,5 +92,10 @@ mod tests {
         assert!(!fits_a_hyperlink("https://uk.example.org/Київ"));
         assert!(!fits_a_hyperlink("https://example.org/\u{1b}\\"));
         assert!(!fits_a_hyperlink("file:///etc/passwd"));
+        // Markdown decodes entities in a link's target: a sanitized body can still give one
+        // with control characters, which must never reach the terminal inside OSC 8.
+        let decoded = numbered("[x](https://a.example/&#27;]0;pwned&#7;)");
+        assert!(decoded[0].contains('\u{1b}'), "{decoded:?}");
+        assert!(!fits_a_hyperlink(&decoded[0]));
     }
 }
