@@ -147,8 +147,18 @@ fn event_loop(
     mut refresh: Option<Receiver<Refreshed>>,
     progress: &Progress,
 ) -> Result<()> {
-    let mut view = View::new(theme, Zone::Local);
+    // OSC 8 hyperlinks only where colour is wanted: a dumb terminal or NO_COLOR gets plain text.
+    let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
+    let mut view = View::new(theme, Zone::Local).with_hyperlinks(theme.color && !dumb);
+    // Opening a link happens off the loop's thread; what went wrong comes back here.
+    let (open_failures, failed_opens) = mpsc::channel::<String>();
     loop {
+        while let Ok(text) = failed_opens.try_recv() {
+            app.handle(AppEvent::Notice {
+                text,
+                level: Level::Error,
+            });
+        }
         app.handle(AppEvent::Tick(Utc::now()));
         draw(terminal, &mut view, app)?;
         // The headlines are on screen: count them for the sidebar unless another key is
@@ -159,7 +169,21 @@ fn event_loop(
         }
         for effect in app.take_effects() {
             match effect {
-                Effect::Copy(text) => copy_to_clipboard(&text),
+                Effect::Copy(text) => {
+                    copy_to_clipboard(&text);
+                    // tmux drops OSC 52 from programs unless told otherwise, and nothing
+                    // confirms it arrived: say how, every time, since we cannot know.
+                    if std::env::var_os("TMUX").is_some_and(|tmux| !tmux.is_empty()) {
+                        app.handle(AppEvent::Notice {
+                            text: format!(
+                                "copied (tmux passes it on only with `set -g set-clipboard on` \
+                                 in ~/.tmux.conf): {text}"
+                            ),
+                            level: Level::Info,
+                        });
+                    }
+                }
+                Effect::Open(url) => open_link(url, &open_failures),
                 Effect::SaveSearch { name, query } => {
                     if let Err(error) = crate::config::save_search(config_file, &name, &query) {
                         app.handle(AppEvent::Notice {
@@ -308,6 +332,69 @@ const fn translate(key: KeyEvent) -> Option<Key> {
     })
 }
 
+/// Opens `url` without holding up the reader: with the program `$BROWSER` names when it is set,
+/// else with the platform's opener. The URL is the program's one argument and no shell ever
+/// reads it. What goes wrong is sent on `failures`, in words naming the program.
+fn open_link(url: String, failures: &mpsc::Sender<String>) {
+    let browser = std::env::var("BROWSER").ok();
+    let program = browser
+        .as_deref()
+        .and_then(browser_program)
+        .map(str::to_owned);
+    let sender = failures.clone();
+    let spawned = std::thread::Builder::new()
+        .name("open-link".into())
+        .spawn(move || {
+            let failure = match program {
+                Some(program) => run_browser(&program, &url),
+                None => open::that_detached(&url)
+                    .err()
+                    .map(|error| format!("could not open {url} with the system's opener: {error}")),
+            };
+            if let Some(failure) = failure {
+                let _ = sender.send(failure);
+            }
+        });
+    if let Err(error) = spawned {
+        let _ = failures.send(format!("could not open a link: {error}"));
+    }
+}
+
+/// The program `$BROWSER` names: its first entry, as it may be a colon-separated list, and
+/// otherwise taken whole (it is run directly, never split into words by a shell).
+fn browser_program(browser: &str) -> Option<&str> {
+    browser
+        .split(':')
+        .next()
+        .filter(|program| !program.is_empty())
+}
+
+/// Runs `program url` detached from the terminal the reader draws on, and waits for it (on the
+/// caller's thread, so it leaves no zombie); `Some` says why it failed.
+fn run_browser(program: &str, url: &str) -> Option<String> {
+    let mut command = std::process::Command::new(program);
+    command
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    // A process group of its own: the terminal's signals (a hangup when it closes) are the
+    // reader's, not the browser's.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    match command.spawn() {
+        Err(error) => Some(format!(
+            "could not start the browser {program:?} (from $BROWSER): {error}"
+        )),
+        Ok(mut child) => match child.wait() {
+            Ok(status) if !status.success() => Some(format!(
+                "the browser {program:?} (from $BROWSER) failed: {status}"
+            )),
+            _ => None,
+        },
+    }
+}
+
 /// Asks the terminal to put `text` on the clipboard (OSC 52), which works over SSH and in tmux
 /// with `set-clipboard on`. Terminals that do not support it ignore the sequence.
 fn copy_to_clipboard(text: &str) {
@@ -348,6 +435,18 @@ mod tests {
         assert_eq!(base64(b"fo"), "Zm8=");
         assert_eq!(base64(b"foo"), "Zm9v");
         assert_eq!(base64(b"https://x.io/a"), "aHR0cHM6Ly94LmlvL2E=");
+    }
+
+    #[test]
+    fn browser_is_the_first_entry_of_the_list_and_never_split_into_words() {
+        assert_eq!(browser_program("firefox"), Some("firefox"));
+        assert_eq!(browser_program("firefox:chromium"), Some("firefox"));
+        assert_eq!(
+            browser_program("/opt/my browser/run --new-tab"),
+            Some("/opt/my browser/run --new-tab")
+        );
+        assert_eq!(browser_program(""), None);
+        assert_eq!(browser_program(":firefox"), None);
     }
 
     #[test]

@@ -321,7 +321,7 @@ fn sort_cycles_through_newest_oldest_and_score() {
     let mut app = fixture.app();
     app.update(Action::Down);
     let selected = selected_title(&app);
-    app.handle_key(Key::Char('o'));
+    app.handle_key(Key::Char('O'));
     assert_eq!(app.sort(), SortMode::Oldest);
     assert_eq!(titles(&app), [NEWEST[3], NEWEST[0], NEWEST[2], NEWEST[1]]);
     assert_eq!(
@@ -329,10 +329,10 @@ fn sort_cycles_through_newest_oldest_and_score() {
         selected,
         "the selection follows its article"
     );
-    app.handle_key(Key::Char('o'));
+    app.handle_key(Key::Char('O'));
     assert_eq!(app.sort(), SortMode::Score);
     assert_eq!(titles(&app)[0], NEWEST[2], "score 9 first");
-    app.handle_key(Key::Char('o'));
+    app.handle_key(Key::Char('O'));
     assert_eq!(app.sort(), SortMode::Newest);
 }
 
@@ -517,7 +517,7 @@ fn a_marks_the_list_read_and_u_takes_it_back() {
 }
 
 #[test]
-fn y_copies_the_link_or_else_the_path() {
+fn y_copies_the_link_and_without_one_o_and_y_say_so() {
     let fixture = Fixture::new();
     let mut app = fixture.app();
     app.update(Action::Down);
@@ -527,13 +527,178 @@ fn y_copies_the_link_or_else_the_path() {
         [Effect::Copy("https://example.org/alpha".into())]
     );
     assert!(app.take_effects().is_empty(), "effects are taken once");
+
+    // Bravo has neither a canonical URL nor a source URL: its file path is no link.
     app.update(Action::Down);
-    app.handle_key(Key::Char('y'));
-    let effects = app.take_effects();
-    let [Effect::Copy(path)] = effects.as_slice() else {
-        panic!("one copy: {effects:?}");
+    for key in ['y', 'o'] {
+        app.handle_key(Key::Char(key));
+        assert!(
+            app.take_effects().is_empty(),
+            "{key}: nothing copied or opened"
+        );
+        assert_eq!(
+            app.message().unwrap().text,
+            "this article has no link",
+            "{key}"
+        );
+    }
+}
+
+/// The fixture and three articles made for links: one with only its source's URL and three
+/// numbered links (the second not a web link), one whose link is a local file, one with twelve
+/// numbered links.
+fn link_fixture() -> Fixture {
+    let fixture = Fixture::new();
+    let write = |file: &str, title: &str, extra: &str, body: &str| {
+        let text = format!(
+            "---\ntitle: \"{title}\"\npublishedAt: '2026-11-01T08:00:00Z'\n{extra}---\n{body}\n"
+        );
+        std::fs::write(fixture.root().join(file), text).unwrap();
     };
-    assert!(path.ends_with("bravo.md"), "{path}");
+    write(
+        "foxtrot.md",
+        FOXTROT,
+        "source: {name: Wire, key: wire, url: 'https://wire.example/foxtrot'}\n",
+        "See [one](https://one.example/a), [two](javascript:alert(1)) and \
+         ![three](https://img.example/3.png).",
+    );
+    write(
+        "golf.md",
+        GOLF,
+        "canonicalUrl: 'file:///etc/passwd'\n",
+        "No numbered links here.",
+    );
+    let many: Vec<String> = (1..=12)
+        .map(|n| format!("[link {n}](https://many.example/{n})"))
+        .collect();
+    write("hotel.md", HOTEL, "", &many.join(" "));
+    fixture
+}
+
+const FOXTROT: &str = "Foxtrot has only a source link";
+const GOLF: &str = "Golf links to a local file";
+const HOTEL: &str = "Hotel has twelve links";
+
+fn select_title(app: &mut tidings::app::App, title: &str) {
+    let row = titles(app).iter().position(|t| t == title).unwrap();
+    app.update(Action::SelectHeadline(row));
+    assert_eq!(selected_title(app), title);
+}
+
+#[test]
+fn o_opens_the_canonical_url_else_the_sources() {
+    let fixture = link_fixture();
+    let mut app = fixture.app();
+    app.update(Action::Down);
+    app.handle_key(Key::Enter);
+    app.handle_key(Key::Char('o'));
+    assert_eq!(
+        app.take_effects(),
+        [Effect::Open("https://example.org/alpha".into())],
+        "exactly the canonical URL, from inside the article"
+    );
+    assert_eq!(
+        app.message().unwrap().text,
+        "opening https://example.org/alpha"
+    );
+
+    app.handle_key(Key::Esc);
+    select_title(&mut app, FOXTROT);
+    app.handle_key(Key::Char('o'));
+    assert_eq!(
+        app.take_effects(),
+        [Effect::Open("https://wire.example/foxtrot".into())],
+        "the source's URL when there is no canonical one"
+    );
+}
+
+#[test]
+fn only_web_and_mail_links_are_opened() {
+    let fixture = link_fixture();
+    let mut app = fixture.app();
+    select_title(&mut app, GOLF);
+    app.handle_key(Key::Char('o'));
+    assert!(app.take_effects().is_empty());
+    let message = app.message().unwrap();
+    assert_eq!(message.level, Level::Warning);
+    assert!(
+        message.text.contains("only http, https and mailto")
+            && message.text.contains("file:///etc/passwd"),
+        "{}",
+        message.text
+    );
+    // Copying is harmless: `y` still copies it.
+    app.handle_key(Key::Char('y'));
+    assert_eq!(
+        app.take_effects(),
+        [Effect::Copy("file:///etc/passwd".into())]
+    );
+}
+
+#[test]
+fn f_then_a_number_opens_that_link() {
+    let fixture = link_fixture();
+    let mut app = fixture.app();
+    select_title(&mut app, FOXTROT);
+    app.handle_key(Key::Char('f'));
+    assert_eq!(app.link_prompt(), Some(("", 3)));
+    // With fewer than ten links one digit is the whole number: it opens at once.
+    app.handle_key(Key::Char('3'));
+    assert_eq!(app.link_prompt(), None);
+    assert_eq!(
+        app.take_effects(),
+        [Effect::Open("https://img.example/3.png".into())]
+    );
+
+    // Link 2 is no web link: refused, with the reason.
+    app.handle_key(Key::Char('f'));
+    app.handle_key(Key::Char('2'));
+    assert!(app.take_effects().is_empty());
+    assert!(
+        app.message()
+            .unwrap()
+            .text
+            .contains("only http, https and mailto")
+    );
+
+    // A number out of range says which there are; Esc asks no more; letters are not keys here.
+    app.handle_key(Key::Char('f'));
+    app.handle_key(Key::Char('q'));
+    assert!(
+        !app.should_quit(),
+        "q is not quit while a number is asked for"
+    );
+    app.handle_key(Key::Char('9'));
+    assert!(app.take_effects().is_empty());
+    assert!(app.message().unwrap().text.contains("no link [9]"));
+    app.handle_key(Key::Char('f'));
+    app.handle_key(Key::Esc);
+    assert_eq!(app.link_prompt(), None);
+    assert!(app.take_effects().is_empty());
+
+    // Twelve links: `1` may begin 10, 11 or 12, so it waits for another digit or Enter.
+    select_title(&mut app, HOTEL);
+    app.handle_key(Key::Char('f'));
+    app.handle_key(Key::Char('1'));
+    assert_eq!(app.link_prompt(), Some(("1", 12)));
+    app.handle_key(Key::Char('2'));
+    assert_eq!(
+        app.take_effects(),
+        [Effect::Open("https://many.example/12".into())]
+    );
+    app.handle_key(Key::Char('f'));
+    app.handle_key(Key::Char('1'));
+    app.handle_key(Key::Enter);
+    assert_eq!(
+        app.take_effects(),
+        [Effect::Open("https://many.example/1".into())]
+    );
+
+    // No numbered links: nothing to ask for.
+    select_title(&mut app, GOLF);
+    app.handle_key(Key::Char('f'));
+    assert_eq!(app.link_prompt(), None);
+    assert!(app.message().unwrap().text.contains("no numbered links"));
 }
 
 #[test]

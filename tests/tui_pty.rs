@@ -105,6 +105,12 @@ impl Tui {
         command.env("TIDINGS_DATA_DIR", env.dir.path().join("data"));
         command.env("TIDINGS_CONFIG", env.dir.path().join("config.toml"));
         command.env_remove("NO_COLOR");
+        // No real browser or tmux from the machine running the tests.
+        command.env_remove("BROWSER");
+        command.env_remove("TMUX");
+        for (name, value) in &env.vars {
+            command.env(name, value);
+        }
         let child = pair.slave.spawn_command(command).expect("tidings starts");
         // Only the child may hold the terminal side, or the reader never sees the end.
         drop(pair.slave);
@@ -271,15 +277,18 @@ fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
         .any(|window| window == needle)
 }
 
-/// A temporary home: the library folder and every store tidings writes.
+/// A temporary home: the library folder and every store tidings writes; and environment
+/// variables for the reader.
 struct Env {
     dir: tempfile::TempDir,
+    vars: Vec<(&'static str, String)>,
 }
 
 impl Env {
     fn new() -> Self {
         let env = Self {
             dir: tempfile::tempdir().expect("temp dir"),
+            vars: Vec::new(),
         };
         fs::create_dir_all(env.library()).expect("library folder");
         env
@@ -738,5 +747,117 @@ fn escape_sequences_in_a_title_leave_no_residue() {
     let tui = Tui::start_and_wait(&env, 80, 24, &["Hostile", RATES]);
     tui.wait_for("the title without its sequences", |s| {
         s.contains("Hostile headline red done") && s.contains_none(&["pwned", "[31m", "[0m"])
+    });
+}
+
+const LINKED: &str = "Linked story";
+const LINK: &str = "https://example.org/news/linked?id=7&lang=en";
+
+/// One article with a canonical URL, and a "browser": a script that writes how many arguments it
+/// was given and each of them to `browser-args` (which appears whole, once it has run).
+fn linked_story() -> (Env, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let mut env = Env::new();
+    fs::write(
+        env.library().join("linked.md"),
+        format!(
+            "---\ntitle: '{LINKED}'\npublishedAt: '2026-03-02T10:00:00Z'\n\
+             canonicalUrl: '{LINK}'\nsource: {{name: Test Wire, key: testwire}}\n---\n\
+             The body, with [a reference](https://example.org/ref).\n"
+        ),
+    )
+    .expect("write article");
+    let args = env.dir.path().join("browser-args");
+    let script = env.dir.path().join("browser");
+    fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf 'argc=%s\\n' \"$#\" >> '{args}.part'\n\
+             for arg in \"$@\"; do printf 'arg=%s\\n' \"$arg\" >> '{args}.part'; done\n\
+             mv '{args}.part' '{args}'\n",
+            args = args.display()
+        ),
+    )
+    .expect("write the browser script");
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).expect("make it runnable");
+    // A list, as $BROWSER may be: the first entry is the program.
+    env.vars
+        .push(("BROWSER", format!("{}:firefox", script.display())));
+    (env, args)
+}
+
+/// Waits for `path` to exist, and reads it.
+fn wait_for_file(path: &Path) -> String {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        if let Ok(text) = fs::read_to_string(path) {
+            return text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} never written",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn o_runs_browser_with_the_canonical_url_as_its_one_argument() {
+    let (env, args) = linked_story();
+    let mut tui = Tui::start_and_wait(&env, 120, 36, &[LINKED]);
+    tui.send(ENTER);
+    tui.wait_for("the article open, its links listed", |s| {
+        s.contains("Links") && s.contains("original")
+    });
+    // With colour on, the listed URLs are hyperlinks.
+    tui.wait_for_raw(
+        "the canonical URL as an OSC 8 hyperlink",
+        format!("\x1b]8;;{LINK}\x1b\\").as_bytes(),
+    );
+    tui.send("o");
+    tui.wait_for("the status line saying so", |s| {
+        s.contains(&format!("opening {LINK}"))
+    });
+    assert_eq!(wait_for_file(&args), format!("argc=1\narg={LINK}\n"));
+    tui.wait_for("the reader still drawn, nothing over it", |s| {
+        s.contains(LINKED) && s.contains("Links")
+    });
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+}
+
+#[test]
+fn a_browser_that_cannot_start_is_named_and_no_color_means_no_hyperlinks() {
+    let (mut env, _) = linked_story();
+    env.vars.clear();
+    env.vars
+        .push(("BROWSER", "/nonexistent/browser".to_owned()));
+    env.vars.push(("NO_COLOR", "1".to_owned()));
+    let mut tui = Tui::start_and_wait(&env, 120, 36, &[LINKED]);
+    tui.send(ENTER);
+    tui.wait_for("the article open", |s| s.contains("original"));
+    tui.send("o");
+    tui.wait_for("the failure, naming the program", |s| {
+        s.contains("could not start the browser \"/nonexistent/browser\"")
+    });
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    assert!(
+        !contains_bytes(&tui.raw(), b"\x1b]8;"),
+        "NO_COLOR: no hyperlinks"
+    );
+}
+
+#[test]
+fn y_inside_tmux_says_how_to_let_the_copy_through() {
+    let (mut env, _) = linked_story();
+    env.vars
+        .push(("TMUX", "/tmp/tmux-1000/default,1,0".to_owned()));
+    let mut tui = Tui::start_and_wait(&env, 160, 36, &[LINKED]);
+    tui.send("y");
+    tui.wait_for_raw("the link through OSC 52", b"\x1b]52;c;");
+    tui.wait_for("the tmux advice", |s| {
+        s.contains("set -g set-clipboard on") && s.contains("~/.tmux.conf")
     });
 }

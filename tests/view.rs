@@ -331,3 +331,79 @@ fn the_users_theme_colours_its_roles() {
     );
     assert!(!themed.iter().any(|c| c.bg == Color::Blue));
 }
+
+/// The screen's text with any OSC 8 hyperlink around a cell's symbol taken off.
+fn text_without_hyperlinks(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let mut covered = 0;
+        for x in 0..buffer.area.width {
+            if covered > 0 {
+                covered -= 1;
+                continue;
+            }
+            let mut symbol = buffer[(x, y)].symbol();
+            if let Some(rest) = symbol.strip_prefix("\x1b]8;;") {
+                let (_, inner) = rest.split_once("\x1b\\").unwrap();
+                symbol = inner.strip_suffix("\x1b]8;;\x1b\\").unwrap();
+            }
+            covered = symbol.width().saturating_sub(1);
+            out.push_str(symbol);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn listed_urls_are_hyperlinks_when_asked_for_and_cover_only_their_columns() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.update(Action::Down);
+    app.handle_key(Key::Enter);
+    screen(&mut app, NARROW);
+    app.update(Action::Bottom);
+    let plain = screen(&mut app, NARROW);
+    assert!(
+        plain
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .all(|cell| !cell.symbol().contains('\x1b')),
+        "no hyperlinks unless asked for"
+    );
+
+    let mut linked = Terminal::new(TestBackend::new(NARROW.0, NARROW.1)).unwrap();
+    let mut view = View::new(Theme::colored(), Zone::Utc).with_hyperlinks(true);
+    linked
+        .draw(|frame| {
+            view.draw(frame, &app);
+        })
+        .unwrap();
+    let url = "https://example.org/alpha";
+    let open = format!("\x1b]8;;{url}\x1b\\");
+    let cells: String = linked
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .filter_map(|cell| cell.symbol().strip_prefix(open.as_str()))
+        .map(|rest| rest.strip_suffix("\x1b]8;;\x1b\\").unwrap())
+        .collect();
+    assert_eq!(
+        cells, url,
+        "one cell per character of the URL, each a link to it"
+    );
+    assert!(
+        linked
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .any(|cell| cell.symbol().contains("https://example.org/alpha-en.md")),
+        "the body's numbered link too"
+    );
+    assert_eq!(text_without_hyperlinks(&linked), text(&plain));
+}

@@ -79,6 +79,10 @@ pub enum Action {
     MarkAllRead,
     /// Takes back the last marking (one article or many).
     UndoMarks,
+    /// Opens the article's own link (its canonical URL, else its source's) in the browser.
+    OpenLink,
+    /// Asks for a number, then opens that link of the article's numbered links.
+    OpenNumberedLink,
     ToggleHelp,
     /// Saves the active query under a name (asked for on the status line).
     SaveQuery,

@@ -26,7 +26,9 @@ mod parts;
 mod results;
 mod update;
 
-use parts::{HelpState, ListState, Marking, QueryState, ReaderState, RefreshState, SidebarState};
+use parts::{
+    HelpState, LinkPrompt, ListState, Marking, QueryState, ReaderState, RefreshState, SidebarState,
+};
 use results::Counts;
 
 /// What the app asks the terminal layer to do for it.
@@ -34,6 +36,8 @@ use results::Counts;
 pub enum Effect {
     /// Put this text on the clipboard.
     Copy(String),
+    /// Open this link in the user's browser (an http, https or mailto URL).
+    Open(String),
     /// Write the saved search `name` = `query` into the configuration file.
     SaveSearch { name: String, query: String },
 }
@@ -212,6 +216,15 @@ impl App {
     /// The name being typed for a search to save, if one is asked for.
     pub const fn naming(&self) -> Option<&QueryLine> {
         self.query.naming.as_ref()
+    }
+
+    /// The link number being typed and how many links there are to choose from, while `f`
+    /// asks for one.
+    pub fn link_prompt(&self) -> Option<(&str, usize)> {
+        self.reader
+            .link_prompt
+            .as_ref()
+            .map(|prompt| (prompt.typed.as_str(), prompt.links.len()))
     }
 
     /// What the saved search `name` says, now (its relative dates count back from now).

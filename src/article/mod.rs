@@ -1,6 +1,7 @@
 //! What an article is: the strong types every other module works with.
 
 mod frontmatter;
+pub mod links;
 mod parse;
 pub mod text;
 mod yaml;

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 
 use super::markdown::{self, wrap};
 use super::theme::Theme;
+use crate::article::links::fits_a_hyperlink;
 use crate::article::{Article, ArticleDetails};
 use crate::library::Marks;
 
@@ -34,6 +35,23 @@ impl Zone {
     }
 }
 
+/// An article as lines, and where on them its links' URLs are.
+#[derive(Default)]
+pub struct ArticleText {
+    pub lines: Vec<Line<'static>>,
+    pub hyperlinks: Vec<Hyperlink>,
+}
+
+/// A URL on screen: `width` columns from `column` of line `line`, one column per character.
+/// A URL wrapped across lines is one of these per line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hyperlink {
+    pub line: usize,
+    pub column: u16,
+    pub width: u16,
+    pub url: String,
+}
+
 /// Everything the reader shows for one article, wrapped to `width`.
 pub fn article_lines(
     article: &Article,
@@ -44,6 +62,29 @@ pub fn article_lines(
     zone: Zone,
     original_language: Option<&str>,
 ) -> Vec<Line<'static>> {
+    article_text(
+        article,
+        details,
+        marks,
+        width,
+        theme,
+        zone,
+        original_language,
+    )
+    .lines
+}
+
+/// The lines of [`article_lines`], with where the listed links' URLs landed: only URLs that
+/// may become terminal hyperlinks ([`fits_a_hyperlink`]) are placed.
+pub fn article_text(
+    article: &Article,
+    details: &ArticleDetails,
+    marks: Marks,
+    width: u16,
+    theme: Theme,
+    zone: Zone,
+    original_language: Option<&str>,
+) -> ArticleText {
     let local_time = |at: DateTime<Utc>| zone.format(at, "%Y-%m-%d %H:%M");
     let width = width.max(10) as usize;
     let mut lines = Vec::new();
@@ -141,6 +182,7 @@ pub fn article_lines(
     {
         links.push((format!("cover image ({size})"), url.clone()));
     }
+    let mut hyperlinks = Vec::new();
     if !links.is_empty() {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled("Links", theme.heading(3))));
@@ -149,12 +191,77 @@ pub fn article_lines(
                 (Some(label), theme.link_ref()),
                 (Some(format!(" {url}")), theme.link()),
             ];
-            lines.extend(wrap(&pieces, width).into_iter().map(Line::from));
+            let wrapped: Vec<Line<'static>> =
+                wrap(&pieces, width).into_iter().map(Line::from).collect();
+            if fits_a_hyperlink(&url) {
+                hyperlinks.extend(place_url(&wrapped, lines.len(), &url));
+            }
+            lines.extend(wrapped);
         }
     }
-    lines
+    ArticleText { lines, hyperlinks }
+}
+
+/// Where `url` landed in `wrapped` (which starts at line `first`): it is the last word, and has
+/// no space to wrap at, so it is the last `url.len()` columns, walking back across lines. Every
+/// character of a URL that may be a hyperlink is ASCII: one column each.
+fn place_url(wrapped: &[Line<'static>], first: usize, url: &str) -> Vec<Hyperlink> {
+    let mut left = url.len();
+    let mut placed = Vec::new();
+    for (at, line) in wrapped.iter().enumerate().rev() {
+        if left == 0 {
+            break;
+        }
+        let line_width = line.width();
+        let taken = left.min(line_width);
+        left -= taken;
+        placed.push(Hyperlink {
+            line: first + at,
+            column: u16::try_from(line_width - taken).unwrap_or(u16::MAX),
+            width: u16::try_from(taken).unwrap_or(u16::MAX),
+            url: url.to_owned(),
+        });
+    }
+    placed.reverse();
+    placed
 }
 
 pub fn local_time(at: DateTime<Utc>) -> String {
     Zone::Local.format(at, "%Y-%m-%d %H:%M")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placed_text(wrapped: &[Line<'_>], first: usize, placed: &[Hyperlink]) -> String {
+        placed
+            .iter()
+            .map(|link| {
+                let line: String = wrapped[link.line - first]
+                    .spans
+                    .iter()
+                    .map(|span| span.content.as_ref())
+                    .collect();
+                let start = link.column as usize;
+                line[start..start + link.width as usize].to_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_url_is_placed_on_every_line_it_wraps_to() {
+        let url = "https://example.org/a/rather/long/path?q=1";
+        for width in [10, 16, 40, 80] {
+            let pieces = [
+                (Some("cover image (regular)".to_owned()), Style::new()),
+                (Some(format!(" {url}")), Style::new()),
+            ];
+            let wrapped: Vec<Line<'static>> =
+                wrap(&pieces, width).into_iter().map(Line::from).collect();
+            let placed = place_url(&wrapped, 7, url);
+            assert_eq!(placed_text(&wrapped, 7, &placed), url, "width {width}");
+            assert!(placed.iter().all(|link| link.width > 0), "width {width}");
+        }
+    }
 }

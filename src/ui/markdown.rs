@@ -1,12 +1,13 @@
 //! Markdown → styled, wrapped lines, once per article and width. Links become numbered
 //! references (`[1]`) listed after the text, so the text stays readable in a terminal.
 
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::theme::Theme;
+use crate::article::links::MARKDOWN_OPTIONS;
 
 /// The rendered text, and the link targets its `[n]` markers point to.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -18,9 +19,7 @@ pub struct Rendered {
 /// Renders `markdown` wrapped to `width` columns (at least 10 are used).
 pub fn render(markdown: &str, width: u16, theme: Theme) -> Rendered {
     let mut renderer = Renderer::new(width.max(10) as usize, theme);
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    for event in Parser::new_ext(markdown, options) {
+    for event in Parser::new_ext(markdown, MARKDOWN_OPTIONS) {
         renderer.event(event);
     }
     renderer.finish()
@@ -660,6 +659,18 @@ mod tests {
         assert_eq!(
             rendered.links,
             ["https://example.org/r", "https://example.org/m"]
+        );
+    }
+
+    #[test]
+    fn the_numbers_shown_are_the_numbers_asked_for() {
+        // The reader opens link N from `article::links::numbered`: it must number as we draw.
+        let body = "[a](https://a.example) ![i](https://i.example/x.png)\n\n\
+                    | [t](https://t.example) | b |\n|---|---|\n| 1 | [c](mailto:c@x.example) |\n\n\
+                    > [q](https://q.example)\n\n- [l](https://l.example)\n";
+        assert_eq!(
+            render(body, 40, Theme::plain()).links,
+            crate::article::links::numbered(body)
         );
     }
 

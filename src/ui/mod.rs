@@ -101,6 +101,9 @@ pub struct View {
     sidebar: SidebarState,
     last: Panes,
     list_offset: usize,
+    /// Links in the article as OSC 8 hyperlinks (off unless asked for: not every terminal
+    /// should receive them, and test screens compare plain cells).
+    hyperlinks: bool,
 }
 
 impl View {
@@ -112,7 +115,15 @@ impl View {
             sidebar: SidebarState::default(),
             last: Panes::default(),
             list_offset: 0,
+            hyperlinks: false,
         }
+    }
+
+    /// Writes the article's link URLs as OSC 8 hyperlinks, or not.
+    #[must_use]
+    pub const fn with_hyperlinks(mut self, hyperlinks: bool) -> Self {
+        self.hyperlinks = hyperlinks;
+        self
     }
 
     /// Draws a frame; returns the sizes the app needs for paging and scrolling.
@@ -152,6 +163,7 @@ impl View {
                 block: block(app.focus() == Focus::Article),
                 theme,
                 zone,
+                hyperlinks: self.hyperlinks,
             };
             frame.render_stateful_widget(article, area, &mut self.article);
             viewport.article_lines = self.article.lines;

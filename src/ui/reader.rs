@@ -1,16 +1,19 @@
 //! The article pane: the shown article's lines (rendered once per article, width and marks, then
 //! cached), scrolled independently of the list.
 
-use ratatui::buffer::Buffer;
+use std::num::NonZeroU16;
+
+use ratatui::buffer::{Buffer, CellDiffOption};
 use ratatui::layout::{Margin, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Block, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget,
 };
 
-use super::article::{Zone, article_lines};
+use super::article::{ArticleText, Zone, article_text};
 use super::theme::Theme;
 use crate::app::App;
+use crate::article::links::fits_a_hyperlink;
 use crate::library::Marks;
 
 /// The article pane: the shown article, scrolled as the app says.
@@ -19,6 +22,8 @@ pub struct ArticlePane<'a> {
     pub block: Block<'a>,
     pub theme: Theme,
     pub zone: Zone,
+    /// Write the listed links' URLs as OSC 8 hyperlinks, which terminals let you click.
+    pub hyperlinks: bool,
 }
 
 /// What the article pane keeps from frame to frame (the article's rendered lines) and what the
@@ -41,22 +46,22 @@ struct Key {
     marks: Marks,
 }
 
-/// Rendered article lines, kept until the article, width or marks change.
+/// Rendered article text, kept until the article, width or marks change.
 #[derive(Default)]
 struct ArticleCache {
     key: Option<Key>,
-    lines: Vec<Line<'static>>,
+    text: ArticleText,
 }
 
 impl ArticleCache {
-    fn lines(
+    fn text(
         &mut self,
         app: &App,
         index: usize,
         width: u16,
         theme: Theme,
         zone: Zone,
-    ) -> &[Line<'static>] {
+    ) -> &ArticleText {
         let key = Key {
             generation: app.generation(),
             index,
@@ -64,8 +69,12 @@ impl ArticleCache {
             marks: app.marks(index),
         };
         if self.key.as_ref() != Some(&key) {
-            self.lines = match app.details() {
-                Some(Ok(details)) => article_lines(
+            let only = |lines| ArticleText {
+                lines,
+                ..ArticleText::default()
+            };
+            self.text = match app.details() {
+                Some(Ok(details)) => article_text(
                     app.article(index),
                     details,
                     key.marks,
@@ -74,12 +83,14 @@ impl ArticleCache {
                     zone,
                     app.library().original_language(index),
                 ),
-                Some(Err(error)) => vec![Line::from(Span::styled(error.clone(), theme.error()))],
-                None => Vec::new(),
+                Some(Err(error)) => {
+                    only(vec![Line::from(Span::styled(error.clone(), theme.error()))])
+                }
+                None => only(Vec::new()),
             };
             self.key = Some(key);
         }
-        &self.lines
+        &self.text
     }
 }
 
@@ -92,6 +103,7 @@ impl StatefulWidget for ArticlePane<'_> {
             block,
             theme,
             zone,
+            hyperlinks,
         } = self;
         let inner = block.inner(area);
         state.rows = inner.height as usize;
@@ -111,7 +123,8 @@ impl StatefulWidget for ArticlePane<'_> {
         };
         // One column stays free for the scrollbar.
         let width = inner.width.saturating_sub(2).max(1);
-        let lines = state.cache.lines(app, index, width, theme, zone);
+        let text = state.cache.text(app, index, width, theme, zone);
+        let lines = &text.lines;
         state.lines = lines.len();
         let rows = state.rows;
         let scroll = app.article_scroll().min(lines.len().saturating_sub(rows));
@@ -125,6 +138,19 @@ impl StatefulWidget for ArticlePane<'_> {
         for (y, line) in (inner.y..inner.y + inner.height).zip(lines.iter().skip(scroll)) {
             line.render(Rect::new(inner.x + 1, y, width, 1), buf);
         }
+        if hyperlinks {
+            let shown = scroll..scroll + rows;
+            for link in text
+                .hyperlinks
+                .iter()
+                .filter(|link| shown.contains(&link.line))
+            {
+                let y = inner.y + (link.line - scroll) as u16;
+                let x = inner.x + 1 + link.column;
+                let width = link.width.min((inner.x + 1 + width).saturating_sub(x));
+                hyperlink(buf, Rect::new(x, y, width, 1), &link.url);
+            }
+        }
         if lines.len() > rows {
             let mut scrollbar =
                 ScrollbarState::new(lines.len().saturating_sub(rows)).position(scroll);
@@ -132,6 +158,24 @@ impl StatefulWidget for ArticlePane<'_> {
                 .begin_symbol(None)
                 .end_symbol(None)
                 .render(area.inner(Margin::new(0, 1)), buf, &mut scrollbar);
+        }
+    }
+}
+
+/// Makes every cell of `area` an OSC 8 hyperlink to `url`. Each cell carries the whole
+/// sequence, since ratatui redraws only the cells that changed and a half-drawn link would lose
+/// its target; its width is forced to the one column it shows, since ratatui would otherwise
+/// count the sequence's characters as columns.
+fn hyperlink(buf: &mut Buffer, area: Rect, url: &str) {
+    // The URL goes to the terminal unfiltered: only one nothing can break out of.
+    if !fits_a_hyperlink(url) {
+        return;
+    }
+    for x in area.left()..area.right() {
+        if let Some(cell) = buf.cell_mut((x, area.y)) {
+            let symbol = format!("\x1b]8;;{url}\x1b\\{}\x1b]8;;\x1b\\", cell.symbol());
+            cell.set_symbol(&symbol)
+                .set_diff_option(CellDiffOption::ForcedWidth(NonZeroU16::MIN));
         }
     }
 }

@@ -15,8 +15,8 @@ use crate::app::query::QueryError;
 use crate::app::{App, Level};
 use crate::article::text::clean_line;
 
-/// The query row: the query being typed (or a search's name), else the filters in force; with
-/// the refresh under way and the sort order at its end.
+/// The query row: the query being typed (or a search's name, or a link's number), else the
+/// filters in force; with the refresh under way and the sort order at its end.
 pub struct QueryRow<'a> {
     pub app: &'a App,
     pub theme: Theme,
@@ -39,7 +39,15 @@ impl StatefulWidget for QueryRow<'_> {
         let room = width.saturating_sub(sort.width());
         let mut spans: Vec<Span<'static>> = Vec::new();
         let mut cursor = None;
-        if let Some(name) = app.naming() {
+        if let Some((typed, count)) = app.link_prompt() {
+            let prompt = format!("open link [1–{count}]: ");
+            spans.push(Span::styled(prompt.clone(), theme.accent()));
+            spans.push(Span::raw(typed.to_owned()));
+            cursor = Some(Position::new(
+                area.x + (prompt.width() + typed.width()) as u16,
+                area.y,
+            ));
+        } else if let Some(name) = app.naming() {
             let prompt = "save the search as @";
             let before: String = name.text.chars().take(name.cursor).collect();
             spans.push(Span::styled(prompt, theme.accent()));

@@ -67,6 +67,14 @@ pub(super) struct ReaderState {
     pub(super) scroll: usize,
     /// Where each article was left, while the reader is open.
     pub(super) positions: HashMap<ArticleId, usize>,
+    /// The number being typed to open one of the article's links, while it is asked for.
+    pub(super) link_prompt: Option<LinkPrompt>,
+}
+
+/// A link number being typed, and the links it picks from (numbered from 1).
+pub(super) struct LinkPrompt {
+    pub(super) typed: String,
+    pub(super) links: Vec<String>,
 }
 
 /// The sidebar: its cursor and scroll, and the counts it shows.

@@ -2,13 +2,17 @@
 //! marks, languages and the clipboard.
 
 use super::*;
+use crate::article::links;
 
 impl App {
     /// Where keys go now: the help, the query editor, or the focused pane.
     pub const fn key_context(&self) -> KeyContext {
         if self.help.shown {
             KeyContext::Help
-        } else if self.query.line.editing || self.query.naming.is_some() {
+        } else if self.query.line.editing
+            || self.query.naming.is_some()
+            || self.reader.link_prompt.is_some()
+        {
             KeyContext::Query
         } else {
             KeyContext::of_focus(self.focus)
@@ -65,6 +69,9 @@ impl App {
             return;
         }
         if self.query.naming.is_some() && self.edit_name(action) {
+            return;
+        }
+        if self.reader.link_prompt.is_some() && self.edit_link_number(action) {
             return;
         }
         match action {
@@ -190,6 +197,8 @@ impl App {
             }
             Action::NextLanguage => self.next_language(),
             Action::CopyLink => self.copy_link(),
+            Action::OpenLink => self.open_link(),
+            Action::OpenNumberedLink => self.ask_link_number(),
             Action::ToggleHelp => {
                 self.help.shown ^= true;
                 self.help.scroll = 0;
@@ -257,6 +266,60 @@ impl App {
             _ => return false,
         }
         true
+    }
+
+    /// Edits the link number being typed; `false` for what is not an edit (quitting). A number
+    /// no more digits could extend opens at once, so with up to nine links one key does.
+    fn edit_link_number(&mut self, action: Action) -> bool {
+        let Some(prompt) = self.reader.link_prompt.as_mut() else {
+            return false;
+        };
+        match action {
+            Action::QueryInput(c) if c.is_ascii_digit() => {
+                prompt.typed.push(c);
+                let typed: usize = prompt.typed.parse().unwrap_or(usize::MAX);
+                if typed.saturating_mul(10) > prompt.links.len() {
+                    self.open_typed_link();
+                }
+            }
+            // Only digits make a number: anything else typed is ignored, not a surprise.
+            Action::QueryInput(_) | Action::QueryCursorLeft | Action::QueryCursorRight => {}
+            Action::QueryBackspace => {
+                prompt.typed.pop();
+            }
+            Action::QueryDeleteWord | Action::QueryClear => prompt.typed.clear(),
+            Action::QueryCancel => self.reader.link_prompt = None,
+            Action::QueryAccept => self.open_typed_link(),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Ends the link prompt and opens the link it names, or says why not.
+    fn open_typed_link(&mut self) {
+        let Some(prompt) = self.reader.link_prompt.take() else {
+            return;
+        };
+        if prompt.typed.is_empty() {
+            return;
+        }
+        let chosen = prompt
+            .typed
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|at| prompt.links.get(at));
+        match chosen {
+            Some(url) => self.open_url(url.clone()),
+            None => self.notify(
+                format!(
+                    "there is no link [{}]: this article has [1] to [{}]",
+                    prompt.typed,
+                    prompt.links.len()
+                ),
+                Level::Warning,
+            ),
+        }
     }
 
     /// Saves the active query as `name`: in this session at once, in the configuration file by
@@ -609,16 +672,69 @@ impl App {
         );
     }
 
+    /// The link of the article at `index`: its canonical URL, else its source's.
+    fn article_link(&self, index: usize) -> Option<String> {
+        let details = self.library.details(index).ok()?;
+        details.canonical_url.or(details.source_url)
+    }
+
     pub(super) fn copy_link(&mut self) {
         let Some(index) = self.target() else {
             return;
         };
-        let link = match self.library.details(index) {
-            Ok(details) => details.canonical_url,
-            Err(_) => None,
+        match self.article_link(index) {
+            Some(link) => {
+                self.notify(format!("copied {link}"), Level::Info);
+                self.effects.push(Effect::Copy(link));
+            }
+            None => self.notify(NO_LINK, Level::Info),
         }
-        .unwrap_or_else(|| self.article(index).path.clone());
-        self.notify(format!("copied {link}"), Level::Info);
-        self.effects.push(Effect::Copy(link));
+    }
+
+    pub(super) fn open_link(&mut self) {
+        let Some(index) = self.target() else {
+            return;
+        };
+        match self.article_link(index) {
+            Some(link) => self.open_url(link),
+            None => self.notify(NO_LINK, Level::Info),
+        }
+    }
+
+    /// Starts asking for a link number, when the article has numbered links.
+    pub(super) fn ask_link_number(&mut self) {
+        let Some(index) = self.target() else {
+            return;
+        };
+        let links = match self.library.details(index) {
+            Ok(details) => links::numbered(&details.body),
+            Err(_) => Vec::new(),
+        };
+        if links.is_empty() {
+            let hint = self.keymap.label("open-link");
+            self.notify(
+                format!("this article has no numbered links ({hint} opens its own link)"),
+                Level::Info,
+            );
+        } else {
+            self.reader.link_prompt = Some(LinkPrompt {
+                typed: String::new(),
+                links,
+            });
+        }
+    }
+
+    /// Asks the terminal side to open `url`, if it is a link tidings opens.
+    fn open_url(&mut self, url: String) {
+        match links::not_openable(&url) {
+            None => {
+                self.notify(format!("opening {url}"), Level::Info);
+                self.effects.push(Effect::Open(url));
+            }
+            Some(reason) => self.notify(format!("not opened: {reason} ({url})"), Level::Warning),
+        }
     }
 }
+
+/// What `o` and `y` say for an article without a URL: a file path is no link to open or share.
+const NO_LINK: &str = "this article has no link";
