@@ -366,6 +366,15 @@ fn l_switches_to_the_same_story_in_another_language() {
 fn marks_belong_to_the_story_and_lang_lists_its_versions() {
     let fixture = Fixture::new();
     let mut app = fixture.app();
+    // The languages count stories told in them, shown in another language or not.
+    let language = |app: &tidings::app::App, name: &str| {
+        app.sidebar_entries()
+            .into_iter()
+            .find(|e| matches!(&e.kind, EntryKind::Facet(Dimension::Lang, n) if n == name))
+            .map(|e| e.count)
+    };
+    assert_eq!(language(&app, "en"), Some(4));
+    assert_eq!(language(&app, "uk"), Some(1), "Alpha, shown in English");
     type_query(&mut app, "lang:uk");
     assert_eq!(
         titles(&app),

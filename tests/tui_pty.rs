@@ -861,3 +861,56 @@ fn y_inside_tmux_says_how_to_let_the_copy_through() {
         s.contains("set -g set-clipboard on") && s.contains("~/.tmux.conf")
     });
 }
+
+impl Env {
+    /// The headlines `tidings list QUERY` prints for this library, as the reader left it.
+    fn listed(&self, query: &str) -> Vec<String> {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_tidings"))
+            .arg("--library")
+            .arg(self.library())
+            .args(["list", query])
+            .current_dir(self.dir.path())
+            .env("TIDINGS_CACHE_DIR", self.dir.path().join("cache"))
+            .env("TIDINGS_DATA_DIR", self.dir.path().join("data"))
+            .env("TIDINGS_CONFIG", self.dir.path().join("config.toml"))
+            .output()
+            .expect("tidings list runs");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+#[test]
+fn a_marks_the_list_read_for_good_and_u_takes_it_back() {
+    let env = four_stories();
+    let mut tui = Tui::start_and_wait(&env, 120, 36, &TITLES);
+    tui.send("A");
+    tui.wait_for("every listed article marked", |s| {
+        s.contains("marked 4 read")
+    });
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    assert!(
+        env.listed("is:unread").is_empty(),
+        "A is kept after quitting"
+    );
+    assert_eq!(env.listed("is:read").len(), 4);
+
+    // In a session, U takes A back, and that is kept too.
+    let mut tui = Tui::start_and_wait(&env, 120, 36, &TITLES);
+    tui.send("/rates");
+    tui.send(ENTER);
+    tui.wait_for("one headline", |s| s.contains("Headlines 1"));
+    tui.send("rA");
+    tui.wait_for("the unread one marked", |s| s.contains("marked 1 read"));
+    tui.send("U");
+    tui.wait_for("A taken back", |s| s.contains("marks of 1 restored"));
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    let unread = env.listed("is:unread");
+    assert_eq!(unread.len(), 1, "{unread:?}");
+    assert!(unread[0].contains(RATES), "{unread:?}");
+}

@@ -141,6 +141,7 @@ impl App {
                 languages: settings.languages,
             },
             list: ListState {
+                per_story: true,
                 order,
                 visible: Vec::new(),
                 searched_text: String::new(),

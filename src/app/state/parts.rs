@@ -41,6 +41,8 @@ pub(super) struct Marking {
 
 /// The headlines: what the last search found, and where the selection and scroll are.
 pub(super) struct ListState {
+    /// The rows are one version of each story (the query picks no language).
+    pub(super) per_story: bool,
     /// Every article in sort order.
     pub(super) order: Vec<u32>,
     /// The headlines shown: indices into the library, in sort order.

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::app::index::SavedCount;
+use crate::library::Dimension;
 
 impl App {
     /// Re-runs the query and filters, keeping the selected article when it is still listed.
@@ -63,7 +64,7 @@ impl App {
     /// headlines are on screen and no key is waiting.
     pub(super) fn count_shown(&mut self) {
         if !self.sidebar.counted {
-            self.sidebar.counts = self.counts_of(&self.list.visible);
+            self.sidebar.counts = self.counts_of(&self.list.visible, self.list.per_story);
             self.sidebar.counted = true;
             self.clamp_sidebar_cursor();
         }
@@ -85,11 +86,13 @@ impl App {
         let context = Context::of(&self.library, self.query.show_drafts);
         let columns = self.library.columns();
         let searched = columns.search(&query, &context, within.unwrap_or(&self.list.order));
+        let per_story = !query.picks_languages();
         let visible = self.one_row_per_story(&query, searched.visible);
         let mut errors = query.errors;
         errors.extend(searched.errors);
-        let counts = count.then(|| self.counts_of(&visible));
+        let counts = count.then(|| self.counts_of(&visible, per_story));
         Results {
+            per_story,
             text: self.query.line.text.clone(),
             errors,
             undated_left_out: searched.undated_left_out,
@@ -108,6 +111,7 @@ impl App {
             None => self.sidebar.counted.then(|| self.sidebar.counts.clone()),
         };
         let previous = Results {
+            per_story: std::mem::replace(&mut self.list.per_story, results.per_story),
             text: std::mem::replace(&mut self.list.searched_text, results.text),
             errors: std::mem::replace(&mut self.list.errors, results.errors),
             undated_left_out: std::mem::replace(
@@ -157,11 +161,28 @@ pub(super) struct Counts {
 impl App {
     /// The sidebar's counts and the timeline of `visible`, and how many of them each saved
     /// search matches.
-    fn counts_of(&self, visible: &[u32]) -> Counts {
+    /// `per_story`: `visible` holds one version of each story; a language then counts the
+    /// stories told in it, shown in another language or not.
+    fn counts_of(&self, visible: &[u32], per_story: bool) -> Counts {
         let columns = self.library.columns();
         // Counts do not depend on order: in index order they read the columns front to back.
         let ascending = ascending(visible, columns.len());
         let mut facets = columns.facets(&ascending);
+        if per_story {
+            let stories = self.library.stories();
+            let languages = &mut facets.values[Dimension::Lang.index()];
+            for &shown in &ascending {
+                for &other in stories.versions(shown as usize) {
+                    if other != shown {
+                        for &lang in columns.values(Dimension::Lang, other as usize) {
+                            if let Some(count) = languages.get_mut(lang as usize) {
+                                *count += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
         let context = Context::of(&self.library, self.query.show_drafts);
         let marks = self.library.all_marks();
         facets.saved = self
@@ -190,6 +211,8 @@ impl App {
 
 /// One search's outcome, for the query text it was made with.
 pub(super) struct Results {
+    /// One row per story (the query picks no language).
+    per_story: bool,
     text: String,
     errors: Vec<QueryError>,
     undated_left_out: usize,
