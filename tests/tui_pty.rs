@@ -254,7 +254,7 @@ impl Tui {
     /// Launches and waits for the refreshed library: every headline listed, nothing pending.
     fn start_and_wait(env: &Env, cols: u16, rows: u16, titles: &[&str]) -> Self {
         let tui = Self::start(env, cols, rows);
-        let count = format!("Headlines {n} / {n}", n = titles.len());
+        let count = format!("Headlines 1 of {n} ", n = titles.len());
         tui.wait_for("every headline listed", |s| {
             s.contains(&count) && s.contains_all(titles) && !s.contains("refreshing")
         });
@@ -395,7 +395,7 @@ fn launch_lists_the_headlines_with_count_and_sort() {
             let rows = s.rows();
             let row_of = |title: &str| rows.iter().position(|row| row.contains(title));
             let positions: Vec<Option<usize>> = TITLES.iter().map(|t| row_of(t)).collect();
-            s.contains(" Headlines 4 / 4 ")
+            s.contains(" of 4 ")
                 && query.starts_with("no filter")
                 && query.trim_end().ends_with("sort: newest")
                 && positions.iter().all(Option::is_some)
@@ -428,15 +428,12 @@ fn a_file_added_while_the_reader_runs_appears_without_a_key() {
         let rows: Vec<&str> = list.lines().collect();
         let newest = rows.iter().position(|row| row.contains(newcomer));
         let next = rows.iter().position(|row| row.contains(HARBOR));
-        s.contains(" Headlines 5 / 5 ")
-            && newest.is_some()
-            && newest < next
-            && s.contains("1 added")
+        s.contains(" of 5 ") && newest.is_some() && newest < next && s.contains("1 added")
     });
     // And one that goes away leaves.
     fs::remove_file(env.library().join("orchard.md")).unwrap();
     tui.wait_for("the removed headline gone", |s| {
-        s.contains(" Headlines 4 / 4 ") && !s.contains(ORCHARD)
+        s.contains(" of 4 ") && !s.contains(ORCHARD)
     });
 }
 
@@ -446,7 +443,7 @@ fn query_narrows_enter_keeps_esc_restores_and_x_clears() {
     let mut tui = Tui::start_and_wait(&env, 120, 36, &TITLES);
     let others = [HARBOR, RATES, ORCHARD];
     let only_miners = |s: &Screen| {
-        s.contains("Headlines 1 / 4") && s.contains(MINERS) && s.contains_none(&others)
+        s.contains("Headlines 1 of 1 ") && s.contains(MINERS) && s.contains_none(&others)
     };
 
     tui.send("/");
@@ -468,7 +465,7 @@ fn query_narrows_enter_keeps_esc_restores_and_x_clears() {
     });
     tui.send(CTRL_U);
     tui.wait_for("the cleared query matching all", |s| {
-        s.contains("Headlines 4 / 4") && s.contains_all(&TITLES) && s.query_row().starts_with("/ ")
+        s.contains(" of 4 ") && s.contains_all(&TITLES) && s.query_row().starts_with("/ ")
     });
     tui.send(ESC);
     tui.wait_for("the kept query restored", |s| {
@@ -477,9 +474,7 @@ fn query_narrows_enter_keeps_esc_restores_and_x_clears() {
 
     tui.send("x");
     tui.wait_for("every filter cleared", |s| {
-        s.contains("Headlines 4 / 4")
-            && s.contains_all(&TITLES)
-            && s.query_row().starts_with("no filter")
+        s.contains(" of 4 ") && s.contains_all(&TITLES) && s.query_row().starts_with("no filter")
     });
 }
 
@@ -490,7 +485,7 @@ fn sentiment_key_toggles_the_negative_only_filter() {
 
     tui.send("3");
     tui.wait_for("only the negative headline", |s| {
-        s.contains("Headlines 1 / 4")
+        s.contains("Headlines 1 of 1 ")
             && s.contains(MINERS)
             && s.contains_none(&[HARBOR, RATES, ORCHARD])
             && s.query_row().starts_with("filter: sentiment:neg ")
@@ -498,9 +493,7 @@ fn sentiment_key_toggles_the_negative_only_filter() {
 
     tui.send("3");
     tui.wait_for("every headline again", |s| {
-        s.contains("Headlines 4 / 4")
-            && s.contains_all(&TITLES)
-            && s.query_row().starts_with("no filter")
+        s.contains(" of 4 ") && s.contains_all(&TITLES) && s.query_row().starts_with("no filter")
     });
 }
 
@@ -548,7 +541,7 @@ fn opening_on_a_wide_screen_reads_beside_the_list() {
             focus_on(s, article_x, list_x)
                 && !unread_dot(s, MINERS)
                 && unread_dot(s, RATES)
-                && list(s).contains("Headlines 4 / 4")
+                && list(s).contains(" of 4 ")
                 && article(s).contains(MINERS_BODY)
         },
     );
@@ -584,7 +577,7 @@ fn opening_on_a_narrow_screen_replaces_the_list() {
 
     tui.send(ESC);
     tui.wait_for("the list back", |s| {
-        s.contains("Headlines 4 / 4") && s.contains_all(&TITLES) && !s.contains(MINERS_BODY)
+        s.contains(" of 4 ") && s.contains_all(&TITLES) && !s.contains(MINERS_BODY)
     });
 }
 
@@ -605,7 +598,7 @@ fn help_opens_on_question_mark_and_any_key_closes_it() {
         tui.wait_for("the help closed", |s| {
             !s.contains(" Keys ")
                 && !s.contains("only negative (toggle)")
-                && s.contains("Headlines 4 / 4")
+                && s.contains(" of 4 ")
                 && s.contains_all(&TITLES)
         });
     }

@@ -142,6 +142,7 @@ impl App {
             },
             list: ListState {
                 per_story: true,
+                drafts_shown: settings.show_drafts,
                 order,
                 visible: Vec::new(),
                 searched_text: String::new(),
@@ -204,6 +205,15 @@ impl App {
 
     pub fn visible(&self) -> &[u32] {
         &self.list.visible
+    }
+
+    /// How many drafts the list leaves out (none when the settings or the query ask for them).
+    pub fn drafts_hidden(&self) -> usize {
+        if self.list.drafts_shown {
+            0
+        } else {
+            self.library.columns().draft_count()
+        }
     }
 
     pub const fn keymap(&self) -> &Keymap {

@@ -190,6 +190,14 @@ impl Columns {
         self.keys.len()
     }
 
+    /// How many articles are drafts (a scan of one byte an article: 1M in well under 1 ms).
+    pub fn draft_count(&self) -> usize {
+        self.flags
+            .iter()
+            .filter(|&&flags| flags & DRAFT != 0)
+            .count()
+    }
+
     pub const fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }

@@ -39,10 +39,10 @@ pub fn relative_date(at: Option<DateTime<Utc>>, now: DateTime<Utc>, zone: Zone) 
         format!("{}h", age.num_hours())
     } else if age.num_days() < 7 {
         format!("{}d", age.num_days())
-    } else if age.num_days() < 330 || zone.date(at).year() == zone.date(now).year() {
+    } else if zone.date(at).year() == zone.date(now).year() {
         zone.format(at, "%b %d")
     } else {
-        zone.format(at, "%Y")
+        zone.format(at, "%Y-%m-%d")
     }
 }
 
@@ -51,11 +51,23 @@ impl Widget for HeadlineList<'_> {
         let app = self.app;
         let theme = self.theme;
         let library = app.library();
-        let title = format!(
-            " Headlines {} / {} ",
-            thousands(app.visible().len()),
-            thousands(library.len())
-        );
+        // Where the selection is among the headlines listed, and what the list leaves out.
+        let listed = app.visible().len();
+        let mut title = if listed == 0 {
+            " Headlines 0".to_owned()
+        } else {
+            format!(
+                " Headlines {} of {}",
+                thousands(app.selected() + 1),
+                thousands(listed)
+            )
+        };
+        match app.drafts_hidden() {
+            0 => {}
+            1 => title.push_str(" · 1 draft hidden"),
+            drafts => title.push_str(&format!(" · {} drafts hidden", thousands(drafts))),
+        }
+        title.push(' ');
         let block = self.block.title(Line::from(title));
         let inner = block.inner(area);
         block.render(area, buf);
@@ -92,13 +104,27 @@ impl Widget for HeadlineList<'_> {
         } else {
             0
         };
-        let rows = app
-            .visible()
-            .iter()
-            .enumerate()
-            .skip(app.list_offset())
-            .take(inner.height as usize);
-        for (y, (position, &index)) in (inner.y..).zip(rows) {
+        let rows = || {
+            app.visible()
+                .iter()
+                .enumerate()
+                .skip(app.list_offset())
+                .take(inner.height as usize)
+        };
+        let date = |index: u32| {
+            relative_date(
+                library.article(index as usize).published_at,
+                app.now(),
+                self.zone,
+            )
+        };
+        // As wide as the widest date on screen: a full date (an earlier year) widens it.
+        let date_width = rows()
+            .map(|(_, &index)| date(index).width())
+            .max()
+            .unwrap_or(0)
+            .max(6);
+        for (y, (position, &index)) in (inner.y..).zip(rows()) {
             let index = index as usize;
             let article = library.article(index);
             let marks = app.marks(index);
@@ -119,10 +145,7 @@ impl Widget for HeadlineList<'_> {
                 theme.sentiment(article.sentiment),
             ));
             spans.push(Span::styled(
-                format!(
-                    "{:>6} ",
-                    relative_date(article.published_at, app.now(), self.zone)
-                ),
+                format!("{:>date_width$} ", date(index as u32)),
                 theme.dim(),
             ));
             if show_source {
@@ -174,7 +197,17 @@ mod tests {
         assert_eq!(relative_date(ago(3 * 60 + 5), now, Zone::Utc), "3h");
         assert_eq!(relative_date(ago(2 * 24 * 60), now, Zone::Utc), "2d");
         assert_eq!(relative_date(ago(30 * 24 * 60), now, Zone::Utc), "Oct 28");
-        assert_eq!(relative_date(ago(400 * 24 * 60), now, Zone::Utc), "2025");
+        assert_eq!(
+            relative_date(ago(400 * 24 * 60), now, Zone::Utc),
+            "2025-10-23"
+        );
+        let new_year = Utc.with_ymd_and_hms(2027, 1, 10, 12, 0, 0).unwrap();
+        let december = Some(Utc.with_ymd_and_hms(2026, 12, 20, 9, 0, 0).unwrap());
+        assert_eq!(
+            relative_date(december, new_year, Zone::Utc),
+            "2026-12-20",
+            "last year"
+        );
         assert_eq!(relative_date(None, now, Zone::Utc), "—");
     }
 }

@@ -43,6 +43,8 @@ pub(super) struct Marking {
 pub(super) struct ListState {
     /// The rows are one version of each story (the query picks no language).
     pub(super) per_story: bool,
+    /// Drafts are listed (the settings or the query ask for them).
+    pub(super) drafts_shown: bool,
     /// Every article in sort order.
     pub(super) order: Vec<u32>,
     /// The headlines shown: indices into the library, in sort order.

@@ -87,12 +87,14 @@ impl App {
         let columns = self.library.columns();
         let searched = columns.search(&query, &context, within.unwrap_or(&self.list.order));
         let per_story = !query.picks_languages();
+        let drafts_shown = self.query.show_drafts || query.wants_drafts();
         let visible = self.one_row_per_story(&query, searched.visible);
         let mut errors = query.errors;
         errors.extend(searched.errors);
         let counts = count.then(|| self.counts_of(&visible, per_story));
         Results {
             per_story,
+            drafts_shown,
             text: self.query.line.text.clone(),
             errors,
             undated_left_out: searched.undated_left_out,
@@ -112,6 +114,7 @@ impl App {
         };
         let previous = Results {
             per_story: std::mem::replace(&mut self.list.per_story, results.per_story),
+            drafts_shown: std::mem::replace(&mut self.list.drafts_shown, results.drafts_shown),
             text: std::mem::replace(&mut self.list.searched_text, results.text),
             errors: std::mem::replace(&mut self.list.errors, results.errors),
             undated_left_out: std::mem::replace(
@@ -213,6 +216,8 @@ impl App {
 pub(super) struct Results {
     /// One row per story (the query picks no language).
     per_story: bool,
+    /// Drafts are listed (the settings or the query ask for them).
+    drafts_shown: bool,
     text: String,
     errors: Vec<QueryError>,
     undated_left_out: usize,
