@@ -526,6 +526,29 @@ fn a_marks_the_list_read_and_u_takes_it_back() {
 }
 
 #[test]
+fn with_nothing_listed_the_sentiments_are_not_drawn_unless_chosen() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    let sentiments = |app: &tidings::app::App| {
+        app.sidebar_entries()
+            .iter()
+            .filter(|e| matches!(e.kind, EntryKind::Sentiment(_)))
+            .count()
+    };
+    assert_eq!(sentiments(&app), 4);
+    type_query(&mut app, "nothingmatchesthis");
+    assert!(titles(&app).is_empty());
+    assert_eq!(sentiments(&app), 0);
+    app.handle_key(Key::Enter);
+    app.handle_key(Key::Char('1'));
+    assert_eq!(
+        sentiments(&app),
+        1,
+        "a chosen sentiment stays, to be toggled off"
+    );
+}
+
+#[test]
 fn y_copies_the_link_and_without_one_o_and_y_say_so() {
     let fixture = Fixture::new();
     let mut app = fixture.app();

@@ -44,7 +44,12 @@ pub fn entries(facets: &Facets, index: &Columns, filters: &Filters) -> Vec<Entry
             unread: Some(saved.unread),
         })
         .collect();
-    entries.extend(Sentiment::ALL.into_iter().map(|sentiment| Entry {
+    // With nothing listed the sentiments are all zero: not drawn, unless one is chosen (it
+    // stays, to be toggled off where it was toggled on).
+    let sentiments = Sentiment::ALL
+        .into_iter()
+        .filter(|sentiment| facets.total > 0 || filters.sentiments[sentiment.index()]);
+    entries.extend(sentiments.map(|sentiment| Entry {
         kind: EntryKind::Sentiment(sentiment),
         count: facets.sentiment_count(sentiment),
         unread: None,

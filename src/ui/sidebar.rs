@@ -221,6 +221,8 @@ fn entry_line(entry: &Entry, total: usize, width: usize, theme: Theme) -> Line<'
             format!("{} {}", sentiment.glyph(), sentiment.name()),
             theme.sentiment(*sentiment),
         ),
+        // Articles without a source (or category) count together under a visible name.
+        EntryKind::Facet(_, name) if name.trim().is_empty() => ("(none)".to_owned(), theme.dim()),
         EntryKind::Facet(_, name) | EntryKind::Saved(name) => (name.clone(), Style::new()),
     };
     let numbers = match (&entry.kind, entry.unread) {
@@ -253,4 +255,28 @@ fn entry_line(entry: &Entry, total: usize, width: usize, theme: Theme) -> Line<'
         Span::raw(" ".repeat(gap)),
         Span::styled(numbers, count_style),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library::Dimension;
+
+    #[test]
+    fn a_missing_source_reads_none() {
+        let entry = |name: &str| Entry {
+            kind: EntryKind::Facet(Dimension::Source, name.to_owned()),
+            count: 3,
+            unread: None,
+            active: false,
+        };
+        let text = |line: Line<'_>| {
+            line.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+        };
+        assert!(text(entry_line(&entry(""), 3, 30, Theme::plain())).contains("(none)"));
+        assert!(text(entry_line(&entry("Wire"), 3, 30, Theme::plain())).contains("Wire"));
+    }
 }
