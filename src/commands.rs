@@ -9,6 +9,7 @@ use chrono::{Local, Utc};
 use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use crate::app::index::one_row_per_story;
 use crate::app::{Context, Facets, Query, SortMode, sorted, without_drafts};
 use crate::article::{AiInfo, Article, Source};
 use crate::cli::{Cli, Command};
@@ -16,7 +17,7 @@ use crate::config::Config;
 use crate::library::stories::Preference;
 use crate::library::{Check, Dimension, Library, Severity};
 use crate::setup::Setup;
-use crate::ui::article::{Zone, article_lines};
+use crate::ui::article::{Zone, article_text};
 use crate::ui::{Theme, ansi};
 
 fn print_default_config() -> Result<ExitCode> {
@@ -128,14 +129,8 @@ fn matching(
         }
         searched.visible
     };
-    Ok(if query.picks_languages() {
-        visible
-    } else {
-        let preference = Preference::new(library.columns(), &config.preferred_languages());
-        library
-            .stories()
-            .one_each(library.columns(), &visible, &preference)
-    })
+    let preference = Preference::new(library.columns(), &config.preferred_languages());
+    Ok(one_row_per_story(library, query, visible, &preference))
 }
 
 fn warn_about_problems(library: &Library) {
@@ -314,7 +309,7 @@ fn show(setup: &Setup, id: &str, width: Option<u16>) -> Result<ExitCode> {
     });
     let theme = Theme::from_env(setup.config.palette);
     let color = terminal && theme.color;
-    let lines = article_lines(
+    let lines = article_text(
         library.article(index),
         &details,
         library.marks(index),
@@ -322,7 +317,8 @@ fn show(setup: &Setup, id: &str, width: Option<u16>) -> Result<ExitCode> {
         theme,
         Zone::Local,
         library.original_language(index),
-    );
+    )
+    .lines;
     let mut out = std::io::BufWriter::new(stdout.lock());
     for line in &lines {
         writeln!(out, "{}", ansi::line_to_string(line, color))?;

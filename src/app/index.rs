@@ -6,6 +6,7 @@ use rayon::prelude::*;
 
 use crate::article::Sentiment;
 use crate::library::columns::{DRAFT, PINNED};
+use crate::library::stories::Preference;
 use crate::library::{Columns, Dimension, Library, Marks, Scope};
 
 use super::query::{
@@ -400,6 +401,23 @@ pub fn ascending(indices: &[u32], len: usize) -> Vec<u32> {
 
 /// What a query without terms matches: the `candidates` (in their order) that are not drafts,
 /// unless drafts are shown.
+/// `visible` with one row per story, in the preferred language; every version when the query
+/// picks languages (`lang:uk`). The reader and the commands list the same rows.
+pub fn one_row_per_story(
+    library: &Library,
+    query: &Query,
+    visible: Vec<u32>,
+    preference: &Preference,
+) -> Vec<u32> {
+    if query.picks_languages() {
+        visible
+    } else {
+        library
+            .stories()
+            .one_each(library.columns(), &visible, preference)
+    }
+}
+
 pub fn without_drafts(columns: &Columns, candidates: &[u32], show_drafts: bool) -> Vec<u32> {
     candidates
         .iter()

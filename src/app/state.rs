@@ -208,11 +208,11 @@ impl App {
     }
 
     /// How many drafts the list leaves out (none when the settings or the query ask for them).
-    pub fn drafts_hidden(&self) -> usize {
+    pub const fn drafts_hidden(&self) -> usize {
         if self.list.drafts_shown {
             0
         } else {
-            self.library.columns().draft_count()
+            self.library.drafts()
         }
     }
 

@@ -190,8 +190,8 @@ impl Columns {
         self.keys.len()
     }
 
-    /// How many articles are drafts (a scan of one byte an article: 1M in well under 1 ms).
-    pub fn draft_count(&self) -> usize {
+    /// How many articles are drafts: a scan, for the library to do once.
+    pub(crate) fn count_drafts(&self) -> usize {
         self.flags
             .iter()
             .filter(|&&flags| flags & DRAFT != 0)

@@ -135,6 +135,8 @@ pub struct Library {
     article_of_key: std::sync::OnceLock<Vec<u32>>,
     /// Which articles are versions of one story in other languages.
     stories: Stories,
+    /// How many articles are drafts (the list's title says how many it leaves out).
+    drafts: usize,
 }
 
 impl Library {
@@ -333,6 +335,7 @@ impl Library {
             text: None,
             article_of_key: std::sync::OnceLock::new(),
             stories: Stories::default(),
+            drafts: 0,
         }
     }
 
@@ -566,6 +569,11 @@ impl Library {
     /// Which articles are versions of one story.
     pub const fn stories(&self) -> &Stories {
         &self.stories
+    }
+
+    /// How many articles are drafts.
+    pub const fn drafts(&self) -> usize {
+        self.drafts
     }
 
     /// Finds an article by full id, short id, path, or an unambiguous prefix of an id.
@@ -854,6 +862,7 @@ impl Library {
             self.remove_duplicates();
         }
         self.stories = Stories::of(&self.columns);
+        self.drafts = self.columns.count_drafts();
         self.marks = self
             .columns
             .id_hashes

@@ -52,30 +52,9 @@ pub struct Hyperlink {
     pub url: String,
 }
 
-/// Everything the reader shows for one article, wrapped to `width`.
-pub fn article_lines(
-    article: &Article,
-    details: &ArticleDetails,
-    marks: Marks,
-    width: u16,
-    theme: Theme,
-    zone: Zone,
-    original_language: Option<&str>,
-) -> Vec<Line<'static>> {
-    article_text(
-        article,
-        details,
-        marks,
-        width,
-        theme,
-        zone,
-        original_language,
-    )
-    .lines
-}
-
-/// The lines of [`article_lines`], with where the listed links' URLs landed: only URLs that
-/// may become terminal hyperlinks ([`fits_a_hyperlink`]) are placed.
+/// Everything the reader shows for one article, wrapped to `width`, with where the listed
+/// links' URLs landed: only URLs that may become terminal hyperlinks ([`fits_a_hyperlink`])
+/// are placed.
 pub fn article_text(
     article: &Article,
     details: &ArticleDetails,

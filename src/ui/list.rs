@@ -104,27 +104,29 @@ impl Widget for HeadlineList<'_> {
         } else {
             0
         };
-        let rows = || {
-            app.visible()
-                .iter()
-                .enumerate()
-                .skip(app.list_offset())
-                .take(inner.height as usize)
-        };
-        let date = |index: u32| {
-            relative_date(
-                library.article(index as usize).published_at,
-                app.now(),
-                self.zone,
-            )
-        };
+        let rows: Vec<(usize, u32, String)> = app
+            .visible()
+            .iter()
+            .enumerate()
+            .skip(app.list_offset())
+            .take(inner.height as usize)
+            .map(|(position, &index)| {
+                let published = library.article(index as usize).published_at;
+                (
+                    position,
+                    index,
+                    relative_date(published, app.now(), self.zone),
+                )
+            })
+            .collect();
         // As wide as the widest date on screen: a full date (an earlier year) widens it.
-        let date_width = rows()
-            .map(|(_, &index)| date(index).width())
+        let date_width = rows
+            .iter()
+            .map(|(_, _, date)| date.width())
             .max()
             .unwrap_or(0)
             .max(6);
-        for (y, (position, &index)) in (inner.y..).zip(rows()) {
+        for (y, (position, index, date)) in (inner.y..).zip(rows) {
             let index = index as usize;
             let article = library.article(index);
             let marks = app.marks(index);
@@ -144,10 +146,7 @@ impl Widget for HeadlineList<'_> {
                 format!("{} ", article.sentiment.glyph()),
                 theme.sentiment(article.sentiment),
             ));
-            spans.push(Span::styled(
-                format!("{:>date_width$} ", date(index as u32)),
-                theme.dim(),
-            ));
+            spans.push(Span::styled(format!("{date:>date_width$} "), theme.dim()));
             if show_source {
                 let source = truncate(&article.source.name, source_width);
                 let pad = source_width.saturating_sub(source.width());

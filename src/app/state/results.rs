@@ -134,18 +134,9 @@ impl App {
         previous
     }
 
-    /// `visible` with one row per story, in the preferred language; every version when the
-    /// query picks languages (`lang:uk`).
+    /// [`one_row_per_story`](crate::app::index::one_row_per_story) with the reader's languages.
     pub(super) fn one_row_per_story(&self, query: &Query, visible: Vec<u32>) -> Vec<u32> {
-        if query.picks_languages() {
-            visible
-        } else {
-            self.library.stories().one_each(
-                self.library.columns(),
-                &visible,
-                &self.query.preference,
-            )
-        }
+        crate::app::index::one_row_per_story(&self.library, query, visible, &self.query.preference)
     }
 
     fn clamp_sidebar_cursor(&mut self) {
