@@ -6,7 +6,7 @@ mod common;
 
 use common::{Fixture, selected_title, titles};
 use tidings::app::{
-    Action, Dimension, Effect, EntryKind, Event, Focus, Key, Level, SortMode, Viewport,
+    Action, Dimension, Effect, EntryKind, Event, Focus, Key, KeyContext, Level, SortMode, Viewport,
 };
 use tidings::article::Sentiment;
 
@@ -29,6 +29,7 @@ const fn viewport(list_rows: usize) -> Viewport {
         article_lines: 50,
         sidebar_rows: 8,
         help_max_scroll: 30,
+        found_lines: Vec::new(),
     }
 }
 
@@ -1125,4 +1126,133 @@ fn a_failed_refresh_keeps_the_library_and_says_why() {
     assert!(!app.refreshing());
     assert_eq!(titles(&app), before);
     assert_eq!(app.message().unwrap().level, Level::Error);
+}
+
+/// What the view reports after drawing an article in which the text searched for is on `lines`.
+fn drawn_with_matches(lines: &[usize]) -> Event {
+    Event::Drawn(Viewport {
+        found_lines: lines.to_vec(),
+        ..viewport(5)
+    })
+}
+
+#[test]
+fn slash_in_an_article_finds_text_and_n_and_shift_n_move_between_matches() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.handle(Event::Drawn(viewport(5)));
+    app.handle_key(Key::Char('/'));
+    assert!(app.query().editing, "in the list / types a query");
+    app.handle_key(Key::Esc);
+    app.handle_key(Key::Enter);
+    app.update(Action::Down);
+    app.handle_key(Key::Char('/'));
+    assert_eq!(app.key_context(), KeyContext::Query);
+    assert!(!app.query().editing, "in an article / finds text instead");
+    for c in "paragraph".chars() {
+        app.handle_key(Key::Char(c));
+    }
+    assert_eq!(app.find().unwrap().0.text, "paragraph");
+    // The view finds where the text is; the reader goes to the first match below where it was
+    // (line 1), a third of the way down the 10-row pane.
+    app.handle(drawn_with_matches(&[0, 12, 20, 20, 35]));
+    assert_eq!(app.find().unwrap().1, Some(1));
+    assert_eq!(app.article_scroll(), 9);
+    app.handle_key(Key::Enter);
+    assert_eq!(app.key_context(), KeyContext::Find);
+    let mut steps = Vec::new();
+    for key in ['n', 'n', 'n', 'n', 'N', 'N'] {
+        app.handle_key(Key::Char(key));
+        steps.push((app.find().unwrap().1.unwrap(), app.article_scroll()));
+    }
+    assert_eq!(
+        steps,
+        [(2, 17), (3, 17), (4, 32), (0, 0), (4, 32), (3, 17)],
+        "the pane moves only for a match out of sight; the last wraps to the first"
+    );
+    assert_eq!(app.message().unwrap().text, "match 4 of 5");
+    app.handle_key(Key::Char('j'));
+    assert_eq!(
+        app.article_scroll(),
+        18,
+        "the article's keys work meanwhile"
+    );
+    app.handle_key(Key::Esc);
+    assert!(app.find().is_none(), "Esc ends the search");
+    assert_eq!(app.focus(), Focus::Article, "and only the search");
+    app.handle_key(Key::Char('n'));
+    assert_ne!(app.focus(), Focus::List);
+    app.handle_key(Key::Esc);
+    assert_eq!(app.focus(), Focus::List);
+}
+
+#[test]
+fn text_not_in_the_article_is_said_and_esc_while_typing_drops_it() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.handle(Event::Drawn(viewport(5)));
+    app.handle_key(Key::Enter);
+    app.handle_key(Key::Char('/'));
+    app.handle_key(Key::Char('q'));
+    assert!(!app.should_quit(), "q is typed, not quit");
+    app.handle(drawn_with_matches(&[]));
+    app.handle_key(Key::Enter);
+    assert_eq!(app.message().unwrap().text, "\"q\" is not in this article");
+    app.handle_key(Key::Char('n'));
+    assert_eq!(app.message().unwrap().text, "\"q\" is not in this article");
+    app.handle_key(Key::Char('/'));
+    assert_eq!(app.find().unwrap().0.text, "q", "/ again edits the text");
+    app.handle_key(Key::Esc);
+    assert!(app.find().is_none());
+    assert_eq!(app.focus(), Focus::Article);
+}
+
+#[test]
+fn the_query_words_are_what_the_headlines_and_the_article_mark() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    type_query(&mut app, "rates -steady");
+    let title = "Charlie rates held steady";
+    assert_eq!(titles(&app).len(), 0, "steady is excluded");
+    app.handle_key(Key::Backspace);
+    for _ in 0.."steady".len() {
+        app.handle_key(Key::Backspace);
+    }
+    assert_eq!(titles(&app), [title]);
+    let marked = |app: &tidings::app::App| -> Vec<String> {
+        let ranges = app.highlight().in_title(title);
+        ranges.into_iter().map(|r| title[r].to_owned()).collect()
+    };
+    assert_eq!(marked(&app), ["rates"]);
+    for c in "-held".chars() {
+        app.handle_key(Key::Char(c));
+    }
+    assert!(titles(&app).is_empty());
+    assert!(
+        marked(&app) == ["rates"],
+        "a negated word marks nothing"
+    );
+    app.handle_key(Key::Esc);
+    assert!(
+        app.highlight().is_empty(),
+        "Esc drops the query and its marks"
+    );
+}
+
+#[test]
+fn the_list_counts_the_drafts_its_query_leaves_out() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    assert_eq!(app.drafts_hidden(), 1, "Echo, the one draft");
+    type_query(&mut app, "rally");
+    assert_eq!(app.drafts_hidden(), 0, "the draft is not about a rally");
+    app.handle_key(Key::Esc);
+    // Typed a key at a time, each narrower than the last: the draft stays counted.
+    type_query(&mut app, "memo");
+    assert!(titles(&app).is_empty());
+    assert_eq!(app.drafts_hidden(), 1);
+    app.handle_key(Key::Esc);
+    type_query(&mut app, "memo is:draft");
+    assert_eq!(titles(&app), ["Echo draft memo"]);
+    assert_eq!(app.drafts_hidden(), 0, "listed, not hidden");
 }

@@ -213,9 +213,11 @@ fn clicks_and_the_wheel_land_where_the_last_frame_put_things() {
             view.draw(frame, &app);
         })
         .unwrap();
-    // Row 0 is the list's top border; row 3 is its third headline.
-    assert_eq!(view.click(5, 3), Some(Action::SelectHeadline(2)));
-    app.update(view.click(5, 3).unwrap());
+    // Row 0 is the list's top border; at this width each headline takes two rows, so rows 5
+    // and 6 are the third headline.
+    assert_eq!(view.click(5, 5), Some(Action::SelectHeadline(2)));
+    assert_eq!(view.click(5, 6), Some(Action::SelectHeadline(2)));
+    app.update(view.click(5, 5).unwrap());
     assert_eq!(app.selected(), 2);
     // The article pane is in the middle, the sidebar on the right.
     assert_eq!(view.click(80, 10), Some(Action::FocusPane(Focus::Article)));
@@ -387,4 +389,107 @@ fn listed_urls_are_hyperlinks_when_asked_for_and_cover_only_their_columns() {
         "the body's numbered link too"
     );
     assert_eq!(text(&linked), text(&plain));
+}
+
+/// Each run of cells drawn on background `bg`, as `(row, first column, text)`.
+fn runs_on(terminal: &Terminal<TestBackend>, bg: ratatui::style::Color) -> Vec<(u16, u16, String)> {
+    let buffer = terminal.backend().buffer();
+    let mut runs = Vec::new();
+    for y in 0..buffer.area.height {
+        let mut run: Option<(u16, String)> = None;
+        for x in 0..=buffer.area.width {
+            let cell = (x < buffer.area.width).then(|| &buffer[(x, y)]);
+            match (cell.filter(|cell| cell.bg == bg), &mut run) {
+                (Some(cell), Some((_, text))) => text.push_str(cell.symbol()),
+                (Some(cell), None) => run = Some((x, cell.symbol().to_owned())),
+                (None, Some(_)) => {
+                    let (start, text) = run.take().unwrap();
+                    runs.push((y, start, text));
+                }
+                (None, None) => {}
+            }
+        }
+    }
+    runs
+}
+
+#[test]
+fn query_words_are_marked_in_the_headlines_and_the_article() {
+    use ratatui::style::Color;
+    for size in [WIDE, NARROW] {
+        let fixture = Fixture::new();
+        let mut app = fixture.app();
+        app.handle_key(Key::Char('/'));
+        for c in "rate".chars() {
+            app.handle_key(Key::Char(c));
+        }
+        app.handle_key(Key::Enter);
+        let list = screen(&mut app, size);
+        let marked = runs_on(&list, Color::Yellow);
+        assert!(
+            marked
+                .iter()
+                .any(|(y, x, text)| *y == 1 && *x < 60 && text == "rate"),
+            "{size:?}: the headline marks the word's beginning: {marked:?}\n{}",
+            text(&list)
+        );
+        app.handle_key(Key::Enter);
+        let article = screen(&mut app, size);
+        let marked = runs_on(&article, Color::Yellow);
+        let in_article = |(_, x, _): &&(u16, u16, String)| size == NARROW || *x > 60;
+        assert!(
+            marked.iter().filter(in_article).count() >= 3,
+            "{size:?}: the title, the description and the body mark it: {marked:?}\n{}",
+            text(&article)
+        );
+        assert!(
+            marked
+                .iter()
+                .all(|(_, _, text)| text.eq_ignore_ascii_case("rate"))
+        );
+    }
+}
+
+#[test]
+fn text_found_in_an_article_is_marked_and_n_moves_the_current_match() {
+    use ratatui::style::Color;
+    for size in [WIDE, NARROW] {
+        let fixture = Fixture::new();
+        let mut app = fixture.app();
+        app.handle_key(Key::Enter);
+        app.handle_key(Key::Char('/'));
+        for c in "of charlie".chars() {
+            app.handle_key(Key::Char(c));
+        }
+        let typing = screen(&mut app, size);
+        let screen_text = text(&typing);
+        assert!(
+            screen_text.contains("find in the article: of charlie"),
+            "{screen_text}"
+        );
+        let current = runs_on(&typing, Color::Magenta);
+        assert_eq!(
+            current.len(),
+            1,
+            "one current match: {current:?}\n{screen_text}"
+        );
+        assert!(current[0].2.eq_ignore_ascii_case("of charlie"));
+        let others = runs_on(&typing, Color::Yellow);
+        assert!(!others.is_empty(), "{screen_text}");
+        app.handle_key(Key::Enter);
+        app.handle_key(Key::Char('n'));
+        let moved = screen(&mut app, size);
+        let next = runs_on(&moved, Color::Magenta);
+        assert_eq!(next.len(), 1);
+        assert_ne!(
+            (next[0].0 as usize + app.article_scroll()),
+            (current[0].0 as usize),
+            "n goes to another match"
+        );
+        if size == WIDE {
+            insta::assert_snapshot!("find_wide", text(&moved));
+        } else {
+            insta::assert_snapshot!("find_narrow", text(&moved));
+        }
+    }
 }

@@ -48,6 +48,13 @@ pub enum Action {
     NextFocus,
     PreviousFocus,
     StartQuery,
+    /// Asks for text to find in the open article.
+    StartFind,
+    /// The next / previous place the text searched for in the article occurs.
+    FindNext,
+    FindPrevious,
+    /// Ends the search in the article.
+    EndFind,
     QueryInput(char),
     QueryBackspace,
     QueryDeleteWord,

@@ -113,6 +113,9 @@ pub struct Searched {
     /// Articles with no date that a date range kept out, though the rest of the query matched
     /// them (`date:unknown` finds them).
     pub undated_left_out: usize,
+    /// Drafts the query matched but were not listed (neither the settings nor the query ask for
+    /// drafts), in the order of the candidates.
+    pub drafts_left_out: Vec<u32>,
 }
 
 impl Columns {
@@ -154,10 +157,24 @@ impl Columns {
         } else {
             0
         };
+        let drafts_left_out = if show_drafts {
+            Vec::new()
+        } else {
+            candidates
+                .par_iter()
+                .with_min_len(4096)
+                .copied()
+                .filter(|&index| {
+                    let i = index as usize;
+                    self.flags[i] & DRAFT != 0 && self.matches(&compiled, i, marks, false)
+                })
+                .collect()
+        };
         Searched {
             visible,
             errors,
             undated_left_out,
+            drafts_left_out,
         }
     }
 

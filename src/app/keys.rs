@@ -115,15 +115,19 @@ pub enum KeyContext {
     Sidebar,
     /// Typing a query after `/`: plain characters are typed, so only other keys are bound.
     Query,
+    /// The article, while text found in it is marked (`/` there): its own keys, then the
+    /// article's.
+    Find,
     Help,
 }
 
 impl KeyContext {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::List,
         Self::Article,
         Self::Sidebar,
         Self::Query,
+        Self::Find,
         Self::Help,
     ];
 
@@ -133,6 +137,7 @@ impl KeyContext {
             Self::Article => "article",
             Self::Sidebar => "sidebar",
             Self::Query => "query editor",
+            Self::Find => "search in an article",
             Self::Help => "help",
         }
     }
@@ -146,7 +151,7 @@ impl KeyContext {
     }
 }
 
-use KeyContext::{Article, Help, List, Query, Sidebar};
+use KeyContext::{Article, Find, Help, List, Query, Sidebar};
 
 const PANES: &[KeyContext] = &[List, Article, Sidebar];
 const PANES_AND_HELP: &[KeyContext] = &[List, Article, Sidebar, Help];
@@ -275,10 +280,42 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         name: "query",
         action: Action::StartQuery,
-        contexts: PANES,
+        contexts: &[List, Sidebar],
         keys: &[Key::Char('/')],
         help: "type a query; each key narrows the list (Enter keeps, Esc drops)",
         hints: &[(List, "filter")],
+    },
+    Binding {
+        name: "find",
+        action: Action::StartFind,
+        contexts: &[Article, Find],
+        keys: &[Key::Char('/')],
+        help: "in an article: find text in it (n N move between matches, Esc ends)",
+        hints: &[(Article, "find"), (Find, "find")],
+    },
+    Binding {
+        name: "find-next",
+        action: Action::FindNext,
+        contexts: &[Find],
+        keys: &[Key::Char('n')],
+        help: "the next match",
+        hints: &[(Find, "match")],
+    },
+    Binding {
+        name: "find-previous",
+        action: Action::FindPrevious,
+        contexts: &[Find],
+        keys: &[Key::Char('N')],
+        help: "the previous match",
+        hints: &[(Find, "match")],
+    },
+    Binding {
+        name: "find-end",
+        action: Action::EndFind,
+        contexts: &[Find],
+        keys: &[Key::Esc],
+        help: "end the search (the article's keys work as ever meanwhile)",
+        hints: &[(Find, "end search")],
     },
     Binding {
         name: "positive",
@@ -665,6 +702,10 @@ impl Keymap {
         self.bindings_in(context)
             .find(|(_, keys)| keys.contains(&key))
             .map(|(binding, _)| binding.action)
+            .or_else(|| match context {
+                Find => self.action(Article, key),
+                _ => None,
+            })
     }
 
     /// The keys of the binding named `name`, as shown on screen (`"j ↓"`); empty if unbound.

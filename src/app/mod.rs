@@ -8,6 +8,7 @@ pub mod action;
 pub mod event;
 pub mod filters;
 pub mod format;
+pub mod highlight;
 pub mod index;
 pub mod keys;
 pub mod query;

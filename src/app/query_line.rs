@@ -1,5 +1,7 @@
 //! The `/` query line: text, cursor and the edits the query editor offers.
 
+use super::action::Action;
+
 /// The query line being typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QueryLine {
@@ -78,6 +80,29 @@ impl QueryLine {
 
     pub fn end(&mut self) {
         self.cursor = self.len();
+    }
+
+    /// Applies an edit of the line (typing, deleting, moving the cursor); `false` for any
+    /// other action.
+    pub fn edit(&mut self, action: Action) -> bool {
+        match action {
+            Action::QueryInput(c) => {
+                if !c.is_control() {
+                    self.insert(c);
+                }
+            }
+            Action::QueryBackspace => {
+                self.backspace();
+            }
+            Action::QueryDeleteWord => self.delete_word(),
+            Action::QueryClear => self.clear(),
+            Action::QueryCursorLeft => self.left(),
+            Action::QueryCursorRight => self.right(),
+            Action::QueryCursorHome => self.home(),
+            Action::QueryCursorEnd => self.end(),
+            _ => return false,
+        }
+        true
     }
 
     pub const fn accept(&mut self) {

@@ -14,6 +14,7 @@ use crate::library::{Library, Marks, Severity};
 use super::action::{Action, Focus};
 use super::filters::Filters;
 use super::format::thousands;
+use super::highlight::Highlight;
 use super::index::{Context, Facets, ascending, without_drafts};
 use super::keys::{Key, KeyContext, Keymap};
 use super::query::{Expr, Query, QueryError, SavedSearches};
@@ -22,6 +23,7 @@ use super::sidebar::{self, Entry, EntryKind, Timeline};
 use super::sort::{SortMode, sorted};
 
 mod events;
+mod find;
 mod parts;
 mod results;
 mod update;
@@ -69,7 +71,7 @@ impl Message {
 }
 
 /// The sizes the view last drew, which paging and scrolling need.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Viewport {
     pub list_rows: usize,
     pub article_rows: usize,
@@ -78,6 +80,8 @@ pub struct Viewport {
     pub sidebar_rows: usize,
     /// How far the help screen can scroll.
     pub help_max_scroll: usize,
+    /// The line of each place the text searched for in the article occurs, in order.
+    pub found_lines: Vec<usize>,
 }
 
 /// Settings the reader starts with.
@@ -145,7 +149,9 @@ impl App {
                 drafts_shown: settings.show_drafts,
                 order,
                 visible: Vec::new(),
+                hidden_drafts: Vec::new(),
                 searched_text: String::new(),
+                highlight: Highlight::default(),
                 errors: Vec::new(),
                 undated_left_out: 0,
                 selected: 0,
@@ -172,6 +178,7 @@ impl App {
                 article_lines: 0,
                 sidebar_rows: 20,
                 help_max_scroll: 0,
+                found_lines: Vec::new(),
             },
             now: settings.now,
             effects: Vec::new(),
@@ -207,13 +214,10 @@ impl App {
         &self.list.visible
     }
 
-    /// How many drafts the list leaves out (none when the settings or the query ask for them).
+    /// How many drafts the query matched that the list leaves out (none when the settings or
+    /// the query ask for drafts).
     pub const fn drafts_hidden(&self) -> usize {
-        if self.list.drafts_shown {
-            0
-        } else {
-            self.library.drafts()
-        }
+        self.list.hidden_drafts.len()
     }
 
     pub const fn keymap(&self) -> &Keymap {
@@ -266,6 +270,11 @@ impl App {
 
     pub const fn query(&self) -> &QueryLine {
         &self.query.line
+    }
+
+    /// What the shown results' query marks in titles and text.
+    pub const fn highlight(&self) -> &Highlight {
+        &self.list.highlight
     }
 
     pub fn query_errors(&self) -> &[QueryError] {
@@ -484,6 +493,10 @@ impl App {
             self.reader.positions.insert(id, self.reader.scroll);
         }
         self.reader.shown = index;
+        if let Some(find) = &mut self.reader.find {
+            // Matches are counted again in the next article.
+            find.current = None;
+        }
         self.reader.scroll = index
             .and_then(|i| self.reader.positions.get(&self.article(i).id).copied())
             .unwrap_or(0);

@@ -40,6 +40,10 @@ impl Zone {
 pub struct ArticleText {
     pub lines: Vec<Line<'static>>,
     pub hyperlinks: Vec<Hyperlink>,
+    /// Lines of the title, which come first.
+    pub title_lines: usize,
+    /// Where the list of links begins (the end of the text when there is none).
+    pub links_from: usize,
 }
 
 /// A URL on screen: `width` columns from `column` of line `line`, one column per character.
@@ -74,6 +78,7 @@ pub fn article_text(
             .collect()
     };
     lines.extend(paragraph(&article.title, theme.title()));
+    let title_lines = lines.len();
 
     let mut facts = Vec::new();
     if !article.source.name.is_empty() {
@@ -162,6 +167,7 @@ pub fn article_text(
         links.push((format!("cover image ({size})"), url.clone()));
     }
     let mut hyperlinks = Vec::new();
+    let links_from = lines.len();
     if !links.is_empty() {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled("Links", theme.heading(3))));
@@ -178,7 +184,12 @@ pub fn article_text(
             lines.extend(wrapped);
         }
     }
-    ArticleText { lines, hyperlinks }
+    ArticleText {
+        lines,
+        hyperlinks,
+        title_lines,
+        links_from,
+    }
 }
 
 /// Where `url` landed in `wrapped` (which starts at line `first`): it is the last word, and has

@@ -73,6 +73,17 @@ impl StatefulWidget for Help<'_> {
         }
         lines.push(row("", "any other key is typed"));
         lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            "While text found in an article is marked",
+            theme.heading(3),
+        )));
+        for (binding, keys) in keymap.bindings_in(KeyContext::Find) {
+            if !in_panes(binding.contexts) {
+                lines.push(row(&label(&keys), binding.help));
+            }
+        }
+        lines.push(row("", "and every key of the article"));
+        lines.push(Line::default());
         lines.push(Line::from(Span::styled("Query syntax", theme.heading(3))));
         let fields = FIELDS.iter().map(|field| (field.example, field.help));
         for (syntax, what) in SYNTAX.iter().copied().chain(fields) {

@@ -4,6 +4,7 @@
 pub mod ansi;
 pub mod article;
 pub mod help;
+pub mod highlight;
 pub mod list;
 pub mod markdown;
 pub mod reader;
@@ -101,6 +102,8 @@ pub struct View {
     sidebar: SidebarState,
     last: Panes,
     list_offset: usize,
+    /// Screen lines a headline took in the last frame.
+    lines_per_headline: usize,
     /// Links in the article as OSC 8 hyperlinks (off unless asked for: not every terminal
     /// should receive them, and test screens compare plain cells).
     hyperlinks: bool,
@@ -115,6 +118,7 @@ impl View {
             sidebar: SidebarState::default(),
             last: Panes::default(),
             list_offset: 0,
+            lines_per_headline: 1,
             hyperlinks: false,
         }
     }
@@ -143,11 +147,14 @@ impl View {
             article_lines: 0,
             sidebar_rows: body_rows,
             help_max_scroll: 0,
+            found_lines: Vec::new(),
         };
         if let Some(area) = panes.list {
             let focused = app.focus() == Focus::List;
             let block = block(focused);
-            viewport.list_rows = block.inner(area).height as usize;
+            let inner = block.inner(area);
+            self.lines_per_headline = list::lines_per_headline(inner.width, inner.height);
+            viewport.list_rows = inner.height as usize / self.lines_per_headline;
             let list = HeadlineList {
                 app,
                 block,
@@ -168,6 +175,7 @@ impl View {
             frame.render_stateful_widget(article, area, &mut self.article);
             viewport.article_lines = self.article.lines;
             viewport.article_rows = self.article.rows;
+            viewport.found_lines = self.article.found_lines();
         }
         // No sidebar on screen, no entries to click.
         self.sidebar.entry_rows.clear();
@@ -213,7 +221,7 @@ impl View {
             let top = list.y + 1;
             if y >= top && y < list.y + list.height - 1 {
                 return Some(Action::SelectHeadline(
-                    self.list_offset + (y - top) as usize,
+                    self.list_offset + (y - top) as usize / self.lines_per_headline,
                 ));
             }
             return Some(Action::FocusPane(Focus::List));

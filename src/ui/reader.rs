@@ -2,17 +2,21 @@
 //! cached), scrolled independently of the list.
 
 use std::num::NonZeroU16;
+use std::ops::Range;
 
 use ratatui::buffer::{Buffer, CellDiffOption};
 use ratatui::layout::{Margin, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Block, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget,
 };
 
 use super::article::{ArticleText, Zone, article_text};
+use super::highlight::{mark, text_of};
 use super::theme::Theme;
 use crate::app::App;
+use crate::app::highlight::occurrences;
 use crate::article::links::fits_a_hyperlink;
 use crate::library::Marks;
 
@@ -35,6 +39,22 @@ pub struct ArticleState {
     pub lines: usize,
     /// Rows the article is shown in.
     pub rows: usize,
+    /// Where the text searched for in the article occurs, and what it was found for.
+    found: Found,
+}
+
+/// Every place some text occurs in the rendered article: its line and bytes there.
+#[derive(Default)]
+struct Found {
+    key: Option<(Key, String)>,
+    places: Vec<(usize, Range<usize>)>,
+}
+
+impl ArticleState {
+    /// The line of each match of the text searched for in the article, in order.
+    pub fn found_lines(&self) -> Vec<usize> {
+        self.found.places.iter().map(|(line, _)| *line).collect()
+    }
 }
 
 /// What the cached lines were rendered from.
@@ -123,9 +143,31 @@ impl StatefulWidget for ArticlePane<'_> {
         };
         // One column stays free for the scrollbar.
         let width = inner.width.saturating_sub(2).max(1);
-        let text = state.cache.text(app, index, width, theme, zone);
+        state.cache.text(app, index, width, theme, zone);
+        let text = &state.cache.text;
         let lines = &text.lines;
         state.lines = lines.len();
+        let find = app.find();
+        let found_key = find
+            .map(|(line, _)| line.text.clone())
+            .filter(|text| !text.is_empty())
+            .and_then(|text| Some((state.cache.key.clone()?, text)));
+        if state.found.key != found_key {
+            state.found.places = match &found_key {
+                Some((_, needle)) => lines
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(at, line)| {
+                        occurrences(&text_of(line), needle)
+                            .into_iter()
+                            .map(move |range| (at, range))
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+            state.found.key = found_key;
+        }
+        let current = find.and_then(|(_, current)| current);
         let rows = state.rows;
         let scroll = app.article_scroll().min(lines.len().saturating_sub(rows));
         let title = if lines.len() > rows {
@@ -135,8 +177,37 @@ impl StatefulWidget for ArticlePane<'_> {
             " Article ".to_owned()
         };
         block.title(title).render(area, buf);
-        for (y, line) in (inner.y..inner.y + inner.height).zip(lines.iter().skip(scroll)) {
-            line.render(Rect::new(inner.x + 1, y, width, 1), buf);
+        let words = app.highlight();
+        for (y, (at, line)) in
+            (inner.y..inner.y + inner.height).zip(lines.iter().enumerate().skip(scroll))
+        {
+            let area = Rect::new(inner.x + 1, y, width, 1);
+            let found = state.found.places.iter().enumerate();
+            let mut marks: Vec<(Range<usize>, Style)> = found
+                .filter(|(_, (line, _))| *line == at)
+                .map(|(n, (_, range))| {
+                    let style = if current == Some(n) {
+                        theme.current_match()
+                    } else {
+                        theme.matched()
+                    };
+                    (range.clone(), style)
+                })
+                .collect();
+            if marks.is_empty() && !words.is_empty() && at < text.links_from {
+                let plain = text_of(line);
+                let ranges = if at < text.title_lines {
+                    words.in_title(&plain)
+                } else {
+                    words.in_text(&plain)
+                };
+                marks.extend(ranges.into_iter().map(|range| (range, theme.matched())));
+            }
+            if marks.is_empty() {
+                line.render(area, buf);
+            } else {
+                mark(line, &marks).render(area, buf);
+            }
         }
         if hyperlinks {
             let shown = scroll..scroll + rows;

@@ -47,6 +47,15 @@ impl StatefulWidget for QueryRow<'_> {
                 area.x + (prompt.width() + typed.width()) as u16,
                 area.y,
             ));
+        } else if let Some((find, _)) = app.find().filter(|(line, _)| line.editing) {
+            let prompt = "find in the article: ";
+            let before: String = find.text.chars().take(find.cursor).collect();
+            spans.push(Span::styled(prompt, theme.accent()));
+            spans.push(Span::raw(clean_line(&find.text)));
+            cursor = Some(Position::new(
+                area.x + (prompt.width() + before.width()) as u16,
+                area.y,
+            ));
         } else if let Some(name) = app.naming() {
             let prompt = "save the search as @";
             let before: String = name.text.chars().take(name.cursor).collect();

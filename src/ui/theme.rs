@@ -32,6 +32,8 @@ pub enum Role {
     BorderUnfocused,
     Error,
     Warning,
+    Match,
+    CurrentMatch,
 }
 
 /// Every role: its name in `[theme]`, its default colour and what it colours.
@@ -127,6 +129,18 @@ pub const ROLES: &[(Role, &str, Color, &str)] = &[
     ),
     (Role::Error, "error", Color::Red, "errors"),
     (Role::Warning, "warning", Color::Yellow, "warnings"),
+    (
+        Role::Match,
+        "match",
+        Color::Yellow,
+        "the background of query words and text found in an article",
+    ),
+    (
+        Role::CurrentMatch,
+        "current-match",
+        Color::Magenta,
+        "the background of the match n / N went to",
+    ),
 ];
 
 /// A colour per role, by the role's place in [`ROLES`].
@@ -315,6 +329,30 @@ impl Theme {
 
     pub fn warning(self) -> Style {
         self.fg(Role::Warning)
+    }
+
+    /// Query words and found text: dark on a coloured background, so they stand out in any
+    /// text colour; reversed without colour.
+    pub fn matched(self) -> Style {
+        if self.color {
+            Style::new()
+                .bg(self.palette.get(Role::Match))
+                .fg(Color::Black)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED)
+        }
+    }
+
+    /// The match `n` / `N` went to.
+    pub fn current_match(self) -> Style {
+        if self.color {
+            Style::new()
+                .bg(self.palette.get(Role::CurrentMatch))
+                .fg(Color::Black)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED)
+        }
     }
 }
 

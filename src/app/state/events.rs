@@ -46,7 +46,8 @@ impl App {
         self.keep_selection_in_view();
         self.reader.scroll = self.reader.scroll.min(self.max_article_scroll());
         self.keep_sidebar_cursor_in_view();
-        self.help.scroll = self.help.scroll.min(viewport.help_max_scroll);
+        self.help.scroll = self.help.scroll.min(self.viewport.help_max_scroll);
+        self.seek_match();
     }
 
     /// The background refresh found the folders as the cache has them.

@@ -7,10 +7,12 @@ use crate::article::{ArticleDetails, ArticleId};
 use crate::library::Marks;
 use crate::library::stories::Preference;
 
+use super::find::Find;
 use super::results::{Counts, Results};
 use crate::app::action::Action;
 use crate::app::filters::Filters;
 use crate::app::format::thousands;
+use crate::app::highlight::Highlight;
 use crate::app::query::{QueryError, SavedSearches};
 use crate::app::query_line::QueryLine;
 use crate::app::sort::SortMode;
@@ -49,8 +51,11 @@ pub(super) struct ListState {
     pub(super) order: Vec<u32>,
     /// The headlines shown: indices into the library, in sort order.
     pub(super) visible: Vec<u32>,
-    /// The query text the shown results were searched with.
+    /// Drafts the query matched, left out because drafts are hidden.
+    pub(super) hidden_drafts: Vec<u32>,
+    /// The query text the shown results were searched with, and what it marks in them.
     pub(super) searched_text: String,
+    pub(super) highlight: Highlight,
     pub(super) errors: Vec<QueryError>,
     /// Articles with no date kept out by a date range in the query.
     pub(super) undated_left_out: usize,
@@ -73,6 +78,8 @@ pub(super) struct ReaderState {
     pub(super) positions: HashMap<ArticleId, usize>,
     /// The number being typed to open one of the article's links, while it is asked for.
     pub(super) link_prompt: Option<LinkPrompt>,
+    /// A search inside the article (`/` there), while it is on.
+    pub(super) find: Option<Find>,
 }
 
 /// A link number being typed, and the links it picks from (numbered from 1).

@@ -2,6 +2,7 @@
 //! typing, remembered for Backspace, and shown with the selection kept where it can be.
 
 use super::*;
+use crate::app::highlight::Highlight;
 use crate::app::index::SavedCount;
 use crate::library::Dimension;
 
@@ -21,7 +22,12 @@ impl App {
     /// Searches only the current results: the query was made narrower by typing.
     pub(super) fn narrow(&mut self) {
         let keep = self.selected_index();
-        let narrower = self.search(Some(&self.list.visible), !self.sidebar.count_later);
+        // Drafts the query left out may match its narrower text too: the title counts them.
+        let mut within =
+            Vec::with_capacity(self.list.visible.len() + self.list.hidden_drafts.len());
+        within.extend_from_slice(&self.list.visible);
+        within.extend_from_slice(&self.list.hidden_drafts);
+        let narrower = self.search(Some(&within), !self.sidebar.count_later);
         let previous = self.show_results(narrower, keep);
         self.list.typed.push(previous);
         // Typing a long query keeps a bounded history (in entries, and in headlines: at a million
@@ -93,11 +99,13 @@ impl App {
         errors.extend(searched.errors);
         let counts = count.then(|| self.counts_of(&visible, per_story));
         Results {
+            highlight: Highlight::of(&query.expr),
             per_story,
             drafts_shown,
             text: self.query.line.text.clone(),
             errors,
             undated_left_out: searched.undated_left_out,
+            hidden_drafts: searched.drafts_left_out,
             visible,
             counts,
         }
@@ -113,6 +121,7 @@ impl App {
             None => self.sidebar.counted.then(|| self.sidebar.counts.clone()),
         };
         let previous = Results {
+            highlight: std::mem::replace(&mut self.list.highlight, results.highlight),
             per_story: std::mem::replace(&mut self.list.per_story, results.per_story),
             drafts_shown: std::mem::replace(&mut self.list.drafts_shown, results.drafts_shown),
             text: std::mem::replace(&mut self.list.searched_text, results.text),
@@ -122,6 +131,7 @@ impl App {
                 results.undated_left_out,
             ),
             visible: std::mem::replace(&mut self.list.visible, results.visible),
+            hidden_drafts: std::mem::replace(&mut self.list.hidden_drafts, results.hidden_drafts),
             counts: counts.filter(|_| self.sidebar.counted),
         };
         self.sidebar.counted = counted;
@@ -205,6 +215,8 @@ impl App {
 
 /// One search's outcome, for the query text it was made with.
 pub(super) struct Results {
+    /// What the query marks in the text it found.
+    highlight: Highlight,
     /// One row per story (the query picks no language).
     per_story: bool,
     /// Drafts are listed (the settings or the query ask for them).
@@ -213,6 +225,7 @@ pub(super) struct Results {
     errors: Vec<QueryError>,
     undated_left_out: usize,
     visible: Vec<u32>,
+    hidden_drafts: Vec<u32>,
     /// `None` when not counted.
     counts: Option<Counts>,
 }

@@ -12,8 +12,11 @@ impl App {
         } else if self.query.line.editing
             || self.query.naming.is_some()
             || self.reader.link_prompt.is_some()
+            || matches!(&self.reader.find, Some(find) if find.line.editing)
         {
             KeyContext::Query
+        } else if self.reader.find.is_some() && matches!(self.focus, Focus::Article) {
+            KeyContext::Find
         } else {
             KeyContext::of_focus(self.focus)
         }
@@ -74,6 +77,9 @@ impl App {
         if self.reader.link_prompt.is_some() && self.edit_link_number(action) {
             return;
         }
+        if matches!(&self.reader.find, Some(find) if find.line.editing) && self.edit_find(action) {
+            return;
+        }
         match action {
             Action::Down => self.move_by(1),
             Action::Up => self.move_by(-1),
@@ -104,6 +110,10 @@ impl App {
             Action::PreviousFocus => self.focus = self.focus.previous(),
             Action::FocusPane(pane) => self.focus = pane,
             Action::StartQuery => self.query.line.begin(),
+            Action::StartFind => self.start_find(),
+            Action::FindNext => self.step_match(true),
+            Action::FindPrevious => self.step_match(false),
+            Action::EndFind => self.end_find(),
             Action::QueryInput(c) => {
                 if !c.is_control() {
                     self.insert_into_query(c.encode_utf8(&mut [0; 4]));
@@ -242,17 +252,10 @@ impl App {
         let Some(line) = self.query.naming.as_mut() else {
             return false;
         };
+        if line.edit(action) {
+            return true;
+        }
         match action {
-            Action::QueryInput(c) if !c.is_control() => line.insert(c),
-            Action::QueryBackspace => {
-                line.backspace();
-            }
-            Action::QueryDeleteWord => line.delete_word(),
-            Action::QueryClear => line.clear(),
-            Action::QueryCursorLeft => line.left(),
-            Action::QueryCursorRight => line.right(),
-            Action::QueryCursorHome => line.home(),
-            Action::QueryCursorEnd => line.end(),
             Action::QueryCancel => self.query.naming = None,
             Action::QueryAccept => {
                 let name = line.text.trim().to_owned();

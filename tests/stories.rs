@@ -1,0 +1,168 @@
+//! A bilingual library (`tests/fixtures/bilingual`: 22 stories, 14 told in English and
+//! Ukrainian, 5 in English only, 3 in Ukrainian only): one row per story in the reader and in
+//! `list`, `L` between versions, counts per story, and `lang:` listing the versions.
+// Test and benchmark setup fails loudly: `unwrap` is denied in shipped code only.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use tidings::app::{App, Dimension, EntryKind, Key, Settings, SortMode};
+use tidings::library::{Library, StorePaths};
+
+const STORIES: usize = 22;
+const ENGLISH: usize = 19;
+const UKRAINIAN: usize = 17;
+const ARTICLES: usize = 36;
+
+fn fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bilingual")
+}
+
+fn app(dir: &tempfile::TempDir, languages: &[&str]) -> App {
+    let paths = StorePaths {
+        cache: dir.path().join("cache/cache.db"),
+        state: dir.path().join("data/state.db"),
+    };
+    let library = Library::open(&[fixture()], &paths).unwrap();
+    App::new(
+        library,
+        Settings {
+            sort: SortMode::Newest,
+            show_drafts: false,
+            now: chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 21, 12, 0, 0).unwrap(),
+            headlines_first: false,
+            keymap: tidings::app::Keymap::default(),
+            saved: BTreeMap::default(),
+            languages: languages.iter().map(|l| (*l).to_owned()).collect(),
+        },
+    )
+}
+
+fn langs(app: &App) -> Vec<String> {
+    app.visible()
+        .iter()
+        .map(|&i| {
+            app.article(i as usize)
+                .lang
+                .as_deref()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect()
+}
+
+/// The sidebar's count for `name` in `dimension`.
+fn count(app: &App, dimension: Dimension, name: &str) -> usize {
+    app.sidebar_entries()
+        .into_iter()
+        .find(|e| matches!(&e.kind, EntryKind::Facet(d, n) if *d == dimension && n == name))
+        .map_or(0, |e| e.count)
+}
+
+#[test]
+fn the_reader_lists_one_row_per_story_in_the_preferred_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let english = app(&dir, &["en", "uk"]);
+    assert_eq!(english.visible().len(), STORIES);
+    let shown = langs(&english);
+    assert_eq!(
+        shown.iter().filter(|l| *l == "en").count(),
+        ENGLISH,
+        "every story told in English shows in English"
+    );
+    assert_eq!(shown.iter().filter(|l| *l == "uk").count(), 3);
+
+    let ukrainian = app(&dir, &["uk"]);
+    assert_eq!(ukrainian.visible().len(), STORIES);
+    assert_eq!(
+        langs(&ukrainian).iter().filter(|l| *l == "uk").count(),
+        UKRAINIAN
+    );
+}
+
+#[test]
+fn counts_are_per_story_and_a_language_counts_the_stories_told_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir, &["en"]);
+    assert_eq!(count(&app, Dimension::Lang, "en"), ENGLISH);
+    assert_eq!(count(&app, Dimension::Lang, "uk"), UKRAINIAN);
+    let tags: usize = app
+        .sidebar_entries()
+        .iter()
+        .filter(|e| matches!(e.kind, EntryKind::Facet(Dimension::Tag, _)))
+        .map(|e| e.count)
+        .sum();
+    assert_eq!(tags, STORIES, "one tag each, counted once per story");
+    let sentiments: usize = app.facets().sentiment.iter().sum();
+    assert_eq!(sentiments, STORIES);
+}
+
+#[test]
+fn l_turns_a_story_to_its_other_language_and_a_read_mark_covers_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, &["en", "uk"]);
+    let row = app
+        .visible()
+        .iter()
+        .position(|&i| app.article(i as usize).title.starts_with("Museum night"))
+        .unwrap();
+    app.update(tidings::app::Action::SelectHeadline(row));
+    app.handle_key(Key::Enter);
+    let english = app.shown().unwrap();
+    app.handle_key(Key::Char('L'));
+    let ukrainian = app.shown().unwrap();
+    assert_eq!(
+        app.article(ukrainian).title,
+        "Ніч музеїв зібрала рекордну кількість відвідувачів"
+    );
+    assert!(app.marks(english).read && app.marks(ukrainian).read);
+    app.handle_key(Key::Char('L'));
+    assert_eq!(app.shown(), Some(english), "L goes round");
+    assert_eq!(app.visible().len(), STORIES, "still one row per story");
+}
+
+#[test]
+fn lang_terms_list_versions_and_english_plus_ukrainian_is_every_article() {
+    let env = tempfile::tempdir().unwrap();
+    let list = |query: &str| -> Vec<String> {
+        let output = Command::new(env!("CARGO_BIN_EXE_tidings"))
+            .args(["--library", fixture().to_str().unwrap(), "list", "--json"])
+            .args((!query.is_empty()).then_some(query))
+            .env("TIDINGS_CACHE_DIR", env.path().join("cache"))
+            .env("TIDINGS_DATA_DIR", env.path().join("data"))
+            .env("TIDINGS_CONFIG", env.path().join("config.toml"))
+            .env("LANG", "en_GB.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(|line| {
+                let json: serde_json::Value = serde_json::from_str(line).unwrap();
+                json["path"].as_str().unwrap().to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(list("").len(), STORIES, "one row per story");
+    let english = list("lang:en");
+    let ukrainian = list("lang:uk");
+    assert_eq!((english.len(), ukrainian.len()), (ENGLISH, UKRAINIAN));
+    let every: BTreeSet<String> = english.iter().chain(&ukrainian).cloned().collect();
+    assert_eq!(every.len(), ARTICLES, "together, every article once");
+    let files: BTreeSet<String> = std::fs::read_dir(fixture())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let listed: BTreeSet<String> = every
+        .iter()
+        .map(|path| path.rsplit('/').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(listed, files);
+    assert_eq!(list("lang:en|uk").len(), ARTICLES);
+}
