@@ -367,7 +367,7 @@ fn a_missing_library_folder_is_reported_not_fatal() {
     let output = env.run(&["--library", "/no/such/folder", "list"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
-        stderr(&output).contains("/no/such/folder is missing"),
+        stderr(&output).contains("/no/such/folder is missing and was never indexed"),
         "{}",
         stderr(&output)
     );

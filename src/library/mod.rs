@@ -56,6 +56,27 @@ pub struct RootReport {
     /// `None` when the folder was there; otherwise why it was not, and its articles come from
     /// the cache alone.
     pub offline: Option<String>,
+    /// Whether the cache has walked the folder before: a missing folder that never was is most
+    /// likely a mistyped path, with nothing in the cache to show for it.
+    pub indexed: bool,
+}
+
+impl RootReport {
+    /// What to tell the user about a folder that is not there.
+    pub fn offline_notice(&self) -> Option<String> {
+        let reason = self.offline.as_deref()?;
+        Some(if self.indexed {
+            format!(
+                "library folder {} is {reason}; showing its articles from the cache",
+                self.path
+            )
+        } else {
+            format!(
+                "library folder {} is {reason} and was never indexed: there is nothing of it to show",
+                self.path
+            )
+        })
+    }
 }
 
 /// How far a refresh is: files it found new or changed, and how many of them it has read.
@@ -212,7 +233,7 @@ impl Library {
             return Ok(true);
         }
         for root in roots {
-            let report = root_report(root);
+            let report = root_report(root, &cache)?;
             if report.offline.is_some() {
                 continue;
             }
@@ -253,8 +274,8 @@ impl Library {
         let (cache, notices) = open_cache(&paths.cache)?;
         let reports = roots
             .iter()
-            .map(|root| root_report(root))
-            .collect::<Vec<_>>();
+            .map(|root| root_report(root, &cache))
+            .collect::<Result<Vec<_>, _>>()?;
         let images = reports
             .iter()
             .map(|report| cache.image(&report.path))
@@ -295,6 +316,7 @@ impl Library {
         let roots = vec![RootReport {
             path: "built-in samples".to_owned(),
             offline: None,
+            indexed: true,
         }];
         let text = TextIndex::in_memory();
         let indexed = text.writer().and_then(|mut writer| {
@@ -760,14 +782,20 @@ pub fn canonical(path: &Path) -> PathBuf {
     normal
 }
 
-fn root_report(root: &Path) -> RootReport {
+fn root_report(root: &Path, cache: &Cache) -> Result<RootReport, CacheError> {
     let path = root_key(root);
     let offline = match std::fs::read_dir(&path) {
         Ok(_) => None,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Some("missing".to_owned()),
         Err(error) => Some(format!("unreadable: {error}")),
     };
-    RootReport { path, offline }
+    // Only asked of a folder that is not there: the walk of one that is records it anyway.
+    let indexed = offline.is_none() || !cache.folders(&path)?.is_empty();
+    Ok(RootReport {
+        path,
+        offline,
+        indexed,
+    })
 }
 
 /// Whether a walk found exactly the files the cache holds, with the same stamps (both sorted).

@@ -68,13 +68,10 @@ pub(super) fn refresh(
         notices: Vec::new(),
     };
     for root in roots {
-        let report = root_report(root);
-        let image = match &report.offline {
-            Some(reason) => {
-                refreshed.notices.push(format!(
-                    "library folder {} is {reason}; showing its articles from the cache",
-                    report.path
-                ));
+        let report = root_report(root, cache)?;
+        let image = match report.offline_notice() {
+            Some(notice) => {
+                refreshed.notices.push(notice);
                 cache.image(&report.path)?
             }
             None => match check {
