@@ -390,12 +390,24 @@ fn check(setup: &Setup) -> Result<ExitCode> {
         match problem.severity {
             Severity::Error => writeln!(out, "{}: {}", problem.path, problem.message)?,
             Severity::Warning => writeln!(out, "{}: warning: {}", problem.path, problem.message)?,
+            Severity::Note => writeln!(out, "{}: note: {}", problem.path, problem.message)?,
         }
     }
     out.flush()?;
-    let count = library.problems().len();
+    // Notes are guesses where a file said nothing, not faults: they do not fail a check.
+    let notes = library
+        .problems()
+        .iter()
+        .filter(|p| p.severity == Severity::Note)
+        .count();
+    let count = library.problems().len() - notes;
+    let notes = if notes == 0 {
+        String::new()
+    } else {
+        format!(", {notes} note(s)")
+    };
     eprintln!(
-        "tidings: {} articles loaded; {count} problem(s)",
+        "tidings: {} articles loaded; {count} problem(s){notes}",
         library.len()
     );
     Ok(if count == 0 {

@@ -41,6 +41,9 @@ pub enum Severity {
     Error,
     /// The article loaded, but something about it was off.
     Warning,
+    /// Nothing was wrong, but tidings guessed where the file said nothing (a date from the
+    /// file's name): worth a line in `check`, not a failure.
+    Note,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -295,13 +298,14 @@ impl Library {
         let mut image = Image::default();
         let mut builtin = Vec::new();
         for (name, bytes) in samples::files() {
-            match parse_article(&name, bytes) {
+            match parse_article(&name, &name, bytes) {
                 Ok(parsed) => {
                     let slot = builtin.len();
                     image.add(image::Stored::Article {
                         file_id: slot as i64,
                         article: Box::new(parsed.article.clone()),
                         warnings: parsed.warnings,
+                        notes: parsed.notes,
                     });
                     builtin.push((parsed.article, parsed.details));
                 }
@@ -496,6 +500,7 @@ impl Library {
                 .iter()
                 .map(|&tag| columns.name(Dimension::Tag, tag as usize).into())
                 .collect(),
+            authors: Vec::new(),
             sticky_weight: columns.sticky_weight(index),
             sentiment: Sentiment::ALL[columns.sentiment(index)],
             score: columns.score(index),
@@ -864,6 +869,7 @@ impl Library {
             self.columns = image.columns;
             note(image.problems, Severity::Error);
             note(image.warnings, Severity::Warning);
+            note(image.notes, Severity::Note);
         } else {
             let mut seen = foldhash::HashSet::default();
             let mut seen_notes = foldhash::HashSet::default();
@@ -882,6 +888,7 @@ impl Library {
                 };
                 note(fresh(image.problems), Severity::Error);
                 note(fresh(image.warnings), Severity::Warning);
+                note(fresh(image.notes), Severity::Note);
             }
         }
         self.articles = (0..self.columns.len()).map(|_| OnceCell::new()).collect();
