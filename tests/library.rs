@@ -572,3 +572,100 @@ fn a_refresh_counts_the_files_it_reads() {
     Library::open_with_progress(&[root], &env.paths(), &again).unwrap();
     assert_eq!(again.to_read.load(Ordering::Relaxed), 0, "nothing changed");
 }
+/// Copies the files of `from` into `to`, folders included.
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn frontmatter_from_other_sites_loads_with_every_field() {
+    let env = Env::new();
+    copy_tree(&fixture("other-sites"), &env.root());
+    let library = env.open();
+    assert_eq!(library.len(), 4, "{:?}", library.problems());
+    let by_id = |id: &str| library.article(library.find(id).unwrap());
+    let day = |y, m, d, h, min, s| Some(Utc.with_ymd_and_hms(y, m, d, h, min, s).unwrap());
+
+    let jekyll = by_id("_posts/2018-10-17-harbour-ferry-timetable.md");
+    assert_eq!(
+        jekyll.title,
+        "Harbour ferry timetable changes for the winter"
+    );
+    assert_eq!(jekyll.published_at, day(2018, 10, 17, 0, 0, 0));
+    assert_eq!(jekyll.tags, ["TRANSPORT", "HARBOUR"]);
+    assert_eq!(jekyll.authors, ["Mira Kestrel"]);
+
+    let hugo = by_id("hugo-blank-lines-comments.md");
+    assert_eq!(hugo.title, "Library opening hours extended");
+    assert_eq!(hugo.published_at, day(2021, 6, 1, 7, 30, 0));
+    assert_eq!(hugo.tags, ["LIBRARIES", "CULTURE"]);
+    assert_eq!(hugo.authors, ["Tomas Brell", "Ines Varga"]);
+
+    let toml = by_id("hugo-toml-frontmatter.md");
+    assert_eq!(toml.title, "Tram line to the river district opens");
+    assert_eq!(
+        toml.description,
+        "Six new stops, trams every eight minutes."
+    );
+    assert_eq!(toml.published_at, day(2022, 3, 4, 5, 6, 7));
+    assert_eq!(toml.updated_at, day(2022, 3, 10, 12, 0, 0));
+    assert_eq!(toml.tags, ["TRANSPORT", "TRAMS"]);
+    assert_eq!(toml.authors, ["Oskar Lind"]);
+    assert!(!toml.draft);
+
+    let aliased = by_id("aliased-keys.md");
+    assert_eq!(aliased.title, "Market stalls return to the old square");
+    assert_eq!(
+        aliased.description,
+        "Forty stalls, open on Saturdays until the end of October."
+    );
+    assert_eq!(aliased.published_at, day(2020, 9, 12, 0, 0, 0));
+    assert_eq!(aliased.updated_at, day(2020, 9, 14, 16, 45, 0));
+    assert_eq!(aliased.tags, ["FOOD", "MARKETS"]);
+    assert_eq!(aliased.authors, ["Selma Ruud", "Piet Oran"]);
+
+    // The one guess is a note on the Jekyll post; nothing is wrong.
+    let problems: Vec<(&str, Severity, &str)> = library
+        .problems()
+        .iter()
+        .map(|p| {
+            let name = p.path.rsplit('/').next().unwrap();
+            (name, p.severity, p.message.as_str())
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        [(
+            "2018-10-17-harbour-ferry-timetable.md",
+            Severity::Note,
+            "no date in the frontmatter; 2018-10-17 taken from the file name"
+        )]
+    );
+    // The note is kept with the file in the cache, like warnings.
+    let cached = Library::open_cached(&[env.root()], &env.paths()).unwrap();
+    assert_eq!(cached.problems(), library.problems());
+}
+
+#[test]
+fn a_missing_folder_never_indexed_is_named_as_such() {
+    let env = Env::new();
+    let never = env.dir.path().join("typo");
+    let library = Library::open(std::slice::from_ref(&never), &env.paths()).unwrap();
+    assert!(
+        library
+            .notices()
+            .iter()
+            .any(|n| n.contains("is missing and was never indexed")),
+        "{:?}",
+        library.notices()
+    );
+}
