@@ -572,6 +572,7 @@ fn a_refresh_counts_the_files_it_reads() {
     Library::open_with_progress(&[root], &env.paths(), &again).unwrap();
     assert_eq!(again.to_read.load(Ordering::Relaxed), 0, "nothing changed");
 }
+
 /// Copies the files of `from` into `to`, folders included.
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
@@ -653,6 +654,86 @@ fn frontmatter_from_other_sites_loads_with_every_field() {
     // The note is kept with the file in the cache, like warnings.
     let cached = Library::open_cached(&[env.root()], &env.paths()).unwrap();
     assert_eq!(cached.problems(), library.problems());
+}
+
+#[test]
+fn path_ids_and_their_marks_survive_a_move_of_the_folder() {
+    let env = Env::new();
+    write(
+        &env.root().join("2024/harbour.md"),
+        "# Harbour news\n\nText.\n",
+    );
+    write(&env.root().join("b.md"), "---\ntitle: B\n---\n");
+    let mut library = env.open();
+    let ids = |library: &Library| {
+        let mut ids: Vec<String> = library.articles().map(|a| a.id.0.to_string()).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&library), ["2024/harbour.md", "b.md"]);
+    let harbour = library.find("2024/harbour.md").unwrap();
+    library.set_starred(harbour, true).unwrap();
+    drop(library);
+
+    let moved = env.dir.path().join("elsewhere/archive");
+    copy_tree(&env.root(), &moved);
+    fs::remove_dir_all(env.root()).unwrap();
+    let library = Library::open(std::slice::from_ref(&moved), &env.paths()).unwrap();
+    assert_eq!(ids(&library), ["2024/harbour.md", "b.md"]);
+    let harbour = library.find("2024/harbour.md").unwrap();
+    assert!(library.marks(harbour).starred, "the mark followed the file");
+    assert!(
+        library
+            .article(harbour)
+            .path
+            .starts_with(moved.to_str().unwrap())
+    );
+}
+
+#[test]
+fn the_same_path_in_two_folders_is_two_articles() {
+    let env = Env::new();
+    let other = env.dir.path().join("blog");
+    write(
+        &env.root().join("index.md"),
+        "---\ntitle: News front page\n---\n",
+    );
+    write(
+        &other.join("index.md"),
+        "---\ntitle: Blog front page\n---\n",
+    );
+    let library = Library::open(&[env.root(), other], &env.paths()).unwrap();
+    let mut titles: Vec<&str> = library.articles().map(|a| a.title.as_str()).collect();
+    titles.sort_unstable();
+    assert_eq!(titles, ["Blog front page", "News front page"]);
+    assert!(library.problems().is_empty(), "{:?}", library.problems());
+}
+
+#[test]
+fn marks_kept_under_a_full_path_by_an_earlier_version_are_carried_over() {
+    let env = Env::new();
+    write(&env.root().join("sub/a.md"), "---\ntitle: A\n---\n");
+    let root = fs::canonicalize(env.root()).unwrap();
+    {
+        let mut state = tidings::library::StateStore::open(&{
+            fs::create_dir_all(env.dir.path().join("data")).unwrap();
+            env.paths().state
+        })
+        .unwrap();
+        let old = tidings::article::ArticleId(format!("{}/sub/a.md", root.display()).into());
+        state
+            .set(
+                &old,
+                tidings::library::Marks {
+                    read: true,
+                    starred: true,
+                },
+            )
+            .unwrap();
+    }
+    let library = env.open();
+    let a = library.find("sub/a.md").unwrap();
+    assert!(library.marks(a).read && library.marks(a).starred);
 }
 
 #[test]

@@ -164,6 +164,12 @@ impl Article {
         self.sticky_weight > 0.0
     }
 
+    /// Whether the id is the file's path within its library folder (the file has no source and
+    /// external id): the same path in two folders is two articles, not two copies of one.
+    pub fn id_is_path(&self) -> bool {
+        self.external_id.is_none() || self.source.key.is_empty()
+    }
+
     /// Whether the aggregator translated it from another article (`ai.translatedFrom`).
     pub fn is_translation(&self) -> bool {
         self.ai

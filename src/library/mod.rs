@@ -841,8 +841,16 @@ fn load(
     state_path: &Path,
     mut notices: Vec<String>,
 ) -> Library {
-    let (state, state_notices) = open_state(state_path);
+    let (mut state, state_notices) = open_state(state_path);
     notices.extend(state_notices);
+    for root in &roots {
+        if let Err(error) = state.adopt_relative_ids(&root.path) {
+            notices.push(format!(
+                "{error}; marks made before ids became paths within the library folder are not \
+                 carried over"
+            ));
+        }
+    }
     let mut library = Library::new(roots, state, notices, Some(cache), Vec::new());
     library.assemble(images);
     library
@@ -926,8 +934,13 @@ impl Library {
             let mut winners: Vec<usize> = Vec::new();
             for &(_, index) in group {
                 let index = index as usize;
-                let id = &self.article(index).id;
-                match winners.iter_mut().find(|w| self.article(**w).id == *id) {
+                let article = self.article(index);
+                // Path ids are paths within a folder: the same path in two folders is two files.
+                let same = |other: usize| {
+                    self.article(other).id == article.id
+                        && (!article.id_is_path() || self.root_of[other] == self.root_of[index])
+                };
+                match winners.iter_mut().find(|w| same(**w)) {
                     None => winners.push(index),
                     Some(previous) => {
                         let (won, loser) = if columns.recency(index) > columns.recency(*previous) {
