@@ -30,7 +30,8 @@ fn main() -> std::io::Result<()> {
     let mut written = 0;
     for path in &files {
         let bytes = std::fs::read(path)?;
-        let Ok(parsed) = parse_article(&path.display().to_string(), &bytes) else {
+        let display = path.display().to_string();
+        let Ok(parsed) = parse_article(&display, &display, &bytes) else {
             continue;
         };
         let article = parsed.article;

@@ -54,7 +54,7 @@ fn parse_all(root: &Path, mut sink: impl FnMut(Vec<Doc>)) -> usize {
             .filter_map(|path| {
                 let bytes = std::fs::read(path).ok()?;
                 let display = path.display().to_string();
-                let parsed = tidings::article::parse_article(&display, &bytes).ok()?;
+                let parsed = tidings::article::parse_article(&display, &display, &bytes).ok()?;
                 let a = parsed.article;
                 let mut text = a.description.clone();
                 for tag in &a.tags {

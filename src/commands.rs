@@ -11,7 +11,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::app::index::one_row_per_story;
 use crate::app::{Context, Facets, Query, SortMode, sorted, without_drafts};
-use crate::article::{AiInfo, Article, Source};
+use crate::article::{AiInfo, Article, ArticleDetails, Source};
 use crate::cli::{Cli, Command};
 use crate::config::Config;
 use crate::library::stories::Preference;
@@ -164,7 +164,9 @@ fn list(
         let i = index as usize;
         if json {
             let article = library.read_article(i);
-            serde_json::to_writer(&mut out, &ArticleJson::new(&library, &article, i))?;
+            // A text that cannot be read costs the links, not the line.
+            let details = library.details(i).unwrap_or_default();
+            serde_json::to_writer(&mut out, &ArticleJson::new(&library, &article, &details, i))?;
             writeln!(out)?;
         } else {
             writeln!(out, "{}", headline(&library, i, theme))?;
@@ -230,8 +232,12 @@ fn pad(text: &str, width: usize) -> String {
     out
 }
 
-/// Every field of an article, for `list --json`.
+/// Every field of an article, for `list --json`: the frontmatter's keys under their own names
+/// (`publishedAt`, `coverImage`, …), whichever alias the file used, and tidings' own beside them
+/// (`id`, `shortId`, `path`, `authors`, `read`, `starred`, `offline`, `translations`). Absent
+/// values are `null`, so every line has every key.
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct ArticleJson<'a> {
     id: &'a str,
     short_id: String,
@@ -242,44 +248,90 @@ struct ArticleJson<'a> {
     updated_at: Option<String>,
     lang: Option<&'a str>,
     external_id: Option<&'a str>,
-    source: &'a Source,
+    source: SourceJson<'a>,
+    canonical_url: Option<&'a str>,
     category: Option<&'a str>,
     tags: &'a [crate::article::ShortText],
+    authors: &'a [String],
     sticky_weight: f64,
     sentiment: &'static str,
     score: f64,
     draft: bool,
-    ai: Option<&'a AiInfo>,
+    cover_image: Option<CoverImageJson<'a>>,
+    ai: Option<AiJson<'a>>,
     read: bool,
     starred: bool,
     offline: bool,
     translations: Vec<String>,
 }
 
+#[derive(Serialize)]
+struct SourceJson<'a> {
+    name: &'a str,
+    key: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AiJson<'a> {
+    rewritten: bool,
+    expanded_at: Option<String>,
+    version: Option<i64>,
+    translated_from: Option<&'a str>,
+}
+
+/// `{raw, full, regular, …}` in the file's order.
+struct CoverImageJson<'a>(&'a [(String, String)]);
+
+impl Serialize for CoverImageJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(size, url)| (size, url)))
+    }
+}
+
+fn json_time(at: Option<chrono::DateTime<Utc>>) -> Option<String> {
+    at.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+}
+
 impl<'a> ArticleJson<'a> {
-    fn new(library: &Library, article: &'a Article, i: usize) -> Self {
+    fn new(library: &Library, article: &'a Article, details: &'a ArticleDetails, i: usize) -> Self {
         let marks = library.marks(i);
-        let time = |at: Option<chrono::DateTime<Utc>>| {
-            at.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        };
+        let source: &'a Source = &article.source;
         ArticleJson {
             id: &article.id.0,
             short_id: article.id.short(),
             path: &article.path,
             title: &article.title,
             description: &article.description,
-            published_at: time(article.published_at),
-            updated_at: time(article.updated_at),
+            published_at: json_time(article.published_at),
+            updated_at: json_time(article.updated_at),
             lang: article.lang.as_deref(),
             external_id: article.external_id.as_deref(),
-            source: &article.source,
+            source: SourceJson {
+                name: &source.name,
+                key: &source.key,
+                kind: &source.kind,
+                url: details.source_url.as_deref(),
+            },
+            canonical_url: details.canonical_url.as_deref(),
             category: article.category.as_deref(),
             tags: &article.tags,
+            authors: &article.authors,
             sticky_weight: article.sticky_weight,
             sentiment: article.sentiment.name(),
             score: article.score,
             draft: article.draft,
-            ai: article.ai.as_ref(),
+            cover_image: (!details.cover_image.is_empty())
+                .then_some(CoverImageJson(&details.cover_image)),
+            ai: article.ai.as_ref().map(|ai: &'a AiInfo| AiJson {
+                rewritten: ai.rewritten,
+                expanded_at: json_time(details.ai_expanded_at),
+                version: ai.version,
+                translated_from: ai.translated_from.as_deref(),
+            }),
             read: marks.read,
             starred: marks.starred,
             offline: library.is_offline(i),
@@ -390,12 +442,24 @@ fn check(setup: &Setup) -> Result<ExitCode> {
         match problem.severity {
             Severity::Error => writeln!(out, "{}: {}", problem.path, problem.message)?,
             Severity::Warning => writeln!(out, "{}: warning: {}", problem.path, problem.message)?,
+            Severity::Note => writeln!(out, "{}: note: {}", problem.path, problem.message)?,
         }
     }
     out.flush()?;
-    let count = library.problems().len();
+    // Notes are guesses where a file said nothing, not faults: they do not fail a check.
+    let notes = library
+        .problems()
+        .iter()
+        .filter(|p| p.severity == Severity::Note)
+        .count();
+    let count = library.problems().len() - notes;
+    let notes = if notes == 0 {
+        String::new()
+    } else {
+        format!(", {notes} note(s)")
+    };
     eprintln!(
-        "tidings: {} articles loaded; {count} problem(s)",
+        "tidings: {} articles loaded; {count} problem(s){notes}",
         library.len()
     );
     Ok(if count == 0 {

@@ -16,7 +16,9 @@ use crate::ui::theme::Palette;
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
-    /// Folders scanned recursively for articles; `~` means the home folder.
+    /// Folders scanned recursively for articles; `~` means the home folder. One folder may be
+    /// written on its own, without a list.
+    #[serde(deserialize_with = "one_or_more_folders")]
     pub library: Vec<PathBuf>,
     /// newest, oldest or score.
     pub sort: SortMode,
@@ -216,6 +218,22 @@ pub fn default_text() -> String {
     text
 }
 
+/// `library = "~/news"` means what `library = ["~/news"]` does.
+fn one_or_more_folders<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<PathBuf>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged, expecting = "a folder or a list of folders")]
+    enum Folders {
+        One(PathBuf),
+        Many(Vec<PathBuf>),
+    }
+    Ok(match Folders::deserialize(deserializer)? {
+        Folders::One(folder) => vec![folder],
+        Folders::Many(folders) => folders,
+    })
+}
+
 fn expand_home(path: &Path) -> PathBuf {
     let Ok(rest) = path.strip_prefix("~") else {
         return path.to_owned();
@@ -251,6 +269,22 @@ mod tests {
             error.contains("config.toml") && error.contains("libary"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn one_library_folder_needs_no_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "library = \"/srv/news\"\n").unwrap();
+        assert_eq!(
+            Config::load(&path).unwrap().library,
+            [PathBuf::from("/srv/news")]
+        );
+        std::fs::write(&path, "library = \"~/news\"\n").unwrap();
+        assert!(!Config::load(&path).unwrap().library[0].starts_with("~"));
+        std::fs::write(&path, "library = 3\n").unwrap();
+        let error = Config::load(&path).unwrap_err().to_string();
+        assert!(error.contains("a folder or a list of folders"), "{error}");
     }
 
     #[test]

@@ -177,21 +177,24 @@ fn json_lines_carry_every_field() {
     let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
     for key in [
         "id",
-        "short_id",
+        "shortId",
         "path",
         "title",
         "description",
-        "published_at",
-        "updated_at",
+        "publishedAt",
+        "updatedAt",
         "lang",
-        "external_id",
+        "externalId",
         "source",
+        "canonicalUrl",
         "category",
         "tags",
-        "sticky_weight",
+        "authors",
+        "stickyWeight",
         "sentiment",
         "score",
         "draft",
+        "coverImage",
         "ai",
         "read",
         "starred",
@@ -202,7 +205,164 @@ fn json_lines_carry_every_field() {
     }
     assert_eq!(first["id"], "testwire/3/en");
     assert_eq!(first["source"]["type"], "RSS");
-    assert_eq!(first["published_at"], "2026-03-04T10:00:00.000Z");
+    assert_eq!(first["publishedAt"], "2026-03-04T10:00:00.000Z");
+    assert_eq!(first["stickyWeight"], 3.0);
+}
+
+#[test]
+fn json_has_the_links_the_ai_details_and_the_authors() {
+    let env = Env::new();
+    write_article(
+        &env.library(),
+        "full.md",
+        7,
+        "Everything set",
+        "POSITIVE",
+        "updatedAt: '2026-03-09T11:00:00.000Z'\ncanonicalUrl: https://example.org/story/7\n\
+         coverImage:\n  raw: https://images.example.org/7?raw\n  thumb: https://images.example.org/7?w=200\n\
+         ai:\n  rewritten: true\n  expandedAt: '2026-03-09T12:30:00.000Z'\n  version: 2\n\
+         authors: [Rhea Tamm, Olek Wirt]\nstickyWeight: 0\nscore: 12\n",
+    );
+    let output = env.run_lib(&["list", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let line: serde_json::Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    assert_eq!(line["canonicalUrl"], "https://example.org/story/7");
+    assert_eq!(line["updatedAt"], "2026-03-09T11:00:00.000Z");
+    assert_eq!(
+        line["coverImage"]["raw"],
+        "https://images.example.org/7?raw"
+    );
+    assert_eq!(
+        line["coverImage"]["thumb"],
+        "https://images.example.org/7?w=200"
+    );
+    // In the file's order.
+    let sizes: Vec<&String> = line["coverImage"].as_object().unwrap().keys().collect();
+    assert_eq!(sizes, ["raw", "thumb"]);
+    assert_eq!(line["ai"]["rewritten"], true);
+    assert_eq!(line["ai"]["expandedAt"], "2026-03-09T12:30:00.000Z");
+    assert_eq!(line["ai"]["version"], 2);
+    assert!(line["ai"]["translatedFrom"].is_null());
+    assert_eq!(
+        line["authors"],
+        serde_json::json!(["Rhea Tamm", "Olek Wirt"])
+    );
+    assert_eq!(line["externalId"], "7");
+    assert_eq!(line["score"], 12.0);
+    assert_eq!(line["read"], false);
+    assert_eq!(line["translations"], serde_json::json!([]));
+    // A file without them says null, not nothing.
+    write_article(&env.library(), "bare.md", 8, "Nothing set", "NEUTRAL", "");
+    let output = env.run_lib(&["list", "--json", "title:nothing"]);
+    let bare: serde_json::Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    assert!(bare["canonicalUrl"].is_null() && bare["coverImage"].is_null());
+    assert!(bare["ai"].is_null() && bare["source"]["url"].is_null());
+}
+
+#[test]
+fn other_sites_frontmatter_end_to_end() {
+    let env = Env::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/other-sites");
+    let root = env.library();
+    fs::create_dir_all(root.join("_posts")).unwrap();
+    for name in [
+        "_posts/2018-10-17-harbour-ferry-timetable.md",
+        "hugo-blank-lines-comments.md",
+        "hugo-toml-frontmatter.md",
+        "aliased-keys.md",
+    ] {
+        fs::copy(fixtures.join(name), root.join(name)).unwrap();
+    }
+    // Notes do not fail a check; they are listed, one a file.
+    let output = env.run_lib(&["check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert_eq!(
+        text.trim(),
+        format!(
+            "{}/_posts/2018-10-17-harbour-ferry-timetable.md: note: no date in the frontmatter; \
+             2018-10-17 taken from the file name",
+            fs::canonicalize(&root).unwrap().display()
+        )
+    );
+    assert!(
+        stderr(&output).contains("0 problem(s), 1 note(s)"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = env.run_lib(&["list", "--json"]);
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let summary: Vec<(String, String, String)> = lines
+        .iter()
+        .map(|line| {
+            (
+                line["id"].as_str().unwrap().to_owned(),
+                line["publishedAt"].as_str().unwrap().to_owned(),
+                line["title"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        (
+            "hugo-toml-frontmatter.md",
+            "2022-03-04T05:06:07.000Z",
+            "Tram line to the river district opens",
+        ),
+        (
+            "hugo-blank-lines-comments.md",
+            "2021-06-01T07:30:00.000Z",
+            "Library opening hours extended",
+        ),
+        (
+            "aliased-keys.md",
+            "2020-09-12T00:00:00.000Z",
+            "Market stalls return to the old square",
+        ),
+        (
+            "_posts/2018-10-17-harbour-ferry-timetable.md",
+            "2018-10-17T00:00:00.000Z",
+            "Harbour ferry timetable changes for the winter",
+        ),
+    ];
+    let expected: Vec<(String, String, String)> = expected
+        .iter()
+        .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+        .collect();
+    assert_eq!(summary, expected, "newest first, each dated");
+    assert_eq!(
+        lines[2]["authors"],
+        serde_json::json!(["Selma Ruud", "Piet Oran"])
+    );
+    assert_eq!(lines[2]["updatedAt"], "2020-09-14T16:45:00.000Z");
+
+    // The authors are in the article's header.
+    let shown = stdout(&env.run_lib(&["show", "hugo-blank-lines-comments.md", "--width", "80"]));
+    assert!(
+        shown.starts_with(
+            "Library opening hours extended\nby Tomas Brell, Ines Varga · 2021-06-01 07:30"
+        ),
+        "{shown}"
+    );
+}
+
+#[test]
+fn one_library_folder_in_the_config_needs_no_list() {
+    let env = Env::new();
+    small_library(&env);
+    let folder = env.library();
+    fs::write(
+        env.dir.path().join("config.toml"),
+        format!("library = {:?}\n", folder.to_str().unwrap()),
+    )
+    .unwrap();
+    let output = env.run(&["list"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output).lines().count(), 3, "{}", stdout(&output));
+    assert!(stdout(&output).contains("Chip output climbs"));
 }
 
 #[test]
@@ -367,7 +527,7 @@ fn a_missing_library_folder_is_reported_not_fatal() {
     let output = env.run(&["--library", "/no/such/folder", "list"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
-        stderr(&output).contains("/no/such/folder is missing"),
+        stderr(&output).contains("/no/such/folder is missing and was never indexed"),
         "{}",
         stderr(&output)
     );

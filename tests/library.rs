@@ -572,3 +572,181 @@ fn a_refresh_counts_the_files_it_reads() {
     Library::open_with_progress(&[root], &env.paths(), &again).unwrap();
     assert_eq!(again.to_read.load(Ordering::Relaxed), 0, "nothing changed");
 }
+
+/// Copies the files of `from` into `to`, folders included.
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn frontmatter_from_other_sites_loads_with_every_field() {
+    let env = Env::new();
+    copy_tree(&fixture("other-sites"), &env.root());
+    let library = env.open();
+    assert_eq!(library.len(), 4, "{:?}", library.problems());
+    let by_id = |id: &str| library.article(library.find(id).unwrap());
+    let day = |y, m, d, h, min, s| Some(Utc.with_ymd_and_hms(y, m, d, h, min, s).unwrap());
+
+    let jekyll = by_id("_posts/2018-10-17-harbour-ferry-timetable.md");
+    assert_eq!(
+        jekyll.title,
+        "Harbour ferry timetable changes for the winter"
+    );
+    assert_eq!(jekyll.published_at, day(2018, 10, 17, 0, 0, 0));
+    assert_eq!(jekyll.tags, ["TRANSPORT", "HARBOUR"]);
+    assert_eq!(jekyll.authors, ["Mira Kestrel"]);
+
+    let hugo = by_id("hugo-blank-lines-comments.md");
+    assert_eq!(hugo.title, "Library opening hours extended");
+    assert_eq!(hugo.published_at, day(2021, 6, 1, 7, 30, 0));
+    assert_eq!(hugo.tags, ["LIBRARIES", "CULTURE"]);
+    assert_eq!(hugo.authors, ["Tomas Brell", "Ines Varga"]);
+
+    let toml = by_id("hugo-toml-frontmatter.md");
+    assert_eq!(toml.title, "Tram line to the river district opens");
+    assert_eq!(
+        toml.description,
+        "Six new stops, trams every eight minutes."
+    );
+    assert_eq!(toml.published_at, day(2022, 3, 4, 5, 6, 7));
+    assert_eq!(toml.updated_at, day(2022, 3, 10, 12, 0, 0));
+    assert_eq!(toml.tags, ["TRANSPORT", "TRAMS"]);
+    assert_eq!(toml.authors, ["Oskar Lind"]);
+    assert!(!toml.draft);
+
+    let aliased = by_id("aliased-keys.md");
+    assert_eq!(aliased.title, "Market stalls return to the old square");
+    assert_eq!(
+        aliased.description,
+        "Forty stalls, open on Saturdays until the end of October."
+    );
+    assert_eq!(aliased.published_at, day(2020, 9, 12, 0, 0, 0));
+    assert_eq!(aliased.updated_at, day(2020, 9, 14, 16, 45, 0));
+    assert_eq!(aliased.tags, ["FOOD", "MARKETS"]);
+    assert_eq!(aliased.authors, ["Selma Ruud", "Piet Oran"]);
+
+    // The one guess is a note on the Jekyll post; nothing is wrong.
+    let problems: Vec<(&str, Severity, &str)> = library
+        .problems()
+        .iter()
+        .map(|p| {
+            let name = p.path.rsplit('/').next().unwrap();
+            (name, p.severity, p.message.as_str())
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        [(
+            "2018-10-17-harbour-ferry-timetable.md",
+            Severity::Note,
+            "no date in the frontmatter; 2018-10-17 taken from the file name"
+        )]
+    );
+    // The note is kept with the file in the cache, like warnings.
+    let cached = Library::open_cached(&[env.root()], &env.paths()).unwrap();
+    assert_eq!(cached.problems(), library.problems());
+}
+
+#[test]
+fn path_ids_and_their_marks_survive_a_move_of_the_folder() {
+    let env = Env::new();
+    write(
+        &env.root().join("2024/harbour.md"),
+        "# Harbour news\n\nText.\n",
+    );
+    write(&env.root().join("b.md"), "---\ntitle: B\n---\n");
+    let mut library = env.open();
+    let ids = |library: &Library| {
+        let mut ids: Vec<String> = library.articles().map(|a| a.id.0.to_string()).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&library), ["2024/harbour.md", "b.md"]);
+    let harbour = library.find("2024/harbour.md").unwrap();
+    library.set_starred(harbour, true).unwrap();
+    drop(library);
+
+    let moved = env.dir.path().join("elsewhere/archive");
+    copy_tree(&env.root(), &moved);
+    fs::remove_dir_all(env.root()).unwrap();
+    let library = Library::open(std::slice::from_ref(&moved), &env.paths()).unwrap();
+    assert_eq!(ids(&library), ["2024/harbour.md", "b.md"]);
+    let harbour = library.find("2024/harbour.md").unwrap();
+    assert!(library.marks(harbour).starred, "the mark followed the file");
+    assert!(
+        library
+            .article(harbour)
+            .path
+            .starts_with(moved.to_str().unwrap())
+    );
+}
+
+#[test]
+fn the_same_path_in_two_folders_is_two_articles() {
+    let env = Env::new();
+    let other = env.dir.path().join("blog");
+    write(
+        &env.root().join("index.md"),
+        "---\ntitle: News front page\n---\n",
+    );
+    write(
+        &other.join("index.md"),
+        "---\ntitle: Blog front page\n---\n",
+    );
+    let library = Library::open(&[env.root(), other], &env.paths()).unwrap();
+    let mut titles: Vec<&str> = library.articles().map(|a| a.title.as_str()).collect();
+    titles.sort_unstable();
+    assert_eq!(titles, ["Blog front page", "News front page"]);
+    assert!(library.problems().is_empty(), "{:?}", library.problems());
+}
+
+#[test]
+fn marks_kept_under_a_full_path_by_an_earlier_version_are_carried_over() {
+    let env = Env::new();
+    write(&env.root().join("sub/a.md"), "---\ntitle: A\n---\n");
+    let root = fs::canonicalize(env.root()).unwrap();
+    {
+        let mut state = tidings::library::StateStore::open(&{
+            fs::create_dir_all(env.dir.path().join("data")).unwrap();
+            env.paths().state
+        })
+        .unwrap();
+        let old = tidings::article::ArticleId(format!("{}/sub/a.md", root.display()).into());
+        state
+            .set(
+                &old,
+                tidings::library::Marks {
+                    read: true,
+                    starred: true,
+                },
+            )
+            .unwrap();
+    }
+    let library = env.open();
+    let a = library.find("sub/a.md").unwrap();
+    assert!(library.marks(a).read && library.marks(a).starred);
+}
+
+#[test]
+fn a_missing_folder_never_indexed_is_named_as_such() {
+    let env = Env::new();
+    let never = env.dir.path().join("typo");
+    let library = Library::open(std::slice::from_ref(&never), &env.paths()).unwrap();
+    assert!(
+        library
+            .notices()
+            .iter()
+            .any(|n| n.contains("is missing and was never indexed")),
+        "{:?}",
+        library.notices()
+    );
+}

@@ -413,12 +413,15 @@ impl App {
 
     pub(super) fn startup_message(&self) -> Option<Message> {
         let mut parts: Vec<String> = self.library.notices().to_vec();
-        for root in self.library.roots() {
-            if let Some(reason) = &root.offline {
-                parts.push(format!(
-                    "{} is {reason}: reading its articles from the cache",
-                    root.path
-                ));
+        for notice in self
+            .library
+            .roots()
+            .iter()
+            .filter_map(|r| r.offline_notice())
+        {
+            // A refresh already said it among the notices.
+            if !parts.contains(&notice) {
+                parts.push(notice);
             }
         }
         let problems = self.problem_summary();

@@ -4,6 +4,7 @@ mod frontmatter;
 pub mod links;
 mod parse;
 pub mod text;
+mod toml_mapping;
 mod yaml;
 
 use std::fmt;
@@ -19,14 +20,14 @@ pub use parse::{ParseError, Parsed, parse_article, parse_date};
 
 /// Changes whenever parsing would give a different result for the same file, so caches made by
 /// another version are re-read instead of serving stale articles or problems.
-pub const PARSER_REVISION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p2");
+pub const PARSER_REVISION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p3");
 
 /// Files larger than this are reported as problems instead of being read. Real articles are a few
 /// kilobytes; the cap keeps one stray export or log file from costing memory and time.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Stable identity of an article: `source.key/externalId/lang` when the aggregator gave them, else
-/// the file's path. Translations of one story differ only in the language part.
+/// the file's path within its library folder. Translations of one story differ only in the language part.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ArticleId(pub ShortText);
 
@@ -149,6 +150,8 @@ pub struct Article {
     pub category: Option<ShortText>,
     /// Upper case, de-duplicated, in the file's order.
     pub tags: Vec<ShortText>,
+    /// As the file names them (`author` or `authors`), de-duplicated, in the file's order.
+    pub authors: Vec<String>,
     pub sticky_weight: f64,
     pub sentiment: Sentiment,
     pub score: f64,
@@ -159,6 +162,12 @@ pub struct Article {
 impl Article {
     pub fn is_pinned(&self) -> bool {
         self.sticky_weight > 0.0
+    }
+
+    /// Whether the id is the file's path within its library folder (the file has no source and
+    /// external id): the same path in two folders is two articles, not two copies of one.
+    pub fn id_is_path(&self) -> bool {
+        self.external_id.is_none() || self.source.key.is_empty()
     }
 
     /// Whether the aggregator translated it from another article (`ai.translatedFrom`).

@@ -13,11 +13,12 @@ use serde::{Deserialize, Serialize};
 use super::compression::{self, Compressor, Decompressor, TRAIN_ON};
 use super::image::{Image, Stored, Version};
 use super::text_index::{TextWriter, plain_text};
-use crate::article::{Article, ArticleDetails, PARSER_REVISION};
+use crate::article::{Article, ArticleDetails, PARSER_REVISION, Parsed};
 
 /// Bump when the schema or the encoding of `meta`/`details` changes: old caches are moved aside.
-/// Caches of versions 2 to 4 are emptied and set up anew in place, reading the files again.
-const SCHEMA_VERSION: i64 = 5;
+/// Caches of versions 2 to 5 are emptied and set up anew in place, reading the files again
+/// (6: articles' authors, files' notes).
+const SCHEMA_VERSION: i64 = 6;
 
 const TABLES: &str = "
     CREATE TABLE files (
@@ -29,7 +30,8 @@ const TABLES: &str = "
         article_id TEXT,
         meta BLOB,
         problem TEXT,
-        warnings TEXT
+        warnings TEXT,
+        notes TEXT
     );
     CREATE INDEX files_stamps ON files(root, path, size, mtime);
     CREATE INDEX files_article ON files(article_id);
@@ -81,18 +83,20 @@ pub enum Entry {
         /// The body as the text index reads it (see [`plain_text`]), prepared the same way.
         body_text: String,
         warnings: Vec<String>,
+        notes: Vec<String>,
     },
     Problem(String),
 }
 
 impl Entry {
     /// An article with everything storing it needs, prepared by whoever parsed it.
-    pub fn article(article: Article, details: &ArticleDetails, warnings: Vec<String>) -> Self {
+    pub fn article(parsed: Parsed) -> Self {
         Self::Article {
-            article: Box::new(article),
-            details: encode(details),
-            body_text: plain_text(&details.body),
-            warnings,
+            details: encode(&parsed.details),
+            body_text: plain_text(&parsed.details.body),
+            article: Box::new(parsed.article),
+            warnings: parsed.warnings,
+            notes: parsed.notes,
         }
     }
 }
@@ -104,6 +108,7 @@ struct RawRow {
     meta: Option<Vec<u8>>,
     problem: Option<String>,
     warnings: Option<String>,
+    notes: Option<String>,
 }
 
 impl RawRow {
@@ -116,10 +121,8 @@ impl RawRow {
                 Ok(article) => Stored::Article {
                     file_id,
                     article: Box::new(article),
-                    warnings: self
-                        .warnings
-                        .map(|w| w.lines().map(str::to_owned).collect())
-                        .unwrap_or_default(),
+                    warnings: lines(self.warnings),
+                    notes: lines(self.notes),
                 },
                 Err(error) => Stored::Problem {
                     file_id,
@@ -134,6 +137,13 @@ impl RawRow {
             },
         }
     }
+}
+
+/// A stored column of lines (warnings, notes) as the list it was.
+fn lines(stored: Option<String>) -> Vec<String> {
+    stored
+        .map(|text| text.lines().map(str::to_owned).collect())
+        .unwrap_or_default()
 }
 
 impl Cache {
@@ -182,7 +192,7 @@ impl Cache {
                 ))
                 .map_err(sqlite)?;
             }
-            2..=4 => {
+            2..=5 => {
                 // Older caches hold nothing the files cannot give again: set up anew, in place.
                 conn.execute_batch(&format!(
                     "BEGIN;
@@ -437,7 +447,8 @@ impl Cache {
         let mut statement = self
             .conn
             .prepare_cached(
-                "SELECT id, path, meta, problem, warnings FROM files WHERE root = ?1 ORDER BY id",
+                "SELECT id, path, meta, problem, warnings, notes FROM files WHERE root = ?1
+                 ORDER BY id",
             )
             .map_err(|e| self.err(e))?;
         let mut rows = statement.query([root]).map_err(|e| self.err(e))?;
@@ -453,6 +464,7 @@ impl Cache {
                         meta: row.get(2)?,
                         problem: row.get(3)?,
                         warnings: row.get(4)?,
+                        notes: row.get(5)?,
                     })
                 })()
                 .map_err(|e| self.err(e))?;
@@ -694,26 +706,32 @@ impl Writer<'_> {
         text: &mut TextWriter,
     ) -> Result<Stored, CacheError> {
         let size = i64::try_from(stamp.size).unwrap_or(i64::MAX);
-        let (article_id, meta, problem, warnings) = match &entry {
+        let joined = |lines: &[String]| (!lines.is_empty()).then(|| lines.join("\n"));
+        let (article_id, meta, problem, warnings, notes) = match &entry {
             Entry::Article {
-                article, warnings, ..
+                article,
+                warnings,
+                notes,
+                ..
             } => (
                 Some(article.id.0.as_str()),
                 Some(encode(&**article)),
                 None,
-                (!warnings.is_empty()).then(|| warnings.join("\n")),
+                joined(warnings),
+                joined(notes),
             ),
-            Entry::Problem(problem) => (None, None, Some(problem.as_str()), None),
+            Entry::Problem(problem) => (None, None, Some(problem.as_str()), None, None),
         };
         let file_id: i64 = self
             .tx
             .prepare_cached(
-                "INSERT INTO files (path, root, size, mtime, article_id, meta, problem, warnings)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                "INSERT INTO files
+                     (path, root, size, mtime, article_id, meta, problem, warnings, notes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT(path) DO UPDATE SET root = excluded.root, size = excluded.size,
                      mtime = excluded.mtime, article_id = excluded.article_id,
                      meta = excluded.meta, problem = excluded.problem,
-                     warnings = excluded.warnings
+                     warnings = excluded.warnings, notes = excluded.notes
                  RETURNING id",
             )
             .and_then(|mut upsert| {
@@ -726,7 +744,8 @@ impl Writer<'_> {
                         article_id,
                         meta,
                         problem,
-                        warnings
+                        warnings,
+                        notes
                     ],
                     |row| row.get(0),
                 )
@@ -738,6 +757,7 @@ impl Writer<'_> {
                 details,
                 body_text,
                 warnings,
+                notes,
             } => {
                 self.store_details(file_id, details)?;
                 text.put(file_id, &article, &body_text);
@@ -745,6 +765,7 @@ impl Writer<'_> {
                     file_id,
                     article,
                     warnings,
+                    notes,
                 }
             }
             Entry::Problem(message) => {

@@ -538,7 +538,7 @@ mod tests {
 
     fn article(name: &str, front: &str) -> Article {
         let text = format!("---\n{front}\n---\nBody.\n");
-        parse_article(name, text.as_bytes()).unwrap().article
+        parse_article(name, name, text.as_bytes()).unwrap().article
     }
 
     #[test]

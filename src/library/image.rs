@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 use super::columns::Columns;
 use crate::article::{Article, ArticleId};
 
-// Bumped when what the columns mean changes (4: the translated flag), so older images are rebuilt.
-const MAGIC: &[u8; 8] = b"tidings4";
+// Bumped when what the columns mean or the image holds changes (4: the translated flag; 5: notes),
+// so older images are rebuilt.
+const MAGIC: &[u8; 8] = b"tidings5";
 
 /// One file the cache holds, as a refresh or a rebuild hands it over.
 pub enum Stored {
@@ -21,6 +22,7 @@ pub enum Stored {
         file_id: i64,
         article: Box<Article>,
         warnings: Vec<String>,
+        notes: Vec<String>,
     },
     Problem {
         file_id: i64,
@@ -45,6 +47,8 @@ pub struct Image {
     pub problems: Vec<FileNote>,
     /// Articles that loaded with something off.
     pub warnings: Vec<FileNote>,
+    /// Articles that loaded with a guess where the file said nothing (a date from its name).
+    pub notes: Vec<FileNote>,
     /// Known (for an image read from a file or just updated) that no two articles share an id:
     /// loading it need not look for duplicates.
     #[serde(skip)]
@@ -72,13 +76,15 @@ impl Image {
                 file_id,
                 article,
                 warnings,
+                notes,
             } => {
-                self.warnings
-                    .extend(warnings.into_iter().map(|message| FileNote {
-                        file_id,
-                        path: article.path.clone(),
-                        message,
-                    }));
+                let note = |message| FileNote {
+                    file_id,
+                    path: article.path.clone(),
+                    message,
+                };
+                self.warnings.extend(warnings.into_iter().map(note));
+                self.notes.extend(notes.into_iter().map(note));
                 self.columns.push(file_id as u64, &article);
             }
             Stored::Problem {
@@ -117,11 +123,14 @@ impl Image {
         problems.extend(fresh.problems);
         let mut warnings: Vec<FileNote> = self.warnings.into_iter().filter(keep).collect();
         warnings.extend(fresh.warnings);
+        let mut notes: Vec<FileNote> = self.notes.into_iter().filter(keep).collect();
+        notes.extend(fresh.notes);
         let ids_unique = columns.id_hashes_unique();
         Self {
             columns,
             problems,
             warnings,
+            notes,
             ids_unique,
         }
     }

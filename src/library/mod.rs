@@ -41,6 +41,9 @@ pub enum Severity {
     Error,
     /// The article loaded, but something about it was off.
     Warning,
+    /// Nothing was wrong, but tidings guessed where the file said nothing (a date from the
+    /// file's name): worth a line in `check`, not a failure.
+    Note,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +59,27 @@ pub struct RootReport {
     /// `None` when the folder was there; otherwise why it was not, and its articles come from
     /// the cache alone.
     pub offline: Option<String>,
+    /// Whether the cache has walked the folder before: a missing folder that never was is most
+    /// likely a mistyped path, with nothing in the cache to show for it.
+    pub indexed: bool,
+}
+
+impl RootReport {
+    /// What to tell the user about a folder that is not there.
+    pub fn offline_notice(&self) -> Option<String> {
+        let reason = self.offline.as_deref()?;
+        Some(if self.indexed {
+            format!(
+                "library folder {} is {reason}; showing its articles from the cache",
+                self.path
+            )
+        } else {
+            format!(
+                "library folder {} is {reason} and was never indexed: there is nothing of it to show",
+                self.path
+            )
+        })
+    }
 }
 
 /// How far a refresh is: files it found new or changed, and how many of them it has read.
@@ -212,7 +236,7 @@ impl Library {
             return Ok(true);
         }
         for root in roots {
-            let report = root_report(root);
+            let report = root_report(root, &cache)?;
             if report.offline.is_some() {
                 continue;
             }
@@ -253,8 +277,8 @@ impl Library {
         let (cache, notices) = open_cache(&paths.cache)?;
         let reports = roots
             .iter()
-            .map(|root| root_report(root))
-            .collect::<Vec<_>>();
+            .map(|root| root_report(root, &cache))
+            .collect::<Result<Vec<_>, _>>()?;
         let images = reports
             .iter()
             .map(|report| cache.image(&report.path))
@@ -274,13 +298,14 @@ impl Library {
         let mut image = Image::default();
         let mut builtin = Vec::new();
         for (name, bytes) in samples::files() {
-            match parse_article(&name, bytes) {
+            match parse_article(&name, &name, bytes) {
                 Ok(parsed) => {
                     let slot = builtin.len();
                     image.add(image::Stored::Article {
                         file_id: slot as i64,
                         article: Box::new(parsed.article.clone()),
                         warnings: parsed.warnings,
+                        notes: parsed.notes,
                     });
                     builtin.push((parsed.article, parsed.details));
                 }
@@ -295,6 +320,7 @@ impl Library {
         let roots = vec![RootReport {
             path: "built-in samples".to_owned(),
             offline: None,
+            indexed: true,
         }];
         let text = TextIndex::in_memory();
         let indexed = text.writer().and_then(|mut writer| {
@@ -474,6 +500,7 @@ impl Library {
                 .iter()
                 .map(|&tag| columns.name(Dimension::Tag, tag as usize).into())
                 .collect(),
+            authors: Vec::new(),
             sticky_weight: columns.sticky_weight(index),
             sentiment: Sentiment::ALL[columns.sentiment(index)],
             score: columns.score(index),
@@ -760,14 +787,20 @@ pub fn canonical(path: &Path) -> PathBuf {
     normal
 }
 
-fn root_report(root: &Path) -> RootReport {
+fn root_report(root: &Path, cache: &Cache) -> Result<RootReport, CacheError> {
     let path = root_key(root);
     let offline = match std::fs::read_dir(&path) {
         Ok(_) => None,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Some("missing".to_owned()),
         Err(error) => Some(format!("unreadable: {error}")),
     };
-    RootReport { path, offline }
+    // Only asked of a folder that is not there: the walk of one that is records it anyway.
+    let indexed = offline.is_none() || !cache.folders(&path)?.is_empty();
+    Ok(RootReport {
+        path,
+        offline,
+        indexed,
+    })
 }
 
 /// Whether a walk found exactly the files the cache holds, with the same stamps (both sorted).
@@ -808,8 +841,16 @@ fn load(
     state_path: &Path,
     mut notices: Vec<String>,
 ) -> Library {
-    let (state, state_notices) = open_state(state_path);
+    let (mut state, state_notices) = open_state(state_path);
     notices.extend(state_notices);
+    for root in &roots {
+        if let Err(error) = state.adopt_relative_ids(&root.path) {
+            notices.push(format!(
+                "{error}; marks made before ids became paths within the library folder are not \
+                 carried over"
+            ));
+        }
+    }
     let mut library = Library::new(roots, state, notices, Some(cache), Vec::new());
     library.assemble(images);
     library
@@ -836,6 +877,7 @@ impl Library {
             self.columns = image.columns;
             note(image.problems, Severity::Error);
             note(image.warnings, Severity::Warning);
+            note(image.notes, Severity::Note);
         } else {
             let mut seen = foldhash::HashSet::default();
             let mut seen_notes = foldhash::HashSet::default();
@@ -854,6 +896,7 @@ impl Library {
                 };
                 note(fresh(image.problems), Severity::Error);
                 note(fresh(image.warnings), Severity::Warning);
+                note(fresh(image.notes), Severity::Note);
             }
         }
         self.articles = (0..self.columns.len()).map(|_| OnceCell::new()).collect();
@@ -891,8 +934,13 @@ impl Library {
             let mut winners: Vec<usize> = Vec::new();
             for &(_, index) in group {
                 let index = index as usize;
-                let id = &self.article(index).id;
-                match winners.iter_mut().find(|w| self.article(**w).id == *id) {
+                let article = self.article(index);
+                // Path ids are paths within a folder: the same path in two folders is two files.
+                let same = |other: usize| {
+                    self.article(other).id == article.id
+                        && (!article.id_is_path() || self.root_of[other] == self.root_of[index])
+                };
+                match winners.iter_mut().find(|w| same(**w)) {
                     None => winners.push(index),
                     Some(previous) => {
                         let (won, loser) = if columns.recency(index) > columns.recency(*previous) {

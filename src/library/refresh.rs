@@ -68,13 +68,10 @@ pub(super) fn refresh(
         notices: Vec::new(),
     };
     for root in roots {
-        let report = root_report(root);
-        let image = match &report.offline {
-            Some(reason) => {
-                refreshed.notices.push(format!(
-                    "library folder {} is {reason}; showing its articles from the cache",
-                    report.path
-                ));
+        let report = root_report(root, cache)?;
+        let image = match report.offline_notice() {
+            Some(notice) => {
+                refreshed.notices.push(notice);
                 cache.image(&report.path)?
             }
             None => match check {
@@ -264,6 +261,7 @@ fn store_changes(
     let mut problems = 0;
     let mut stored = 0;
     let (sender, receiver) = mpsc::sync_channel(4);
+    let root_path = root.to_owned();
     // Parsing runs on the pool while this thread stores; it stops early when storing failed and
     // the receiver is gone. Files arrive in path order, a batch at a time, so new files get their
     // ids (and so their place in the image) in the same order on every run.
@@ -281,7 +279,8 @@ fn store_changes(
             let parsed: Vec<_> = batch
                 .into_par_iter()
                 .map(|(file, stamp, change)| {
-                    let entry = read_entry(file.path(), &file.display, file.size);
+                    let relative = relative_path(&root_path, &file.display);
+                    let entry = read_entry(file.path(), &file.display, relative, file.size);
                     (file.display, stamp, change, entry)
                 })
                 .collect();
@@ -338,7 +337,15 @@ enum Change {
     Updated,
 }
 
-fn read_entry(path: &Path, display: &str, size: u64) -> Entry {
+/// Where `display` is within the folder `root`: an article's id when it has no other, so the
+/// id survives a move of the folder.
+fn relative_path<'a>(root: &str, display: &'a str) -> &'a str {
+    display.strip_prefix(root).map_or(display, |rest| {
+        rest.trim_start_matches(std::path::is_separator)
+    })
+}
+
+fn read_entry(path: &Path, display: &str, relative: &str, size: u64) -> Entry {
     if size > MAX_FILE_BYTES {
         return Entry::Problem(ParseError::TooLarge { size }.to_string());
     }
@@ -346,8 +353,8 @@ fn read_entry(path: &Path, display: &str, size: u64) -> Entry {
         Ok(bytes) => bytes,
         Err(error) => return Entry::Problem(format!("cannot read: {error}")),
     };
-    match parse_article(display, &bytes) {
-        Ok(parsed) => Entry::article(parsed.article, &parsed.details, parsed.warnings),
+    match parse_article(display, relative, &bytes) {
+        Ok(parsed) => Entry::article(parsed),
         Err(error) => Entry::Problem(error.to_string()),
     }
 }

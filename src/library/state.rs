@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::article::ArticleId;
 
@@ -51,7 +51,8 @@ impl StateStore {
                  read INTEGER NOT NULL DEFAULT 0,
                  starred INTEGER NOT NULL DEFAULT 0,
                  changed_at TEXT NOT NULL
-             );",
+             );
+             CREATE TABLE IF NOT EXISTS relative_id_roots (root TEXT PRIMARY KEY);",
         )
         .map_err(err)?;
         let mut marks = HashMap::new();
@@ -114,6 +115,61 @@ impl StateStore {
     /// Records new marks for `id`. The in-memory value changes only once the write committed.
     pub fn set(&mut self, id: &ArticleId, marks: Marks) -> Result<(), StateError> {
         self.set_many(&[(id.clone(), marks)])
+    }
+
+    /// Moves marks kept under an article's absolute path (which is what an article without a
+    /// source and external id was called before ids became paths within the library folder)
+    /// to the id it has now, once per folder. A mark already kept under the new id stays.
+    /// Returns how many moved.
+    pub fn adopt_relative_ids(&mut self, root: &str) -> Result<usize, StateError> {
+        let Some(conn) = &mut self.conn else {
+            return Ok(0);
+        };
+        let err = |source| StateError {
+            path: self.path.clone(),
+            source,
+        };
+        let done = conn
+            .query_row(
+                "SELECT 1 FROM relative_id_roots WHERE root = ?1",
+                [root],
+                |_| Ok(()),
+            )
+            .optional()
+            .map_err(err)?
+            .is_some();
+        if done {
+            return Ok(0);
+        }
+        let prefix = format!("{}/", root.trim_end_matches('/'));
+        let moves: Vec<(ArticleId, ArticleId, Marks)> = self
+            .marks
+            .iter()
+            .filter_map(|(old, &marks)| {
+                let rest = old.0.strip_prefix(prefix.as_str())?;
+                let new = ArticleId(rest.into());
+                (!rest.is_empty() && !self.marks.contains_key(&new))
+                    .then(|| (old.clone(), new, marks))
+            })
+            .collect();
+        let transaction = conn.transaction().map_err(err)?;
+        for (old, new, _) in &moves {
+            transaction
+                .prepare_cached("UPDATE marks SET article_id = ?2 WHERE article_id = ?1")
+                .and_then(|mut rename| rename.execute(params![old.0.as_str(), new.0.as_str()]))
+                .map_err(err)?;
+        }
+        transaction
+            .execute("INSERT INTO relative_id_roots (root) VALUES (?1)", [root])
+            .map_err(err)?;
+        transaction.commit().map_err(err)?;
+        for (old, new, marks) in &moves {
+            self.marks.remove(old);
+            self.by_hash.remove(&old.hash());
+            self.marks.insert(new.clone(), *marks);
+            self.by_hash.insert(new.hash(), *marks);
+        }
+        Ok(moves.len())
     }
 
     /// Records new marks for many articles in one transaction: all are written or none.
@@ -189,6 +245,42 @@ mod tests {
                 starred: true
             }
         );
+    }
+
+    #[test]
+    fn marks_under_absolute_paths_move_to_ids_within_the_folder_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let read = Marks {
+            read: true,
+            starred: false,
+        };
+        let starred = Marks {
+            read: false,
+            starred: true,
+        };
+        let old = ArticleId("/home/me/news/2024/a.md".into());
+        {
+            let mut store = StateStore::open(&path).unwrap();
+            store.set(&old, read).unwrap();
+            store
+                .set(&ArticleId("/home/me/other/b.md".into()), read)
+                .unwrap();
+            store.set(&ArticleId("wire/1/en".into()), starred).unwrap();
+            assert_eq!(store.adopt_relative_ids("/home/me/news").unwrap(), 1);
+            assert_eq!(store.get(&ArticleId("2024/a.md".into())), read);
+            assert_eq!(store.get(&old), Marks::default());
+        }
+        let mut store = StateStore::open(&path).unwrap();
+        let new = ArticleId("2024/a.md".into());
+        assert_eq!(store.get(&new), read, "the move was written");
+        assert_eq!(store.get_hashed(new.hash()), read);
+        assert_eq!(store.get(&ArticleId("wire/1/en".into())), starred);
+        assert_eq!(store.get(&ArticleId("/home/me/other/b.md".into())), read);
+        // Once per folder: a mark set under the new id later is not overwritten by anything.
+        store.set(&old, starred).unwrap();
+        assert_eq!(store.adopt_relative_ids("/home/me/news").unwrap(), 0);
+        assert_eq!(store.get(&new), read);
     }
 
     #[test]

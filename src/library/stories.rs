@@ -159,7 +159,7 @@ mod tests {
                      source: {{name: Wire, key: wire}}\n---\nBody.\n",
                     from.unwrap_or(external)
                 );
-                parse_article(&format!("{n}.md"), text.as_bytes())
+                parse_article(&format!("{n}.md"), &format!("{n}.md"), text.as_bytes())
                     .expect("parses")
                     .article
             })

@@ -457,6 +457,7 @@ mod tests {
         let index = TextIndex::open(&path).expect("opens");
         let parsed = crate::article::parse_article(
             "a.md",
+            "a.md",
             b"---\ntitle: Harbour cranes idle\npublishedAt: '2026-03-01T10:00:00Z'\n---\nQuiet docks.\n",
         )
         .expect("parses");

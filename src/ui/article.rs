@@ -84,6 +84,9 @@ pub fn article_text(
     if !article.source.name.is_empty() {
         facts.push(article.source.name.to_string());
     }
+    if !article.authors.is_empty() {
+        facts.push(format!("by {}", article.authors.join(", ")));
+    }
     facts.push(match article.published_at {
         Some(at) => local_time(at),
         None => "date unknown".to_owned(),
