@@ -760,3 +760,20 @@ fn the_query_language_finds_exactly_what_the_frontmatter_says() {
         assert!(stderr(&output).contains(expected), "{}", stderr(&output));
     }
 }
+
+#[test]
+fn an_empty_state_file_is_reported_as_damage_and_left_alone() {
+    let env = Env::new();
+    small_library(&env);
+    let state = env.dir.path().join("data/state.db");
+    fs::create_dir_all(state.parent().unwrap()).unwrap();
+    fs::write(&state, b"").unwrap();
+    let refused = env.run_lib(&["mark", "testwire/1/en", "--read"]);
+    assert!(!refused.status.success());
+    let said = stderr(&refused);
+    assert!(
+        said.contains("state.db") && said.contains("no table of marks"),
+        "{said}"
+    );
+    assert_eq!(fs::read(&state).unwrap(), b"");
+}

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OpenFlags, params};
 
 use crate::article::ArticleId;
 
@@ -24,41 +24,72 @@ pub struct StateStore {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("state database {path}: {source}")]
+#[error("state database {path}: {kind}")]
 pub struct StateError {
     pub path: PathBuf,
     #[source]
-    pub source: rusqlite::Error,
+    pub kind: StateErrorKind,
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum StateErrorKind {
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// An existing file without the marks (emptied, or another program's database): damage to
+    /// report, never a store to start afresh over the user's file.
+    #[error("holds no table of marks (an empty file, or not tidings' state)")]
+    NoMarks,
+}
+
+const MARKS_TABLE: &str = "CREATE TABLE marks (
+    article_id TEXT PRIMARY KEY,
+    read INTEGER NOT NULL DEFAULT 0,
+    starred INTEGER NOT NULL DEFAULT 0,
+    changed_at TEXT NOT NULL
+);";
+
 impl StateStore {
-    /// Opens the store. It is never moved aside or recreated on error: the marks are the user's,
-    /// so a damaged file is reported and left for them to inspect.
+    /// Opens the store, creating it when there is no file. It is never moved aside or recreated
+    /// on error: the marks are the user's, so a damaged file (an empty one too) is reported and
+    /// left for them to inspect.
     pub fn open(path: &Path) -> Result<Self, StateError> {
-        let err = |source| StateError {
+        let err = |kind: StateErrorKind| StateError {
             path: path.to_owned(),
-            source,
+            kind,
         };
-        let conn = Connection::open(path).map_err(err)?;
+        if !path.exists() {
+            create(path).map_err(err)?;
+        }
+        // Opened without creating: a file that is not there now is not quietly made anew.
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| err(e.into()))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(err)?;
+            .map_err(|e| err(e.into()))?;
+        // Looked for before anything is written: switching an empty file to WAL would write to it.
+        let has_marks: bool = conn
+            .query_row(
+                "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'marks'",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(|e| err(e.into()))?;
+        if !has_marks {
+            return Err(err(StateErrorKind::NoMarks));
+        }
         // WAL with synchronous=NORMAL: a committed mark survives a killed process; a power loss
         // can lose at most the last mark, never the file.
-        conn.execute_batch(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
-             CREATE TABLE IF NOT EXISTS marks (
-                 article_id TEXT PRIMARY KEY,
-                 read INTEGER NOT NULL DEFAULT 0,
-                 starred INTEGER NOT NULL DEFAULT 0,
-                 changed_at TEXT NOT NULL
-             );",
-        )
-        .map_err(err)?;
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+            .map_err(|e| err(e.into()))?;
         let mut marks = HashMap::new();
         {
             let mut statement = conn
                 .prepare("SELECT article_id, read, starred FROM marks")
-                .map_err(err)?;
+                .map_err(|e| err(e.into()))?;
             let rows = statement
                 .query_map([], |row| {
                     Ok((
@@ -69,9 +100,9 @@ impl StateStore {
                         },
                     ))
                 })
-                .map_err(err)?;
+                .map_err(|e| err(e.into()))?;
             for row in rows {
-                let (id, mark) = row.map_err(err)?;
+                let (id, mark) = row.map_err(|e| err(e.into()))?;
                 marks.insert(id, mark);
             }
         }
@@ -119,9 +150,9 @@ impl StateStore {
     /// Records new marks for many articles in one transaction: all are written or none.
     pub fn set_many(&mut self, changes: &[(ArticleId, Marks)]) -> Result<(), StateError> {
         if let Some(conn) = &mut self.conn {
-            let err = |source| StateError {
+            let err = |source: rusqlite::Error| StateError {
                 path: self.path.clone(),
-                source,
+                kind: source.into(),
             };
             let now = chrono::Utc::now().to_rfc3339();
             let transaction = conn.transaction().map_err(err)?;
@@ -148,6 +179,28 @@ impl StateStore {
         }
         Ok(())
     }
+}
+
+/// Creates an empty store at `path`, whole or not at all: it is made under another name and
+/// linked into place, so a tidings killed halfway leaves no empty file that would then read as
+/// damage, and two creating at once both end up with the one that was linked first.
+fn create(path: &Path) -> Result<(), StateErrorKind> {
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(format!(".new-{}", std::process::id()));
+    let fresh = path.with_file_name(name);
+    let _ = std::fs::remove_file(&fresh);
+    let made = Connection::open(&fresh)
+        .and_then(|conn| conn.execute_batch(MARKS_TABLE))
+        .map_err(StateErrorKind::from)
+        .and_then(|()| match std::fs::hard_link(&fresh, path) {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            // A file system without links: a rename, which could replace a store another
+            // tidings made in the same instant, is the best left.
+            Err(_) => std::fs::rename(&fresh, path).map_err(StateErrorKind::from),
+        });
+    let _ = std::fs::remove_file(&fresh);
+    made
 }
 
 #[cfg(test)]
@@ -202,5 +255,29 @@ mod tests {
             .expect("garbage must not open");
         assert!(error.to_string().contains("state.db"), "{error}");
         assert_eq!(std::fs::read(&path).unwrap(), garbage);
+    }
+
+    #[test]
+    fn an_empty_or_foreign_store_is_damage_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty.db");
+        std::fs::write(&empty, b"").unwrap();
+        let error = StateStore::open(&empty)
+            .err()
+            .expect("an empty file is damage");
+        assert!(error.to_string().contains("no table of marks"), "{error}");
+        assert_eq!(std::fs::read(&empty).unwrap(), b"");
+
+        let foreign = dir.path().join("foreign.db");
+        Connection::open(&foreign)
+            .unwrap()
+            .execute_batch("CREATE TABLE other (x INTEGER);")
+            .unwrap();
+        let before = std::fs::read(&foreign).unwrap();
+        let error = StateStore::open(&foreign)
+            .err()
+            .expect("no marks table is damage");
+        assert!(error.to_string().contains("foreign.db"), "{error}");
+        assert_eq!(std::fs::read(&foreign).unwrap(), before);
     }
 }
