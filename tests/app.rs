@@ -1126,3 +1126,32 @@ fn a_failed_refresh_keeps_the_library_and_says_why() {
     assert_eq!(titles(&app), before);
     assert_eq!(app.message().unwrap().level, Level::Error);
 }
+
+#[test]
+fn marks_from_another_shell_survive_the_readers_keys_and_refreshes() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    let index = app.selected_index().unwrap();
+    let id = app.article(index).id.0.clone();
+    assert!(!app.marks(index).read && !app.marks(index).starred);
+    // A script stars the article while the reader runs; the reader's copy does not know.
+    let mut script = fixture.library();
+    let there = script.find(&id).unwrap();
+    script.set_starred(there, true).unwrap();
+    // A key in the reader marks it read: the read flag alone is written.
+    app.handle_key(Key::Char('r'));
+    let index = app.selected_index().unwrap();
+    assert!(app.marks(index).read);
+    assert!(app.marks(index).starred, "the reader learns of the star");
+    // A refresh swaps in a library loaded meanwhile; what the reader set is taken in without
+    // writing its pair again.
+    std::fs::write(
+        fixture.root().join("foxtrot.md"),
+        "---\ntitle: Foxtrot joins late\npublishedAt: '2026-11-21T08:00:00Z'\n---\nNew.\n",
+    )
+    .unwrap();
+    app.handle(Event::Refreshed(Box::new(fixture.library())));
+    let stored = fixture.library();
+    let marks = stored.marks(stored.find(&id).unwrap());
+    assert!(marks.read && marks.starred, "{marks:?}");
+}

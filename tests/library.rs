@@ -572,3 +572,25 @@ fn a_refresh_counts_the_files_it_reads() {
     Library::open_with_progress(&[root], &env.paths(), &again).unwrap();
     assert_eq!(again.to_read.load(Ordering::Relaxed), 0, "nothing changed");
 }
+
+#[test]
+fn a_mark_leaves_the_other_flag_as_another_tidings_set_it() {
+    let env = Env::new();
+    write(
+        &env.root().join("a.md"),
+        &article("Both kept", "1", "en", "2026-03-01T10:00:00Z"),
+    );
+    let mut reader = env.open();
+    let mut script = env.open();
+    script.set_starred(0, true).unwrap();
+    // The reader's copy says "not starred"; marking it read must not say so to the store.
+    reader.set_read(0, true).unwrap();
+    assert!(reader.marks(0).starred, "the reader now shows the star");
+    let marks = env.open().marks(0);
+    assert!(marks.read && marks.starred, "{marks:?}");
+    // And the other way round.
+    script.set_starred(0, false).unwrap();
+    reader.set_read(0, false).unwrap();
+    let marks = env.open().marks(0);
+    assert!(!marks.read && !marks.starred, "{marks:?}");
+}

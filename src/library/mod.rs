@@ -23,7 +23,7 @@ use crate::article::{Article, ArticleDetails, ArticleId, Sentiment, Source, pars
 use cache::{Cache, CacheError};
 pub use columns::{Columns, Dimension};
 use image::Image;
-pub use state::{Marks, StateError, StateStore};
+pub use state::{MarkChange, Marks, StateError, StateStore};
 use stories::Stories;
 pub use text_index::Scope;
 use text_index::{TextIndex, TextIndexError};
@@ -637,8 +637,9 @@ impl Library {
     }
 
     /// Changes the marks of the stories of `indices`, in one write: `change(i, marks)` gives
-    /// the new marks of each version of article `i`'s story from its own. Returns how many
-    /// articles changed.
+    /// the new marks of each version of article `i`'s story from its own. Only the flags that
+    /// change are written; the others keep what the state database holds, which is what the
+    /// library then shows. Returns how many articles changed.
     pub fn change_marks(
         &mut self,
         indices: &[usize],
@@ -655,23 +656,49 @@ impl Library {
                 versions
             };
             for version in versions.iter().map(|&v| v as usize) {
-                let marks = change(index, self.marks[version]);
-                if marks != self.marks[version] {
-                    changed.push((version, marks));
+                let old = self.marks[version];
+                let flags = MarkChange::between(old, change(index, old));
+                if !flags.is_empty() {
+                    changed.push((version, flags));
                 }
             }
         }
         let versions: Vec<usize> = changed.iter().map(|&(version, _)| version).collect();
-        let writes: Vec<(ArticleId, Marks)> = self
+        let writes: Vec<(ArticleId, MarkChange)> = self
             .ids_of(&versions)
             .into_iter()
-            .zip(changed.iter().map(|&(_, marks)| marks))
+            .zip(changed.iter().map(|&(_, flags)| flags))
             .collect();
-        self.state.set_many(&writes)?;
-        for &(version, marks) in &changed {
+        let stored = self.state.set_many(&writes)?;
+        for (&version, marks) in versions.iter().zip(stored) {
             self.marks[version] = marks;
         }
         Ok(changed.len())
+    }
+
+    /// Takes in marks set on an earlier copy of this library (while this one loaded in the
+    /// background). They were written to the state database, so they are read back from it,
+    /// with whatever another tidings set since; only a store that keeps marks in memory gets
+    /// `set_earlier` itself. Nothing is written: writing the earlier copy's pairs again could
+    /// undo a flag changed elsewhere meanwhile.
+    pub fn adopt_marks(
+        &mut self,
+        set_earlier: &std::collections::HashMap<usize, Marks>,
+    ) -> Result<(), StateError> {
+        if !self.state.is_persistent() {
+            return self
+                .change_marks(
+                    &set_earlier.keys().copied().collect::<Vec<_>>(),
+                    |index, marks| set_earlier.get(&index).copied().unwrap_or(marks),
+                )
+                .map(|_| ());
+        }
+        let indices: Vec<usize> = set_earlier.keys().copied().collect();
+        let now = self.state.reread(&self.ids_of(&indices))?;
+        for (index, marks) in indices.into_iter().zip(now) {
+            self.marks[index] = marks;
+        }
+        Ok(())
     }
 
     fn sort_problems(&mut self) {

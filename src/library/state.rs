@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::article::ArticleId;
 
@@ -12,6 +12,36 @@ use crate::article::ArticleId;
 pub struct Marks {
     pub read: bool,
     pub starred: bool,
+}
+
+/// What to change in one article's marks: each flag that is `Some` is set, the other is left as
+/// the database has it. A whole pair written from a stale copy would undo a mark set meanwhile
+/// by another tidings (`tidings mark` from a script while the reader runs).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MarkChange {
+    pub read: Option<bool>,
+    pub starred: Option<bool>,
+}
+
+impl MarkChange {
+    /// The flags in which `new` differs from `old`.
+    pub fn between(old: Marks, new: Marks) -> Self {
+        Self {
+            read: (old.read != new.read).then_some(new.read),
+            starred: (old.starred != new.starred).then_some(new.starred),
+        }
+    }
+
+    pub const fn is_empty(self) -> bool {
+        self.read.is_none() && self.starred.is_none()
+    }
+
+    pub fn applied_to(self, marks: Marks) -> Marks {
+        Marks {
+            read: self.read.unwrap_or(marks.read),
+            starred: self.starred.unwrap_or(marks.starred),
+        }
+    }
 }
 
 /// Marks by article id, loaded once; every change is written through in its own transaction.
@@ -142,42 +172,102 @@ impl StateStore {
         self.by_hash.get(&hash).copied().unwrap_or_default()
     }
 
-    /// Records new marks for `id`. The in-memory value changes only once the write committed.
-    pub fn set(&mut self, id: &ArticleId, marks: Marks) -> Result<(), StateError> {
-        self.set_many(&[(id.clone(), marks)])
+    /// Changes the marks of `id`; gives back its marks as stored after the change.
+    pub fn set(&mut self, id: &ArticleId, change: MarkChange) -> Result<Marks, StateError> {
+        let stored = self.set_many(&[(id.clone(), change)])?;
+        Ok(stored.first().copied().unwrap_or_default())
     }
 
-    /// Records new marks for many articles in one transaction: all are written or none.
-    pub fn set_many(&mut self, changes: &[(ArticleId, Marks)]) -> Result<(), StateError> {
-        if let Some(conn) = &mut self.conn {
-            let err = |source: rusqlite::Error| StateError {
-                path: self.path.clone(),
-                kind: source.into(),
-            };
-            let now = chrono::Utc::now().to_rfc3339();
-            let transaction = conn.transaction().map_err(err)?;
-            {
-                let mut insert = transaction
-                    .prepare_cached(
-                        "INSERT INTO marks (article_id, read, starred, changed_at)
-                         VALUES (?1, ?2, ?3, ?4)
-                         ON CONFLICT(article_id) DO UPDATE SET read = excluded.read,
-                             starred = excluded.starred, changed_at = excluded.changed_at",
-                    )
-                    .map_err(err)?;
-                for (id, marks) in changes {
-                    insert
-                        .execute(params![id.0.as_str(), marks.read, marks.starred, now])
+    /// Changes the marks of many articles in one transaction: all are written or none. Gives
+    /// back each article's marks as stored after the change, the flags it left alone as the
+    /// database has them (set by another tidings, maybe). The in-memory values change only once
+    /// the write committed.
+    pub fn set_many(
+        &mut self,
+        changes: &[(ArticleId, MarkChange)],
+    ) -> Result<Vec<Marks>, StateError> {
+        let stored = match &mut self.conn {
+            Some(conn) => {
+                let err = |source: rusqlite::Error| StateError {
+                    path: self.path.clone(),
+                    kind: source.into(),
+                };
+                let now = chrono::Utc::now().to_rfc3339();
+                let transaction = conn.transaction().map_err(err)?;
+                let mut stored = Vec::with_capacity(changes.len());
+                {
+                    let mut upsert = transaction
+                        .prepare_cached(
+                            "INSERT INTO marks (article_id, read, starred, changed_at)
+                             VALUES (?1, coalesce(?2, 0), coalesce(?3, 0), ?4)
+                             ON CONFLICT(article_id) DO UPDATE SET read = coalesce(?2, read),
+                                 starred = coalesce(?3, starred), changed_at = excluded.changed_at
+                             RETURNING read, starred",
+                        )
                         .map_err(err)?;
+                    for (id, change) in changes {
+                        let marks = upsert
+                            .query_row(
+                                params![id.0.as_str(), change.read, change.starred, now],
+                                |row| {
+                                    Ok(Marks {
+                                        read: row.get(0)?,
+                                        starred: row.get(1)?,
+                                    })
+                                },
+                            )
+                            .map_err(err)?;
+                        stored.push(marks);
+                    }
                 }
+                transaction.commit().map_err(err)?;
+                stored
             }
-            transaction.commit().map_err(err)?;
+            None => changes
+                .iter()
+                .map(|(id, change)| change.applied_to(self.get(id)))
+                .collect(),
+        };
+        for ((id, _), &marks) in changes.iter().zip(&stored) {
+            self.marks.insert(id.clone(), marks);
+            self.by_hash.insert(id.hash(), marks);
         }
-        for (id, marks) in changes {
-            self.marks.insert(id.clone(), *marks);
-            self.by_hash.insert(id.hash(), *marks);
+        Ok(stored)
+    }
+
+    /// The marks the database holds now for `ids` (what this store remembers, when it keeps
+    /// marks in memory only), and remembers them.
+    pub fn reread(&mut self, ids: &[ArticleId]) -> Result<Vec<Marks>, StateError> {
+        let Some(conn) = &self.conn else {
+            return Ok(ids.iter().map(|id| self.get(id)).collect());
+        };
+        let err = |source: rusqlite::Error| StateError {
+            path: self.path.clone(),
+            kind: source.into(),
+        };
+        let mut statement = conn
+            .prepare_cached("SELECT read, starred FROM marks WHERE article_id = ?1")
+            .map_err(err)?;
+        let mut now = Vec::with_capacity(ids.len());
+        for id in ids {
+            let marks = statement
+                .query_row([id.0.as_str()], |row| {
+                    Ok(Marks {
+                        read: row.get(0)?,
+                        starred: row.get(1)?,
+                    })
+                })
+                .optional()
+                .map_err(err)?
+                .unwrap_or_default();
+            now.push(marks);
         }
-        Ok(())
+        drop(statement);
+        for (id, &marks) in ids.iter().zip(&now) {
+            self.marks.insert(id.clone(), marks);
+            self.by_hash.insert(id.hash(), marks);
+        }
+        Ok(now)
     }
 }
 
@@ -218,18 +308,18 @@ mod tests {
             store
                 .set(
                     &id,
-                    Marks {
-                        read: true,
-                        starred: true,
+                    MarkChange {
+                        read: Some(true),
+                        starred: Some(true),
                     },
                 )
                 .unwrap();
             store
                 .set(
                     &id,
-                    Marks {
-                        read: false,
-                        starred: true,
+                    MarkChange {
+                        read: Some(false),
+                        starred: None,
                     },
                 )
                 .unwrap();
@@ -279,5 +369,41 @@ mod tests {
             .expect("no marks table is damage");
         assert!(error.to_string().contains("foreign.db"), "{error}");
         assert_eq!(std::fs::read(&foreign).unwrap(), before);
+    }
+
+    #[test]
+    fn each_flag_is_written_on_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let id = ArticleId("src/1/en".into());
+        let mut reader = StateStore::open(&path).unwrap();
+        // Another tidings (a script) stars the article after the reader loaded its marks.
+        let mut script = StateStore::open(&path).unwrap();
+        script
+            .set(
+                &id,
+                MarkChange {
+                    starred: Some(true),
+                    ..MarkChange::default()
+                },
+            )
+            .unwrap();
+        // The reader, whose copy says "not starred", marks it read: the star stays.
+        let stored = reader
+            .set(
+                &id,
+                MarkChange {
+                    read: Some(true),
+                    ..MarkChange::default()
+                },
+            )
+            .unwrap();
+        let both = Marks {
+            read: true,
+            starred: true,
+        };
+        assert_eq!(stored, both);
+        assert_eq!(reader.get(&id), both);
+        assert_eq!(StateStore::open(&path).unwrap().get(&id), both);
     }
 }
