@@ -15,7 +15,7 @@ use crate::article::{AiInfo, Article, Source};
 use crate::cli::{Cli, Command};
 use crate::config::Config;
 use crate::library::stories::Preference;
-use crate::library::{Check, Dimension, Library, Severity};
+use crate::library::{Check, Dimension, Library, Marks, Severity};
 use crate::setup::Setup;
 use crate::ui::article::{Zone, article_text};
 use crate::ui::{Theme, ansi};
@@ -451,13 +451,10 @@ fn mark(
         .iter()
         .map(|id| library.find(id))
         .collect::<Result<Vec<_>, _>>()?;
-    for index in indices {
-        if let Some(read) = read {
-            library.set_read(index, read)?;
-        }
-        if let Some(starred) = starred {
-            library.set_starred(index, starred)?;
-        }
-    }
+    // One transaction for the whole command: every id and flag is marked, or none.
+    library.change_marks(&indices, |_, marks| Marks {
+        read: read.unwrap_or(marks.read),
+        starred: starred.unwrap_or(marks.starred),
+    })?;
     Ok(ExitCode::SUCCESS)
 }

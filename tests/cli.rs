@@ -777,3 +777,37 @@ fn an_empty_state_file_is_reported_as_damage_and_left_alone() {
     );
     assert_eq!(fs::read(&state).unwrap(), b"");
 }
+
+/// Makes the state database refuse what `when` says (an SQL condition on `NEW`), as a full disk
+/// or a kill would at that point: what one command marks must then change nothing at all.
+fn refuse_marks(env: &Env, when: &str) {
+    let state = env.dir.path().join("data/state.db");
+    let conn = rusqlite::Connection::open(state).unwrap();
+    conn.execute_batch(&format!(
+        "CREATE TRIGGER refuse_insert BEFORE INSERT ON marks WHEN {when}
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;
+         CREATE TRIGGER refuse_update BEFORE UPDATE ON marks WHEN {when}
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+    ))
+    .unwrap();
+}
+
+#[test]
+fn one_mark_command_is_one_transaction() {
+    let env = Env::new();
+    small_library(&env);
+    assert!(env.run_lib(&["list"]).status.success());
+    refuse_marks(&env, "NEW.starred = 1");
+    let refused = env.run_lib(&["mark", "testwire/1/en", "--read", "--star"]);
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("refused by the test"));
+    assert_eq!(stdout(&env.run_lib(&["list", "is:read"])), "");
+
+    let env = Env::new();
+    small_library(&env);
+    assert!(env.run_lib(&["list"]).status.success());
+    refuse_marks(&env, "NEW.article_id = 'testwire/2/en'");
+    let refused = env.run_lib(&["mark", "testwire/1/en", "testwire/2/en", "--read"]);
+    assert!(!refused.status.success());
+    assert_eq!(stdout(&env.run_lib(&["list", "is:read"])), "");
+}
