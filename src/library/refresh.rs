@@ -3,6 +3,7 @@
 //! ones, and updates the root's image.
 
 use std::collections::HashSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
@@ -340,14 +341,42 @@ enum Change {
 
 fn read_entry(path: &Path, display: &str, size: u64) -> Entry {
     if size > MAX_FILE_BYTES {
-        return Entry::Problem(ParseError::TooLarge { size }.to_string());
+        return Entry::Problem(ParseError::TooLarge { size: Some(size) }.to_string());
     }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
+    let bytes = match std::fs::File::open(path).and_then(read_capped) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return Entry::Problem(ParseError::TooLarge { size: None }.to_string()),
         Err(error) => return Entry::Problem(format!("cannot read: {error}")),
     };
     match parse_article(display, &bytes) {
         Ok(parsed) => Entry::article(parsed.article, &parsed.details, parsed.warnings),
         Err(error) => Entry::Problem(error.to_string()),
+    }
+}
+
+/// Everything `file` holds, or `None` when it holds more than an article may: at most one byte
+/// over the limit is read, whatever the size the system gave (a file that grew since it was
+/// looked at, or a `/proc` file that says 0 and holds gigabytes).
+fn read_capped(file: impl Read) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_FILE_BYTES).then_some(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_more_than_the_limit_is_read_whatever_the_size_said() {
+        // A source that never ends: reading it whole would never return.
+        let endless = std::io::repeat(b'x');
+        assert_eq!(read_capped(endless).ok(), Some(None));
+        let limit = usize::try_from(MAX_FILE_BYTES).unwrap_or(usize::MAX);
+        let at_limit = std::io::repeat(b'x').take(MAX_FILE_BYTES);
+        assert_eq!(
+            read_capped(at_limit).ok().flatten().map(|b| b.len()),
+            Some(limit)
+        );
     }
 }
