@@ -594,3 +594,66 @@ fn a_mark_leaves_the_other_flag_as_another_tidings_set_it() {
     let marks = env.open().marks(0);
     assert!(!marks.read && !marks.starred, "{marks:?}");
 }
+
+#[test]
+fn a_file_that_could_not_be_read_is_read_on_the_next_refresh() {
+    let env = Env::new();
+    let file = env.root().join("a.md");
+    write(
+        &file,
+        &article("Briefly locked", "1", "en", "2026-03-01T10:00:00Z"),
+    );
+    let mode = |mode| {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&file, fs::Permissions::from_mode(mode)).unwrap();
+    };
+    mode(0o000);
+    if fs::read(&file).is_ok() {
+        // Permissions do not bite (root): the test below fails a read another way.
+        mode(0o644);
+        return;
+    }
+    let locked = env.open();
+    mode(0o644);
+    assert_eq!(locked.len(), 0);
+    assert!(
+        locked.problems()[0].message.starts_with("cannot read"),
+        "{:?}",
+        locked.problems()
+    );
+    // chmod changes neither size nor time: only a read error that was not stored lets this in.
+    let library = env.open();
+    assert_eq!(library.len(), 1, "{:?}", library.problems());
+    assert!(library.problems().is_empty(), "{:?}", library.problems());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_read_error_is_never_stored_against_the_files_stamp() {
+    // /proc/self/mem reads fail (EIO at address 0) whoever reads it, root too, and it says it
+    // is a regular file of size 0.
+    if !Path::new("/proc/self/mem").exists() {
+        return;
+    }
+    let env = Env::new();
+    let file = env.root().join("a.md");
+    std::os::unix::fs::symlink("/proc/self/mem", &file).unwrap();
+    let failed = env.open();
+    assert_eq!(failed.len(), 0);
+    assert_eq!(failed.problems().len(), 1, "{:?}", failed.problems());
+    assert!(
+        failed.problems()[0].message.starts_with("cannot read"),
+        "{:?}",
+        failed.problems()
+    );
+    // The file becomes readable with the very stamp the failed read was made under (size 0,
+    // the same time): a stored failure would be trusted for ever.
+    let stamp = fs::metadata(&file).unwrap();
+    fs::remove_file(&file).unwrap();
+    let empty = fs::File::create(&file).unwrap();
+    empty.set_modified(stamp.modified().unwrap()).unwrap();
+    drop(empty);
+    let library = env.open();
+    assert_eq!(library.len(), 1, "{:?}", library.problems());
+    assert_eq!(library.article(0).title, "a");
+}

@@ -21,6 +21,7 @@ use crate::article::{MAX_FILE_BYTES, ParseError, parse_article};
 /// Files read between two commits of a long refresh.
 const COMMIT_EVERY: usize = 8192;
 
+#[derive(Default)]
 pub(super) struct Refreshed {
     pub roots: Vec<RootReport>,
     /// One per root, in the same order.
@@ -61,13 +62,7 @@ pub(super) fn refresh(
         text.mark_complete()?;
         text.reload()?;
     }
-    let mut refreshed = Refreshed {
-        roots: Vec::new(),
-        images: Vec::new(),
-        report: RefreshReport::default(),
-        skipped: Vec::new(),
-        notices: Vec::new(),
-    };
+    let mut refreshed = Refreshed::default();
     for root in roots {
         let report = root_report(root);
         let image = match &report.offline {
@@ -91,6 +86,21 @@ pub(super) fn refresh(
                     refresh_files(cache, text, &report.path, &under, &mut refreshed, progress)?
                 }
             },
+        };
+        // A folder that went away while it was read (unmounted, renamed) is offline, as if it
+        // had been missing from the start: what could not be read was not stored.
+        let report = match report.offline {
+            None => {
+                let now = root_report(root);
+                if let Some(reason) = &now.offline {
+                    refreshed.notices.push(format!(
+                        "library folder {} became {reason} while it was read; showing its articles from the cache",
+                        now.path
+                    ));
+                }
+                now
+            }
+            Some(_) => report,
         };
         refreshed.roots.push(report);
         refreshed.images.push(image);
@@ -153,8 +163,20 @@ fn refresh_root(
         walked.push((top, found.folders));
     }
     let image = store_changes(cache, text, root, changed, removed, refreshed, progress)?;
+    // A folder with something that could not be read stays unknown, so that a check of the
+    // folders alone (`list`) looks into it again instead of trusting its unchanged time.
+    let unsure: HashSet<&Path> = refreshed
+        .skipped
+        .iter()
+        .flat_map(|problem| {
+            let path = Path::new(&problem.path);
+            [Some(path), path.parent()]
+        })
+        .flatten()
+        .collect();
     // After the files: a folder is only known unchanged once what is in it is stored.
-    for (top, folders) in walked {
+    for (top, mut folders) in walked {
+        folders.retain(|(folder, _)| !unsure.contains(Path::new(folder)));
         cache.replace_folders(root, &top, &folders)?;
     }
     Ok(image)
@@ -239,7 +261,7 @@ pub(super) fn refresh_files(
 }
 
 /// Parses `changed` and stores it, forgets `removed`, and gives back the root's image updated.
-fn store_changes(
+pub(super) fn store_changes(
     cache: &mut Cache,
     text: &TextIndex,
     root: &str,
@@ -292,10 +314,18 @@ fn store_changes(
         }
     });
     for (path, stamp, change, entry) in receiver.into_iter().flatten() {
+        progress.read.fetch_add(1, Ordering::Relaxed);
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                problems += 1;
+                refreshed.skipped.push(unreadable(path, change, &error));
+                continue;
+            }
+        };
         if matches!(entry, Entry::Problem(_)) {
             problems += 1;
         }
-        progress.read.fetch_add(1, Ordering::Relaxed);
         let outcome = writer.put(path, stamp, entry, &mut text_writer)?;
         // A new file cannot be in the image yet: only updates replace rows.
         if change == Change::Updated {
@@ -333,25 +363,50 @@ fn store_changes(
     Ok(image)
 }
 
+/// A file that could not be read this time. A changed file keeps its cached copy (and its old
+/// stamp, which tells the next refresh to read it again).
+fn unreadable(path: String, change: Change, error: &std::io::Error) -> Problem {
+    let (message, severity) = match change {
+        Change::Added => (
+            format!("cannot read: {error}; tried again on the next refresh"),
+            Severity::Error,
+        ),
+        Change::Updated => (
+            format!("cannot read: {error}; the cached copy is shown until it can be read"),
+            Severity::Warning,
+        ),
+    };
+    Problem {
+        path,
+        message,
+        severity,
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Change {
+pub(super) enum Change {
     Added,
     Updated,
 }
 
-fn read_entry(path: &Path, display: &str, size: u64) -> Entry {
+/// Reads and parses one file. An error reading it (the file or its folder gone since the walk,
+/// permissions changed) says nothing about what the file holds, so it is not an [`Entry`]: it is
+/// never stored against the file's stamp, and the next refresh tries again.
+fn read_entry(path: &Path, display: &str, size: u64) -> std::io::Result<Entry> {
     if size > MAX_FILE_BYTES {
-        return Entry::Problem(ParseError::TooLarge { size: Some(size) }.to_string());
+        return Ok(Entry::Problem(
+            ParseError::TooLarge { size: Some(size) }.to_string(),
+        ));
     }
-    let bytes = match std::fs::File::open(path).and_then(read_capped) {
-        Ok(Some(bytes)) => bytes,
-        Ok(None) => return Entry::Problem(ParseError::TooLarge { size: None }.to_string()),
-        Err(error) => return Entry::Problem(format!("cannot read: {error}")),
+    let Some(bytes) = read_capped(std::fs::File::open(path)?)? else {
+        return Ok(Entry::Problem(
+            ParseError::TooLarge { size: None }.to_string(),
+        ));
     };
-    match parse_article(display, &bytes) {
+    Ok(match parse_article(display, &bytes) {
         Ok(parsed) => Entry::article(parsed.article, &parsed.details, parsed.warnings),
         Err(error) => Entry::Problem(error.to_string()),
-    }
+    })
 }
 
 /// Everything `file` holds, or `None` when it holds more than an article may: at most one byte

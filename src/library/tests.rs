@@ -265,3 +265,47 @@ fn a_check_of_the_folders_sees_files_added_and_removed_without_a_walk_of_the_fil
     assert_eq!(checked.len(), 12 + 2 - 3);
     assert_eq!(open(Check::ChangedFolders).report().scanned, 0);
 }
+
+#[test]
+fn a_folder_renamed_away_while_it_is_read_is_read_again_when_it_is_back() {
+    let (dir, root, paths) = setup(12);
+    fs::create_dir_all(dir.path().join("cache")).unwrap();
+    let mut cache = super::cache::Cache::open(&paths.cache).unwrap().0;
+    let text = super::text_index::TextIndex::open(&dir.path().join("cache/cache.index")).unwrap();
+    // What a walk saw, then the folder goes before its files are read.
+    let root_key = super::root_key(&root);
+    let found = super::scan::scan(Path::new(&root_key));
+    assert_eq!(found.files.len(), 12);
+    let away = dir.path().join("away");
+    fs::rename(&root, &away).unwrap();
+    let mut refreshed = super::refresh::Refreshed::default();
+    let changed: Vec<_> = found
+        .files
+        .into_iter()
+        .map(|file| {
+            let stamp = super::cache::Stamp {
+                size: file.size,
+                mtime_ns: file.mtime_ns,
+            };
+            (file, stamp, super::refresh::Change::Added)
+        })
+        .collect();
+    let image = super::refresh::store_changes(
+        &mut cache,
+        &text,
+        &root_key,
+        changed,
+        Vec::new(),
+        &mut refreshed,
+        &super::Progress::default(),
+    )
+    .unwrap();
+    assert_eq!(image.columns.len(), 0);
+    assert_eq!(refreshed.skipped.len(), 12);
+    assert!(refreshed.skipped[0].message.starts_with("cannot read"));
+    drop((cache, text));
+    // Back, unchanged: every file is read now, none trusted to be unreadable.
+    fs::rename(&away, &root).unwrap();
+    let library = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    assert_eq!(library.len(), 12, "{:?}", library.problems());
+}
