@@ -7,12 +7,14 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{
+    Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params,
+};
 use serde::{Deserialize, Serialize};
 
 use super::compression::{self, Compressor, Decompressor, TRAIN_ON};
 use super::image::{Image, Stored, Version};
-use super::text_index::{TextWriter, plain_text};
+use super::text_index::{LOCK_WAIT, TextWriter, plain_text};
 use crate::article::{Article, ArticleDetails, PARSER_REVISION};
 
 /// Bump when the schema or the encoding of `meta`/`details` changes: old caches are moved aside.
@@ -54,6 +56,29 @@ pub enum CacheError {
     },
     #[error("cache database {path}: {message}")]
     Incompatible { path: PathBuf, message: String },
+}
+
+impl CacheError {
+    /// Whether the cache is damaged or not of this tidings (and so moved aside and rebuilt), as
+    /// opposed to busy or out of reach, which says nothing against the file: another tidings
+    /// may be writing it.
+    pub fn is_damage(&self) -> bool {
+        match self {
+            Self::Incompatible { .. } => true,
+            Self::Sqlite { source, .. } => matches!(
+                source.sqlite_error_code(),
+                Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase)
+            ),
+        }
+    }
+
+    /// Whether another process held the cache's lock for longer than a writer waits.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, Self::Sqlite { source, .. } if matches!(
+            source.sqlite_error_code(),
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+        ))
+    }
 }
 
 pub struct Cache {
@@ -138,11 +163,12 @@ impl RawRow {
 
 impl Cache {
     /// Opens or creates the cache. A cache that is corrupt, not a database, or of another schema
-    /// version is moved aside (never deleted) and a new one created; the message says so.
+    /// version is moved aside (never deleted) and a new one created; the message says so. One
+    /// that is only busy (another tidings writing it) is never moved aside.
     pub fn open(path: &Path) -> Result<(Self, Option<String>), CacheError> {
         match Self::open_existing(path) {
             Ok(cache) => Ok((cache, None)),
-            Err(error) if path.exists() => {
+            Err(error) if error.is_damage() && path.exists() => {
                 let aside = move_aside(path).map_err(|source| CacheError::Incompatible {
                     path: path.to_owned(),
                     message: format!("unusable ({error}) and could not be moved aside: {source}"),
@@ -163,87 +189,114 @@ impl Cache {
             path: path.to_owned(),
             source,
         };
-        let conn = Connection::open(path).map_err(sqlite)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(sqlite)?;
+        let mut conn = Connection::open(path).map_err(sqlite)?;
+        conn.busy_timeout(LOCK_WAIT).map_err(sqlite)?;
         // The cache can always be rebuilt from the files, so it trades durability for speed:
         // a crash can lose the last refresh, never corrupt the user's own state (kept elsewhere).
+        // WAL: while another tidings writes (a long first index), the others read what it has
+        // committed instead of waiting for it.
         conn.execute_batch(
-            "PRAGMA journal_mode=DELETE; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON;",
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON;",
         )
         .map_err(sqlite)?;
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |row| row.get(0))
-            .map_err(sqlite)?;
-        match version {
-            0 => {
-                conn.execute_batch(&format!(
-                    "BEGIN; {TABLES} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-                ))
+        let read_version = |conn: &Connection| -> Result<i64, CacheError> {
+            conn.query_row("PRAGMA user_version", [], |row| row.get(0))
+                .map_err(sqlite)
+        };
+        let mut version = read_version(&conn)?;
+        if version != SCHEMA_VERSION {
+            // Set up under the write lock, the version read again inside it: two tidings
+            // starting on a new cache at once set it up once.
+            let setup = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(sqlite)?;
-            }
-            2..=4 => {
-                // Older caches hold nothing the files cannot give again: set up anew, in place.
-                conn.execute_batch(&format!(
-                    "BEGIN;
-                     DROP TABLE IF EXISTS snapshot;
-                     DROP TABLE IF EXISTS details;
-                     DROP TABLE IF EXISTS files;
-                     DROP TABLE IF EXISTS settings;
-                     DROP TABLE IF EXISTS dictionaries;
-                     DROP TABLE IF EXISTS roots;
-                     DROP TABLE IF EXISTS folders;
-                     {TABLES}
-                     PRAGMA user_version = {SCHEMA_VERSION};
-                     COMMIT;"
-                ))
-                .map_err(sqlite)?;
-            }
-            SCHEMA_VERSION => {
-                // Touch every table so a damaged schema shows up now, not halfway through a load.
-                for check in [
-                    "SELECT count(*) FROM files WHERE id < 0 AND article_id = ''",
-                    "SELECT count(*) FROM details WHERE file_id < 0 AND dict = 0",
-                    "SELECT count(*) FROM dictionaries WHERE id < 0",
-                    "SELECT count(*) FROM settings WHERE key = ''",
-                    "SELECT count(*) FROM roots WHERE generation < 0",
-                    "SELECT count(*) FROM folders WHERE mtime < 0 AND root = ''",
-                ] {
-                    conn.query_row(check, [], |_| Ok(())).map_err(sqlite)?;
+            version = read_version(&setup)?;
+            match version {
+                0 => setup
+                    .execute_batch(&format!("{TABLES} PRAGMA user_version = {SCHEMA_VERSION};")),
+                2..=4 => {
+                    // Older caches hold nothing the files cannot give again: set up anew, in
+                    // place.
+                    setup.execute_batch(&format!(
+                        "DROP TABLE IF EXISTS snapshot;
+                         DROP TABLE IF EXISTS details;
+                         DROP TABLE IF EXISTS files;
+                         DROP TABLE IF EXISTS settings;
+                         DROP TABLE IF EXISTS dictionaries;
+                         DROP TABLE IF EXISTS roots;
+                         DROP TABLE IF EXISTS folders;
+                         {TABLES}
+                         PRAGMA user_version = {SCHEMA_VERSION};"
+                    ))
+                }
+                SCHEMA_VERSION => Ok(()),
+                other => {
+                    return Err(CacheError::Incompatible {
+                        path: path.to_owned(),
+                        message: format!(
+                            "schema version {other}, this tidings uses {SCHEMA_VERSION}"
+                        ),
+                    });
                 }
             }
-            other => {
-                return Err(CacheError::Incompatible {
-                    path: path.to_owned(),
-                    message: format!("schema version {other}, this tidings uses {SCHEMA_VERSION}"),
-                });
-            }
+            .map_err(sqlite)?;
+            setup.commit().map_err(sqlite)?;
         }
-        let setting = |key: &str| -> Result<Option<String>, CacheError> {
+        // Touch every table so a damaged schema shows up now, not halfway through a load.
+        for check in [
+            "SELECT count(*) FROM files WHERE id < 0 AND article_id = ''",
+            "SELECT count(*) FROM details WHERE file_id < 0 AND dict = 0",
+            "SELECT count(*) FROM dictionaries WHERE id < 0",
+            "SELECT count(*) FROM settings WHERE key = ''",
+            "SELECT count(*) FROM roots WHERE generation < 0",
+            "SELECT count(*) FROM folders WHERE mtime < 0 AND root = ''",
+        ] {
+            conn.query_row(check, [], |_| Ok(()))
+                .map_err(|source| match sqlite(source) {
+                    // A missing table or column: a schema this tidings did not make.
+                    error if !error.is_busy() && !error.is_damage() => CacheError::Incompatible {
+                        path: path.to_owned(),
+                        message: format!("damaged schema: {error}"),
+                    },
+                    error => error,
+                })?;
+        }
+        let setting = |conn: &Connection, key: &str| -> Result<Option<String>, CacheError> {
             conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
                 row.get(0)
             })
             .optional()
             .map_err(sqlite)
         };
-        let parser = setting("parser")?;
-        let mut identity = setting("identity")?.and_then(|value| value.parse::<u64>().ok());
-        if parser.as_deref() != Some(PARSER_REVISION) || identity.is_none() {
+        let current = |conn: &Connection| -> Result<Option<u64>, CacheError> {
+            let parser = setting(conn, "parser")?;
+            let identity = setting(conn, "identity")?.and_then(|value| value.parse::<u64>().ok());
+            Ok(identity.filter(|_| parser.as_deref() == Some(PARSER_REVISION)))
+        };
+        let mut identity = current(&conn)?;
+        if identity.is_none() {
             // Parsed by another version: every file is read again on the next refresh, and the
-            // images of the old rows are no longer this cache's.
-            let fresh = new_identity();
-            conn.execute_batch(&format!(
-                "BEGIN;
-                 DELETE FROM details;
-                 DELETE FROM files;
-                 DELETE FROM roots;
-                 DELETE FROM folders;
-                 INSERT OR REPLACE INTO settings (key, value) VALUES ('parser', '{PARSER_REVISION}');
-                 INSERT OR REPLACE INTO settings (key, value) VALUES ('identity', '{fresh}');
-                 COMMIT;"
-            ))
-            .map_err(sqlite)?;
-            identity = Some(fresh);
+            // images of the old rows are no longer this cache's. Under the write lock, looked at
+            // again: another tidings may have just done it.
+            let reset = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(sqlite)?;
+            identity = current(&reset)?;
+            if identity.is_none() {
+                let fresh = new_identity();
+                reset
+                    .execute_batch(&format!(
+                        "DELETE FROM details;
+                         DELETE FROM files;
+                         DELETE FROM roots;
+                         DELETE FROM folders;
+                         INSERT OR REPLACE INTO settings (key, value) VALUES ('parser', '{PARSER_REVISION}');
+                         INSERT OR REPLACE INTO settings (key, value) VALUES ('identity', '{fresh}');"
+                    ))
+                    .map_err(sqlite)?;
+                identity = Some(fresh);
+            }
+            reset.commit().map_err(sqlite)?;
         }
         Ok(Self {
             conn,
@@ -340,7 +393,10 @@ impl Cache {
             path: path.clone(),
             source,
         };
-        let tx = self.conn.transaction().map_err(err)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
         tx.execute(
             "DELETE FROM folders WHERE root = ?1 AND (path = ?2 OR (path > ?3 AND path < ?4))",
             params![root, top, format!("{top}/"), format!("{top}/\u{10FFFF}")],
@@ -554,9 +610,11 @@ impl Cache {
     /// Starts one transaction for changes under `root`: nothing is seen until
     /// [`Writer::commit`], so a crash leaves either the old cache or the new one.
     pub fn writer(&mut self, root: &str) -> Result<Writer<'_>, CacheError> {
+        // The write lock from the start: a transaction that read first and wrote later would
+        // fail at once, without waiting, had another tidings committed in between.
         let tx = self
             .conn
-            .transaction()
+            .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|source| CacheError::Sqlite {
                 path: self.path.clone(),
                 source,

@@ -103,6 +103,18 @@ pub enum LoadError {
     },
 }
 
+impl LoadError {
+    /// Whether another tidings held the cache or the text index for longer than a refresh
+    /// waits.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Self::Cache(error) => error.is_busy(),
+            Self::Text(error) => error.is_busy(),
+            Self::CreateDir { .. } => false,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum FindError {
     #[error("no article matches {0:?}")]

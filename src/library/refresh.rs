@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use rayon::prelude::*;
 
 use super::cache::{Cache, Entry, Stamp};
-use super::image::{Image, Stored};
+use super::image::{Image, Stored, Version};
 use super::text_index::TextIndex;
 use super::{
     Check, LoadError, Problem, Progress, RefreshReport, RootReport, Severity, root_report, scan,
@@ -73,19 +73,37 @@ pub(super) fn refresh(
                 ));
                 cache.image(&report.path)?
             }
-            None => match check {
-                Check::Files | Check::ChangedFolders => {
-                    refresh_root(cache, text, &report.path, &mut refreshed, progress, check)?
+            None => {
+                let (counted, skipped) = (refreshed.report, refreshed.skipped.len());
+                let stored = match check {
+                    Check::Files | Check::ChangedFolders => {
+                        refresh_root(cache, text, &report.path, &mut refreshed, progress, check)
+                    }
+                    Check::Named(files) => {
+                        let under: Vec<&Path> = files
+                            .iter()
+                            .map(PathBuf::as_path)
+                            .filter(|file| file.starts_with(&report.path))
+                            .collect();
+                        refresh_files(cache, text, &report.path, &under, &mut refreshed, progress)
+                    }
+                };
+                match stored {
+                    Ok(image) => image,
+                    // Another tidings held the cache past the wait (a long first index): what
+                    // it has committed is served, and the changes wait for the next refresh.
+                    Err(error) if error.is_busy() => {
+                        refreshed.report = counted;
+                        refreshed.skipped.truncate(skipped);
+                        refreshed.notices.push(format!(
+                            "another tidings is updating the cache; showing what it has stored of {} so far",
+                            report.path
+                        ));
+                        cache.image(&report.path)?
+                    }
+                    Err(error) => return Err(error),
                 }
-                Check::Named(files) => {
-                    let under: Vec<&Path> = files
-                        .iter()
-                        .map(PathBuf::as_path)
-                        .filter(|file| file.starts_with(&report.path))
-                        .collect();
-                    refresh_files(cache, text, &report.path, &under, &mut refreshed, progress)?
-                }
-            },
+            }
         };
         // A folder that went away while it was read (unmounted, renamed) is offline, as if it
         // had been missing from the start: what could not be read was not stored.
@@ -118,6 +136,9 @@ fn refresh_root(
     progress: &Progress,
     check: Check<'_>,
 ) -> Result<Image, LoadError> {
+    // Before the stamps are read: whether another tidings committed since is told by the root's
+    // generation at the end (see `store_changes`).
+    let since = cache.version(root)?;
     let tops = match check {
         Check::ChangedFolders => {
             let known = cache.folders(root)?;
@@ -162,7 +183,9 @@ fn refresh_root(
             }));
         walked.push((top, found.folders));
     }
-    let image = store_changes(cache, text, root, changed, removed, refreshed, progress)?;
+    let image = store_changes(
+        cache, text, root, since, changed, removed, refreshed, progress,
+    )?;
     // A folder with something that could not be read stays unknown, so that a check of the
     // folders alone (`list`) looks into it again instead of trusting its unchanged time.
     let unsure: HashSet<&Path> = refreshed
@@ -245,6 +268,7 @@ pub(super) fn refresh_files(
     refreshed: &mut Refreshed,
     progress: &Progress,
 ) -> Result<Image, LoadError> {
+    let since = cache.version(root)?;
     let mut changed = Vec::new();
     let mut removed = Vec::new();
     for &path in files {
@@ -257,14 +281,19 @@ pub(super) fn refresh_files(
         }
     }
     refreshed.report.scanned += changed.len();
-    store_changes(cache, text, root, changed, removed, refreshed, progress)
+    store_changes(
+        cache, text, root, since, changed, removed, refreshed, progress,
+    )
 }
 
 /// Parses `changed` and stores it, forgets `removed`, and gives back the root's image updated.
+/// `since` is the root's version when the stamps `changed` and `removed` come from were read.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn store_changes(
     cache: &mut Cache,
     text: &TextIndex,
     root: &str,
+    since: Version,
     changed: Vec<(scan::FoundFile, Stamp, Change)>,
     removed: Vec<String>,
     refreshed: &mut Refreshed,
@@ -286,6 +315,7 @@ pub(super) fn store_changes(
     let mut replaced = HashSet::new();
     let mut problems = 0;
     let mut stored = 0;
+    let mut commits = 0;
     let (sender, receiver) = mpsc::sync_channel(4);
     // Parsing runs on the pool while this thread stores; it stops early when storing failed and
     // the receiver is gone. Files arrive in path order, a batch at a time, so new files get their
@@ -339,6 +369,7 @@ pub(super) fn store_changes(
             // The text first, as below.
             text_writer.commit()?;
             writer.commit()?;
+            commits += 1;
             writer = cache.writer(root)?;
         }
     }
@@ -356,8 +387,18 @@ pub(super) fn store_changes(
     // index never hears of.
     text_writer.commit()?;
     let version = writer.commit()?;
-    let image = image.updated(&replaced, fresh);
-    cache.store_image(root, version, &image);
+    commits += 1;
+    let image =
+        if version.identity == since.identity && version.generation == since.generation + commits {
+            let image = image.updated(&replaced, fresh);
+            cache.store_image(root, version, &image);
+            image
+        } else {
+            // Another tidings committed to this root in between: its rows are not all in the image
+            // read before, and some of ours may be its too. The rows say what is true.
+            drop((image, fresh));
+            cache.image(root)?
+        };
     text.reload()?;
     refreshed.report.problems += problems;
     Ok(image)
