@@ -132,31 +132,42 @@ struct RawRow {
 }
 
 impl RawRow {
-    /// A row whose metadata no longer decodes comes back as a problem: one damaged row costs one
-    /// article, not the library.
-    fn decode(self) -> Stored {
+    /// A row whose metadata no longer decodes comes back as a problem (and `true`): one damaged
+    /// row costs one article, not the library, and its file is read again by the next refresh.
+    fn decode(self) -> (Stored, bool) {
         let file_id = self.file_id;
         match (self.meta, self.problem) {
             (Some(meta), _) => match postcard::from_bytes::<Article>(&meta) {
-                Ok(article) => Stored::Article {
-                    file_id,
-                    article: Box::new(article),
-                    warnings: self
-                        .warnings
-                        .map(|w| w.lines().map(str::to_owned).collect())
-                        .unwrap_or_default(),
-                },
-                Err(error) => Stored::Problem {
+                Ok(article) => (
+                    Stored::Article {
+                        file_id,
+                        article: Box::new(article),
+                        warnings: self
+                            .warnings
+                            .map(|w| w.lines().map(str::to_owned).collect())
+                            .unwrap_or_default(),
+                    },
+                    false,
+                ),
+                Err(error) => (
+                    Stored::Problem {
+                        file_id,
+                        path: self.path,
+                        message: format!(
+                            "cache entry unreadable: {error}; the file is read again by the next refresh"
+                        ),
+                    },
+                    true,
+                ),
+            },
+            (None, problem) => (
+                Stored::Problem {
                     file_id,
                     path: self.path,
-                    message: format!("cache entry unreadable: {error}"),
+                    message: problem.unwrap_or_default(),
                 },
-            },
-            (None, problem) => Stored::Problem {
-                file_id,
-                path: self.path,
-                message: problem.unwrap_or_default(),
-            },
+                false,
+            ),
         }
     }
 }
@@ -498,6 +509,7 @@ impl Cache {
             .map_err(|e| self.err(e))?;
         let mut rows = statement.query([root]).map_err(|e| self.err(e))?;
         let mut image = Image::default();
+        let mut undecodable = Vec::new();
         let mut batch: Vec<RawRow> = Vec::with_capacity(BATCH);
         loop {
             let row = rows.next().map_err(|e| self.err(e))?;
@@ -515,15 +527,21 @@ impl Cache {
                 batch.push(raw);
             }
             if batch.len() == BATCH || (row.is_none() && !batch.is_empty()) {
-                let part: Vec<Stored> = std::mem::take(&mut batch)
+                let part: Vec<(Stored, bool)> = std::mem::take(&mut batch)
                     .into_par_iter()
                     .map(RawRow::decode)
                     .collect();
-                for stored in part {
+                for (stored, damaged) in part {
+                    if damaged {
+                        undecodable.push(stored.file_id());
+                    }
                     image.add(stored);
                 }
             }
             if row.is_none() {
+                drop(rows);
+                drop(statement);
+                self.read_again(&undecodable);
                 return Ok(image);
             }
         }
@@ -545,8 +563,28 @@ impl Cache {
                 "no stored article for entry {file_id}; run `tidings index`"
             ))
         })?;
-        postcard::from_bytes(&meta)
-            .map_err(|error| unreadable(format!("stored article {file_id} is unreadable: {error}")))
+        postcard::from_bytes(&meta).map_err(|error| {
+            self.read_again(&[file_id]);
+            unreadable(format!(
+                "stored article {file_id} is unreadable: {error}; the file is read again by the next refresh"
+            ))
+        })
+    }
+
+    /// Makes the next refresh read these files again (what the cache holds of them no longer
+    /// decodes) by forgetting the time they were stored under. Not waited for: when another
+    /// tidings holds the cache, a later read finds the rows again.
+    fn read_again(&self, file_ids: &[i64]) {
+        if file_ids.is_empty() {
+            return;
+        }
+        let _ = self.conn.busy_timeout(std::time::Duration::ZERO);
+        for file_id in file_ids {
+            let _ = self
+                .conn
+                .execute("UPDATE files SET mtime = -1 WHERE id = ?1", [file_id]);
+        }
+        let _ = self.conn.busy_timeout(LOCK_WAIT);
     }
 
     /// The files whose article id is `query` or starts with it, or whose path is one of `paths`.
@@ -713,11 +751,15 @@ impl Cache {
             path: self.path.clone(),
             message: format!("no stored text for entry {file_id}; run `tidings index`"),
         })?;
-        self.decode_details(dict, &data)
-            .map_err(|message| CacheError::Incompatible {
+        self.decode_details(dict, &data).map_err(|message| {
+            self.read_again(&[file_id]);
+            CacheError::Incompatible {
                 path: self.path.clone(),
-                message: format!("stored text for entry {file_id} is unreadable: {message}"),
-            })
+                message: format!(
+                    "stored text for entry {file_id} is unreadable: {message}; the file is read again by the next refresh"
+                ),
+            }
+        })
     }
 }
 

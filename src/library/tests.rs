@@ -346,3 +346,52 @@ fn a_folder_renamed_away_while_it_is_read_is_read_again_when_it_is_back() {
     let library = Library::open(std::slice::from_ref(&root), &paths).unwrap();
     assert_eq!(library.len(), 12, "{:?}", library.problems());
 }
+
+#[test]
+fn a_row_that_no_longer_decodes_is_read_again_from_its_file() {
+    let (dir, root, paths) = setup(6);
+    drop(Library::open(std::slice::from_ref(&root), &paths).unwrap());
+    let conn = rusqlite::Connection::open(&paths.cache).unwrap();
+    let changed = conn
+        .execute(
+            "UPDATE files SET meta = x'ff' WHERE path LIKE '%/a003.md'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    drop(conn);
+    // The start reads the rows, not an image made before the damage.
+    fs::remove_dir_all(dir.path().join("cache/cache.images")).unwrap();
+    let damaged = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    assert_eq!(damaged.len(), 5);
+    assert!(damaged.problems()[0].message.contains("unreadable"));
+    drop(damaged);
+    let library = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    assert_eq!(library.len(), 6, "{:?}", library.problems());
+    assert!(library.problems().is_empty(), "{:?}", library.problems());
+
+    // Stored text that no longer decodes: the article is shown, its text read again next time.
+    let conn = rusqlite::Connection::open(&paths.cache).unwrap();
+    conn.execute(
+        "UPDATE details SET data = x'00' WHERE file_id = (SELECT id FROM files WHERE path LIKE '%/a004.md')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let index = (0..library.len())
+        .find(|&i| library.article(i).title == "Story 4")
+        .unwrap();
+    assert!(library.details(index).is_err());
+    drop(library);
+    let library = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    let index = (0..library.len())
+        .find(|&i| library.article(i).title == "Story 4")
+        .unwrap();
+    assert!(
+        library
+            .details(index)
+            .unwrap()
+            .body
+            .contains("Body of Story 4")
+    );
+}
