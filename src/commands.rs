@@ -384,7 +384,7 @@ fn stats(setup: &Setup, query: &str) -> Result<ExitCode> {
 }
 
 fn check(setup: &Setup) -> Result<ExitCode> {
-    let library = setup.open(Check::Files)?;
+    let library = setup.open(Check::FilesAndCache)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for problem in library.problems() {
         match problem.severity {

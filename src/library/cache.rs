@@ -175,15 +175,25 @@ impl RawRow {
 impl Cache {
     /// Opens or creates the cache. A cache that is corrupt, not a database, or of another schema
     /// version is moved aside (never deleted) and a new one created; the message says so. One
-    /// that is only busy (another tidings writing it) is never moved aside.
-    pub fn open(path: &Path) -> Result<(Self, Option<String>), CacheError> {
-        match Self::open_existing(path) {
+    /// that is only busy (another tidings writing it) is never moved aside. Every page is looked
+    /// at (SQLite's quick check) when `verify` says so, or when a read met damage since.
+    pub fn open(path: &Path, verify: bool) -> Result<(Self, Option<String>), CacheError> {
+        let marker = damage_marker(path);
+        let opened = Self::open_existing(path).and_then(|cache| {
+            if verify || marker.exists() {
+                cache.quick_check()?;
+                let _ = std::fs::remove_file(&marker);
+            }
+            Ok(cache)
+        });
+        match opened {
             Ok(cache) => Ok((cache, None)),
             Err(error) if error.is_damage() && path.exists() => {
                 let aside = move_aside(path).map_err(|source| CacheError::Incompatible {
                     path: path.to_owned(),
                     message: format!("unusable ({error}) and could not be moved aside: {source}"),
                 })?;
+                let _ = std::fs::remove_file(&marker);
                 let cache = Self::open_existing(path)?;
                 let notice = format!(
                     "cache was unusable ({error}); moved aside to {} and rebuilt",
@@ -193,6 +203,27 @@ impl Cache {
             }
             Err(error) => Err(error),
         }
+    }
+
+    /// Whether a read met damage since the cache was last looked at whole.
+    pub fn damage_met(path: &Path) -> bool {
+        damage_marker(path).exists()
+    }
+
+    /// SQLite's quick check of every page: damage that reads of single rows would meet one by
+    /// one (or never, for rows no one shows).
+    fn quick_check(&self) -> Result<(), CacheError> {
+        let found: String = self
+            .conn
+            .query_row("PRAGMA quick_check(1)", [], |row| row.get(0))
+            .map_err(|e| self.err(e))?;
+        if found == "ok" {
+            return Ok(());
+        }
+        Err(CacheError::Incompatible {
+            path: self.path.clone(),
+            message: format!("damaged: {found}"),
+        })
     }
 
     fn open_existing(path: &Path) -> Result<Self, CacheError> {
@@ -318,10 +349,7 @@ impl Cache {
     }
 
     fn err(&self, source: rusqlite::Error) -> CacheError {
-        CacheError::Sqlite {
-            path: self.path.clone(),
-            source,
-        }
+        error_marking_damage(&self.path, source)
     }
 
     /// Where the images of the roots live: `cache.db` → `cache.images/`.
@@ -778,10 +806,7 @@ pub struct Writer<'c> {
 
 impl Writer<'_> {
     fn err(&self, source: rusqlite::Error) -> CacheError {
-        CacheError::Sqlite {
-            path: self.path.to_owned(),
-            source,
-        }
+        error_marking_damage(self.path, source)
     }
 
     /// Stores one file's outcome (its details too), indexes its text, and gives back what the
@@ -967,6 +992,26 @@ fn new_identity() -> u64 {
 
 fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
     postcard::to_allocvec(value).expect("encoding plain owned data into a Vec cannot fail")
+}
+
+/// Left beside the cache (`cache.db.damaged`) by a read that met damage: the next open looks at
+/// every page, and moves a damaged cache aside, instead of failing on the same rows again.
+fn damage_marker(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(".damaged");
+    path.with_file_name(name)
+}
+
+/// The error, with damage remembered for the next open (see [`damage_marker`]).
+fn error_marking_damage(path: &Path, source: rusqlite::Error) -> CacheError {
+    let error = CacheError::Sqlite {
+        path: path.to_owned(),
+        source,
+    };
+    if error.is_damage() {
+        let _ = std::fs::File::create(damage_marker(path));
+    }
+    error
 }
 
 /// Renames a damaged database and its WAL files to `NAME.broken-TIMESTAMP`.

@@ -70,6 +70,8 @@ pub struct Progress {
 pub enum Check<'a> {
     /// Every file, a `stat` each: sees every change, at a cost that grows with the library.
     Files,
+    /// [`Check::Files`], and every page of the cache (SQLite's quick check): what `check` does.
+    FilesAndCache,
     /// Every folder, a `stat` each; files only in folders whose time changed (an entry added,
     /// removed or renamed). A file edited in place, which changes no folder, is seen by the next
     /// check of the files.
@@ -193,7 +195,25 @@ impl Library {
         check: Check<'_>,
         progress: &Progress,
     ) -> Result<Self, LoadError> {
-        let (mut cache, mut notices) = open_cache(&paths.cache)?;
+        match Self::refresh_and_open_once(roots, paths, check, progress) {
+            // Damage met on the way: opening again looks at every page and rebuilds.
+            Err(LoadError::Cache(error))
+                if error.is_damage() && Cache::damage_met(&paths.cache) =>
+            {
+                Self::refresh_and_open_once(roots, paths, check, progress)
+            }
+            other => other,
+        }
+    }
+
+    fn refresh_and_open_once(
+        roots: &[PathBuf],
+        paths: &StorePaths,
+        check: Check<'_>,
+        progress: &Progress,
+    ) -> Result<Self, LoadError> {
+        let verify = matches!(check, Check::FilesAndCache);
+        let (mut cache, mut notices) = open_cache(&paths.cache, verify)?;
         let text = TextIndex::open(&text_index_dir(&paths.cache))?;
         let refreshed = refresh::refresh(&mut cache, &text, roots, check, progress)?;
         notices.extend(refreshed.notices);
@@ -219,7 +239,7 @@ impl Library {
     /// Every file is looked at, a folder at a time, so memory holds one folder's stamps, not the
     /// library's; the first difference ends the search.
     pub fn has_changes(roots: &[PathBuf], paths: &StorePaths) -> Result<bool, LoadError> {
-        let (cache, _) = open_cache(&paths.cache)?;
+        let (cache, _) = open_cache(&paths.cache, false)?;
         if !text_index::is_complete_in(&text_index_dir(&paths.cache)) {
             return Ok(true);
         }
@@ -262,7 +282,7 @@ impl Library {
 
     /// Loads what the cache holds for `roots` without looking at the files: the fast start.
     pub fn open_cached(roots: &[PathBuf], paths: &StorePaths) -> Result<Self, LoadError> {
-        let (cache, notices) = open_cache(&paths.cache)?;
+        let (cache, notices) = open_cache(&paths.cache, false)?;
         let reports = roots
             .iter()
             .map(|root| root_report(root))
@@ -724,9 +744,9 @@ fn text_index_dir(cache: &Path) -> PathBuf {
     cache.with_extension("index")
 }
 
-fn open_cache(path: &Path) -> Result<(Cache, Vec<String>), LoadError> {
+fn open_cache(path: &Path, verify: bool) -> Result<(Cache, Vec<String>), LoadError> {
     create_parent(path)?;
-    let (cache, notice) = Cache::open(path)?;
+    let (cache, notice) = Cache::open(path, verify)?;
     Ok((cache, notice.into_iter().collect()))
 }
 

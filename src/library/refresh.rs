@@ -76,7 +76,7 @@ pub(super) fn refresh(
             None => {
                 let (counted, skipped) = (refreshed.report, refreshed.skipped.len());
                 let stored = match check {
-                    Check::Files | Check::ChangedFolders => {
+                    Check::Files | Check::FilesAndCache | Check::ChangedFolders => {
                         refresh_root(cache, text, &report.path, &mut refreshed, progress, check)
                     }
                     Check::Named(files) => {

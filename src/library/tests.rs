@@ -305,7 +305,7 @@ fn a_cache_held_past_the_wait_is_served_as_committed_and_never_moved_aside() {
 fn a_folder_renamed_away_while_it_is_read_is_read_again_when_it_is_back() {
     let (dir, root, paths) = setup(12);
     fs::create_dir_all(dir.path().join("cache")).unwrap();
-    let mut cache = super::cache::Cache::open(&paths.cache).unwrap().0;
+    let mut cache = super::cache::Cache::open(&paths.cache, false).unwrap().0;
     let text = super::text_index::TextIndex::open(&dir.path().join("cache/cache.index")).unwrap();
     // What a walk saw, then the folder goes before its files are read.
     let root_key = super::root_key(&root);
@@ -394,4 +394,84 @@ fn a_row_that_no_longer_decodes_is_read_again_from_its_file() {
             .body
             .contains("Body of Story 4")
     );
+}
+
+/// A library whose articles' text fills many pages of the cache.
+fn setup_wordy(count: usize) -> (tempfile::TempDir, PathBuf, StorePaths) {
+    let (dir, root, paths) = setup(0);
+    let mut seed = 7u64;
+    for n in 0..count {
+        let words: Vec<String> = (0..400)
+            .map(|_| {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                format!("w{:x}", seed >> 44)
+            })
+            .collect();
+        let path = root.join(format!("a{n:03}.md"));
+        fs::create_dir_all(&root).unwrap();
+        fs::write(
+            path,
+            format!(
+                "---\ntitle: Story {n}\npublishedAt: '2026-03-01T10:00:00Z'\nexternalId: '{n}'\n---\n{}\n",
+                words.join(" ")
+            ),
+        )
+        .unwrap();
+    }
+    (dir, root, paths)
+}
+
+/// Overwrites the last page of the cache that holds compressed text (a zstd frame), as a bad
+/// disk sector would: the open, which touches the first page of each table, does not see it.
+fn damage_a_page_of_text(cache: &Path) {
+    let mut bytes = fs::read(cache).unwrap();
+    let page = usize::from(u16::from_be_bytes([bytes[16], bytes[17]]));
+    let last = (1..bytes.len() / page)
+        .rev()
+        .find(|&p| {
+            bytes[p * page..(p + 1) * page]
+                .windows(4)
+                .any(|w| w == [0x28, 0xb5, 0x2f, 0xfd])
+        })
+        .expect("a page of text");
+    bytes[last * page..(last + 1) * page].fill(0xff);
+    fs::write(cache, bytes).unwrap();
+}
+
+#[test]
+fn damage_met_while_reading_moves_the_cache_aside_on_the_next_open() {
+    let (_dir, root, paths) = setup_wordy(40);
+    drop(Library::open(std::slice::from_ref(&root), &paths).unwrap());
+    damage_a_page_of_text(&paths.cache);
+    let library = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    assert!(library.notices().is_empty(), "{:?}", library.notices());
+    let failed = (0..library.len())
+        .filter(|&i| library.details(i).is_err())
+        .count();
+    assert!(failed > 0, "the damaged page is read");
+    drop(library);
+    let library = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    assert!(
+        library.notices().iter().any(|n| n.contains("moved aside")),
+        "{:?}",
+        library.notices()
+    );
+    assert_eq!(library.len(), 40);
+    assert!((0..library.len()).all(|i| library.details(i).is_ok()));
+}
+
+#[test]
+fn a_check_looks_at_every_page_of_the_cache() {
+    let (_dir, root, paths) = setup_wordy(40);
+    drop(Library::open(std::slice::from_ref(&root), &paths).unwrap());
+    damage_a_page_of_text(&paths.cache);
+    let open = |check| Library::open_checking(std::slice::from_ref(&root), &paths, check).unwrap();
+    assert!(open(super::Check::Files).notices().is_empty());
+    let checked = open(super::Check::FilesAndCache);
+    assert!(
+        checked.notices().iter().any(|n| n.contains("moved aside")),
+        "{:?}",
+        checked.notices()
+    );
+    assert!((0..checked.len()).all(|i| checked.details(i).is_ok()));
 }
