@@ -657,3 +657,35 @@ fn a_read_error_is_never_stored_against_the_files_stamp() {
     assert_eq!(library.len(), 1, "{:?}", library.problems());
     assert_eq!(library.article(0).title, "a");
 }
+
+#[test]
+fn a_cache_location_that_cannot_be_written_still_reads_the_library() {
+    let env = Env::new();
+    write(
+        &env.root().join("a.md"),
+        &article("Read anyway", "1", "en", "2026-03-01T10:00:00Z"),
+    );
+    // A file where the cache's folder should be: no cache can be made there, root or not.
+    let blocked = env.dir.path().join("blocked");
+    fs::write(&blocked, "not a folder").unwrap();
+    let paths = StorePaths {
+        cache: blocked.join("cache.db"),
+        state: env.paths().state,
+    };
+    let library = Library::open(&[env.root()], &paths).unwrap();
+    assert_eq!(library.len(), 1);
+    assert_eq!(library.article(0).title, "Read anyway");
+    assert!(
+        library
+            .details(0)
+            .unwrap()
+            .body
+            .contains("Body of Read anyway")
+    );
+    assert_eq!(library.notices().len(), 1, "{:?}", library.notices());
+    assert!(library.notices()[0].contains("without a cache"));
+    let started = Library::open_cached(&[env.root()], &paths).unwrap();
+    assert_eq!(started.len(), 0, "nothing was kept");
+    assert_eq!(started.notices().len(), 1, "{:?}", started.notices());
+    assert_eq!(fs::read(&blocked).unwrap(), b"not a folder");
+}

@@ -72,6 +72,26 @@ impl CacheError {
         }
     }
 
+    /// Whether the cache's location cannot be written (read-only, full, not a folder): not
+    /// damage, and nothing a wait helps with.
+    pub fn is_unwritable(&self) -> bool {
+        match self {
+            Self::Sqlite { source, .. } => {
+                matches!(
+                    source.sqlite_error_code(),
+                    Some(
+                        ErrorCode::ReadOnly
+                            | ErrorCode::CannotOpen
+                            | ErrorCode::DiskFull
+                            | ErrorCode::PermissionDenied
+                            | ErrorCode::SystemIoFailure
+                    )
+                )
+            }
+            Self::Incompatible { .. } => false,
+        }
+    }
+
     /// Whether another process held the cache's lock for longer than a writer waits.
     pub fn is_busy(&self) -> bool {
         matches!(self, Self::Sqlite { source, .. } if matches!(
@@ -88,6 +108,8 @@ pub struct Cache {
     identity: u64,
     /// By dictionary id (0: none), prepared on first use.
     decompressors: RefCell<HashMap<i64, Decompressor>>,
+    /// False in memory: there is no folder for images.
+    keeps_images: bool,
 }
 
 /// The size and mtime the cache saw, to compare with what is on disk now.
@@ -226,6 +248,14 @@ impl Cache {
         })
     }
 
+    /// A cache in memory, for a location that cannot be written: the library is read whole on
+    /// every start, as if new, and nothing is left behind.
+    pub fn in_memory() -> Result<Self, CacheError> {
+        let mut cache = Self::open_existing(Path::new(":memory:"))?;
+        cache.keeps_images = false;
+        Ok(cache)
+    }
+
     fn open_existing(path: &Path) -> Result<Self, CacheError> {
         let sqlite = |source| CacheError::Sqlite {
             path: path.to_owned(),
@@ -345,6 +375,7 @@ impl Cache {
             path: path.to_owned(),
             identity: identity.unwrap_or_default(),
             decompressors: RefCell::new(HashMap::new()),
+            keeps_images: true,
         })
     }
 
@@ -375,7 +406,11 @@ impl Cache {
     /// rows and stored again.
     pub fn image(&self, root: &str) -> Result<Image, CacheError> {
         let version = self.version(root)?;
-        if let Some(image) = Image::read(&self.image_dir(), root, version) {
+        if let Some(image) = self
+            .keeps_images
+            .then(|| Image::read(&self.image_dir(), root, version))
+            .flatten()
+        {
             return Ok(image);
         }
         let mut image = self.rows(root)?;
@@ -387,7 +422,9 @@ impl Cache {
     /// Stores the image of `root` as of `version`. Failing to is not an error: the next start
     /// rebuilds it from the rows.
     pub fn store_image(&self, root: &str, version: Version, image: &Image) {
-        let _ = image.write(&self.image_dir(), root, version);
+        if self.keeps_images {
+            let _ = image.write(&self.image_dir(), root, version);
+        }
     }
 
     /// The stamp the cache holds for one file, if it holds the file.

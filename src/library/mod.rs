@@ -115,6 +115,39 @@ impl LoadError {
             Self::CreateDir { .. } => false,
         }
     }
+
+    /// Whether the cache's location cannot be written (read-only, full, not a folder).
+    pub fn is_unwritable(&self) -> bool {
+        match self {
+            Self::Cache(error) => error.is_unwritable(),
+            Self::Text(error) => error.is_unwritable(),
+            // A file where a folder should be.
+            Self::CreateDir { source, .. } => {
+                source.kind() == std::io::ErrorKind::AlreadyExists || is_unwritable_io(source)
+            }
+        }
+    }
+}
+
+/// Whether `error`, or what caused it, is an I/O error of a place that cannot be written.
+fn is_unwritable_io(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if let Some(io) = error.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind;
+            if matches!(
+                io.kind(),
+                ErrorKind::PermissionDenied
+                    | ErrorKind::ReadOnlyFilesystem
+                    | ErrorKind::StorageFull
+                    | ErrorKind::NotADirectory
+            ) {
+                return true;
+            }
+        }
+        cause = error.source();
+    }
+    false
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -195,12 +228,22 @@ impl Library {
         check: Check<'_>,
         progress: &Progress,
     ) -> Result<Self, LoadError> {
-        match Self::refresh_and_open_once(roots, paths, check, progress) {
+        let opened = match Self::refresh_and_open_once(roots, paths, check, progress, false) {
             // Damage met on the way: opening again looks at every page and rebuilds.
             Err(LoadError::Cache(error))
                 if error.is_damage() && Cache::damage_met(&paths.cache) =>
             {
-                Self::refresh_and_open_once(roots, paths, check, progress)
+                Self::refresh_and_open_once(roots, paths, check, progress, false)
+            }
+            other => other,
+        };
+        match opened {
+            // A cache that cannot be written (a read-only or full disk): the library is still
+            // read, into a cache in memory.
+            Err(error) if error.is_unwritable() => {
+                let mut library = Self::refresh_and_open_once(roots, paths, check, progress, true)?;
+                library.notices.insert(0, without_cache(&error));
+                Ok(library)
             }
             other => other,
         }
@@ -211,10 +254,16 @@ impl Library {
         paths: &StorePaths,
         check: Check<'_>,
         progress: &Progress,
+        in_memory: bool,
     ) -> Result<Self, LoadError> {
-        let verify = matches!(check, Check::FilesAndCache);
-        let (mut cache, mut notices) = open_cache(&paths.cache, verify)?;
-        let text = TextIndex::open(&text_index_dir(&paths.cache))?;
+        let (mut cache, mut notices, text) = if in_memory {
+            (Cache::in_memory()?, Vec::new(), TextIndex::in_memory())
+        } else {
+            let verify = matches!(check, Check::FilesAndCache);
+            let (cache, notices) = open_cache(&paths.cache, verify)?;
+            let text = TextIndex::open(&text_index_dir(&paths.cache))?;
+            (cache, notices, text)
+        };
         let refreshed = refresh::refresh(&mut cache, &text, roots, check, progress)?;
         notices.extend(refreshed.notices);
         let mut library = load(
@@ -282,7 +331,16 @@ impl Library {
 
     /// Loads what the cache holds for `roots` without looking at the files: the fast start.
     pub fn open_cached(roots: &[PathBuf], paths: &StorePaths) -> Result<Self, LoadError> {
-        let (cache, notices) = open_cache(&paths.cache, false)?;
+        let (cache, notices, in_memory) = match open_cache(&paths.cache, false) {
+            // Nothing cached: the refresh that follows reads the library.
+            Err(error) if error.is_unwritable() => {
+                (Cache::in_memory()?, vec![without_cache(&error)], true)
+            }
+            other => {
+                let (cache, notices) = other?;
+                (cache, notices, false)
+            }
+        };
         let reports = roots
             .iter()
             .map(|root| root_report(root))
@@ -293,6 +351,10 @@ impl Library {
             .collect::<Result<Vec<_>, _>>()?;
         let mut library = load(cache, reports, images, &paths.state, notices);
         // Read only: the refresh that follows builds or completes it.
+        if in_memory {
+            library.text = Some(TextIndex::in_memory());
+            return Ok(library);
+        }
         match TextIndex::open(&text_index_dir(&paths.cache)) {
             Ok(text) => library.text = Some(text),
             Err(error) => library.notices.push(format!("{error}; words find nothing")),
@@ -737,6 +799,11 @@ impl Library {
         self.problems
             .sort_by(|a, b| (a.severity, &a.path).cmp(&(b.severity, &b.path)));
     }
+}
+
+/// The one line that says the library is read without a cache, and why.
+fn without_cache(error: &LoadError) -> String {
+    format!("{error}; reading the library without a cache (nothing is kept for the next start)")
 }
 
 /// The text index lives beside the cache database: `cache.db` → `cache.index/`.

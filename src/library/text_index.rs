@@ -39,6 +39,11 @@ pub struct TextIndexError {
 }
 
 impl TextIndexError {
+    /// Whether the index's folder cannot be written (read-only, full, not a folder).
+    pub fn is_unwritable(&self) -> bool {
+        super::is_unwritable_io(&self.source)
+    }
+
     /// Whether another process held the index's write lock for longer than a writer waits.
     pub const fn is_busy(&self) -> bool {
         matches!(
