@@ -689,3 +689,28 @@ fn a_cache_location_that_cannot_be_written_still_reads_the_library() {
     assert_eq!(started.notices().len(), 1, "{:?}", started.notices());
     assert_eq!(fs::read(&blocked).unwrap(), b"not a folder");
 }
+
+#[cfg(unix)]
+#[test]
+fn names_that_differ_only_in_bytes_that_are_not_utf8_are_two_articles() {
+    use std::os::unix::ffi::OsStrExt;
+    let env = Env::new();
+    let root = env.root();
+    for (byte, title) in [(0xff_u8, "First of two"), (0xfe, "Second of two")] {
+        let name = [b'a', byte, b'.', b'm', b'd'];
+        write(
+            &root.join(std::ffi::OsStr::from_bytes(&name)),
+            &article(title, &byte.to_string(), "en", "2026-03-01T10:00:00Z"),
+        );
+    }
+    let library = env.open();
+    let mut titles: Vec<&str> = (0..library.len())
+        .map(|i| library.article(i).title.as_str())
+        .collect();
+    titles.sort_unstable();
+    assert_eq!(titles, ["First of two", "Second of two"]);
+    assert!(library.article(0).path.ends_with("(not UTF-8)"));
+    // Unchanged, both stay: neither is taken for the other's changed copy.
+    let again = env.open();
+    assert_eq!((again.len(), again.report().parsed), (2, 0));
+}

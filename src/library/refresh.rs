@@ -272,7 +272,7 @@ pub(super) fn refresh_files(
     let mut changed = Vec::new();
     let mut removed = Vec::new();
     for &path in files {
-        let display = path.display().to_string();
+        let display = scan::display_of(path);
         let known = cache.stamp(&display)?;
         match scan::stat(Path::new(root), path) {
             Some(file) => weigh(file, known, refreshed, &mut changed),
