@@ -245,24 +245,45 @@ impl StateStore {
             path: self.path.clone(),
             kind: source.into(),
         };
-        let mut statement = conn
-            .prepare_cached("SELECT read, starred FROM marks WHERE article_id = ?1")
-            .map_err(err)?;
-        let mut now = Vec::with_capacity(ids.len());
-        for id in ids {
-            let marks = statement
-                .query_row([id.0.as_str()], |row| {
-                    Ok(Marks {
-                        read: row.get(0)?,
-                        starred: row.get(1)?,
-                    })
+        let marks_of = |row: &rusqlite::Row<'_>, at: usize| -> rusqlite::Result<Marks> {
+            Ok(Marks {
+                read: row.get(at)?,
+                starred: row.get(at + 1)?,
+            })
+        };
+        let now: Vec<Marks> = if ids.len() < 1000 {
+            let mut statement = conn
+                .prepare_cached("SELECT read, starred FROM marks WHERE article_id = ?1")
+                .map_err(err)?;
+            ids.iter()
+                .map(|id| {
+                    statement
+                        .query_row([id.0.as_str()], |row| marks_of(row, 0))
+                        .optional()
+                        .map(Option::unwrap_or_default)
                 })
-                .optional()
+                .collect::<Result<_, _>>()
                 .map_err(err)?
-                .unwrap_or_default();
-            now.push(marks);
-        }
-        drop(statement);
+        } else {
+            // Many (every article of a large library marked read): one pass over the table
+            // costs less than a lookup each.
+            let wanted: std::collections::HashSet<&str> =
+                ids.iter().map(|id| id.0.as_str()).collect();
+            let mut found = HashMap::with_capacity(ids.len());
+            let mut statement = conn
+                .prepare("SELECT article_id, read, starred FROM marks")
+                .map_err(err)?;
+            let mut rows = statement.query([]).map_err(err)?;
+            while let Some(row) = rows.next().map_err(err)? {
+                let id = row.get_ref(0).and_then(|v| Ok(v.as_str()?)).map_err(err)?;
+                if wanted.contains(id) {
+                    found.insert(id.to_owned(), marks_of(row, 1).map_err(err)?);
+                }
+            }
+            ids.iter()
+                .map(|id| found.get(id.0.as_str()).copied().unwrap_or_default())
+                .collect()
+        };
         for (id, &marks) in ids.iter().zip(&now) {
             self.marks.insert(id.clone(), marks);
             self.by_hash.insert(id.hash(), marks);
@@ -369,6 +390,47 @@ mod tests {
             .expect("no marks table is damage");
         assert!(error.to_string().contains("foreign.db"), "{error}");
         assert_eq!(std::fs::read(&foreign).unwrap(), before);
+    }
+
+    #[test]
+    fn marks_are_read_back_one_by_one_or_in_one_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let ids: Vec<ArticleId> = (0..1500)
+            .map(|n| ArticleId(format!("src/{n}/en").into()))
+            .collect();
+        let mut earlier = StateStore::open(&path).unwrap();
+        let mut other = StateStore::open(&path).unwrap();
+        let read = MarkChange {
+            read: Some(true),
+            ..MarkChange::default()
+        };
+        let star = MarkChange {
+            starred: Some(true),
+            ..MarkChange::default()
+        };
+        earlier
+            .set_many(&ids.iter().map(|id| (id.clone(), read)).collect::<Vec<_>>())
+            .unwrap();
+        other.set(&ids[7], star).unwrap();
+        let mut later = StateStore::in_memory(&path);
+        later.conn = StateStore::open(&path).unwrap().conn;
+        let both = Marks {
+            read: true,
+            starred: true,
+        };
+        for some in [&ids[..10], &ids[..]] {
+            let now = later.reread(some).unwrap();
+            assert_eq!(now[7], both);
+            assert_eq!(
+                now[8],
+                Marks {
+                    read: true,
+                    starred: false
+                }
+            );
+            assert_eq!(later.get(&ids[7]), both);
+        }
     }
 
     #[test]
