@@ -15,7 +15,7 @@ use crate::article::{AiInfo, Article, ArticleDetails, Source};
 use crate::cli::{Cli, Command};
 use crate::config::Config;
 use crate::library::stories::Preference;
-use crate::library::{Check, Dimension, Library, Severity};
+use crate::library::{Check, Dimension, Library, Marks, Severity};
 use crate::setup::Setup;
 use crate::ui::article::{Zone, article_text};
 use crate::ui::{Theme, ansi};
@@ -436,7 +436,7 @@ fn stats(setup: &Setup, query: &str) -> Result<ExitCode> {
 }
 
 fn check(setup: &Setup) -> Result<ExitCode> {
-    let library = setup.open(Check::Files)?;
+    let library = setup.open(Check::FilesAndCache)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for problem in library.problems() {
         match problem.severity {
@@ -515,13 +515,10 @@ fn mark(
         .iter()
         .map(|id| library.find(id))
         .collect::<Result<Vec<_>, _>>()?;
-    for index in indices {
-        if let Some(read) = read {
-            library.set_read(index, read)?;
-        }
-        if let Some(starred) = starred {
-            library.set_starred(index, starred)?;
-        }
-    }
+    // One transaction for the whole command: every id and flag is marked, or none.
+    library.change_marks(&indices, |_, marks| Marks {
+        read: read.unwrap_or(marks.read),
+        starred: starred.unwrap_or(marks.starred),
+    })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1228,10 +1228,7 @@ fn the_query_words_are_what_the_headlines_and_the_article_mark() {
         app.handle_key(Key::Char(c));
     }
     assert!(titles(&app).is_empty());
-    assert!(
-        marked(&app) == ["rates"],
-        "a negated word marks nothing"
-    );
+    assert!(marked(&app) == ["rates"], "a negated word marks nothing");
     app.handle_key(Key::Esc);
     assert!(
         app.highlight().is_empty(),
@@ -1255,4 +1252,33 @@ fn the_list_counts_the_drafts_its_query_leaves_out() {
     type_query(&mut app, "memo is:draft");
     assert_eq!(titles(&app), ["Echo draft memo"]);
     assert_eq!(app.drafts_hidden(), 0, "listed, not hidden");
+}
+
+#[test]
+fn marks_from_another_shell_survive_the_readers_keys_and_refreshes() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    let index = app.selected_index().unwrap();
+    let id = app.article(index).id.0.clone();
+    assert!(!app.marks(index).read && !app.marks(index).starred);
+    // A script stars the article while the reader runs; the reader's copy does not know.
+    let mut script = fixture.library();
+    let there = script.find(&id).unwrap();
+    script.set_starred(there, true).unwrap();
+    // A key in the reader marks it read: the read flag alone is written.
+    app.handle_key(Key::Char('r'));
+    let index = app.selected_index().unwrap();
+    assert!(app.marks(index).read);
+    assert!(app.marks(index).starred, "the reader learns of the star");
+    // A refresh swaps in a library loaded meanwhile; what the reader set is taken in without
+    // writing its pair again.
+    std::fs::write(
+        fixture.root().join("foxtrot.md"),
+        "---\ntitle: Foxtrot joins late\npublishedAt: '2026-11-21T08:00:00Z'\n---\nNew.\n",
+    )
+    .unwrap();
+    app.handle(Event::Refreshed(Box::new(fixture.library())));
+    let stored = fixture.library();
+    let marks = stored.marks(stored.find(&id).unwrap());
+    assert!(marks.read && marks.starred, "{marks:?}");
 }

@@ -920,3 +920,99 @@ fn the_query_language_finds_exactly_what_the_frontmatter_says() {
         assert!(stderr(&output).contains(expected), "{}", stderr(&output));
     }
 }
+
+#[test]
+fn an_empty_state_file_is_reported_as_damage_and_left_alone() {
+    let env = Env::new();
+    small_library(&env);
+    let state = env.dir.path().join("data/state.db");
+    fs::create_dir_all(state.parent().unwrap()).unwrap();
+    fs::write(&state, b"").unwrap();
+    let refused = env.run_lib(&["mark", "testwire/1/en", "--read"]);
+    assert!(!refused.status.success());
+    let said = stderr(&refused);
+    assert!(
+        said.contains("state.db") && said.contains("no table of marks"),
+        "{said}"
+    );
+    assert_eq!(fs::read(&state).unwrap(), b"");
+}
+
+/// Makes the state database refuse what `when` says (an SQL condition on `NEW`), as a full disk
+/// or a kill would at that point: what one command marks must then change nothing at all.
+fn refuse_marks(env: &Env, when: &str) {
+    let state = env.dir.path().join("data/state.db");
+    let conn = rusqlite::Connection::open(state).unwrap();
+    conn.execute_batch(&format!(
+        "CREATE TRIGGER refuse_insert BEFORE INSERT ON marks WHEN {when}
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;
+         CREATE TRIGGER refuse_update BEFORE UPDATE ON marks WHEN {when}
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+    ))
+    .unwrap();
+}
+
+#[test]
+fn one_mark_command_is_one_transaction() {
+    let env = Env::new();
+    small_library(&env);
+    assert!(env.run_lib(&["list"]).status.success());
+    refuse_marks(&env, "NEW.starred = 1");
+    let refused = env.run_lib(&["mark", "testwire/1/en", "--read", "--star"]);
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("refused by the test"));
+    assert_eq!(stdout(&env.run_lib(&["list", "is:read"])), "");
+
+    let env = Env::new();
+    small_library(&env);
+    assert!(env.run_lib(&["list"]).status.success());
+    refuse_marks(&env, "NEW.article_id = 'testwire/2/en'");
+    let refused = env.run_lib(&["mark", "testwire/1/en", "testwire/2/en", "--read"]);
+    assert!(!refused.status.success());
+    assert_eq!(stdout(&env.run_lib(&["list", "is:read"])), "");
+}
+
+#[test]
+fn a_busy_cache_is_waited_for_and_never_moved_aside() {
+    let env = Env::new();
+    small_library(&env);
+    assert!(env.run_lib(&["index"]).status.success());
+    // A file the next command must store: it has to write to the cache, not only read it.
+    write_article(&env.library(), "e.md", 5, "Late arrival", "NEUTRAL", "");
+    // Another tidings holds the cache's write lock for longer than the old wait of 5 s (what
+    // a long first index does): the busy cache used to be moved aside as if corrupt.
+    let cache = env.dir.path().join("cache/cache.db");
+    let holder = rusqlite::Connection::open(&cache).unwrap();
+    holder
+        .execute_batch("BEGIN EXCLUSIVE; UPDATE settings SET value = value WHERE key = 'parser';")
+        .unwrap();
+    let library = env.library();
+    let library = library.to_str().unwrap();
+    let spawn = |args: &[&str]| {
+        let mut all = vec!["--library", library];
+        all.extend_from_slice(args);
+        env.command(&all)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let list = spawn(&["list"]);
+    let mark = spawn(&["mark", "testwire/1/en", "--star"]);
+    std::thread::sleep(Duration::from_secs(6));
+    holder.execute_batch("COMMIT").unwrap();
+    let list = list.wait_with_output().unwrap();
+    let mark = mark.wait_with_output().unwrap();
+    assert!(list.status.success(), "{}", stderr(&list));
+    assert!(mark.status.success(), "{}", stderr(&mark));
+    assert!(stdout(&list).contains("Late arrival"), "{}", stdout(&list));
+    let starred = stdout(&env.run_lib(&["list", "is:starred"]));
+    assert!(starred.contains("Rates held steady"), "{starred}");
+    let aside: Vec<String> = fs::read_dir(env.dir.path().join("cache"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("broken"))
+        .collect();
+    assert!(aside.is_empty(), "{aside:?}");
+}

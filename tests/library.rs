@@ -724,9 +724,9 @@ fn marks_kept_under_a_full_path_by_an_earlier_version_are_carried_over() {
         state
             .set(
                 &old,
-                tidings::library::Marks {
-                    read: true,
-                    starred: true,
+                tidings::library::MarkChange {
+                    read: Some(true),
+                    starred: Some(true),
                 },
             )
             .unwrap();
@@ -749,4 +749,146 @@ fn a_missing_folder_never_indexed_is_named_as_such() {
         "{:?}",
         library.notices()
     );
+}
+
+#[test]
+fn a_mark_leaves_the_other_flag_as_another_tidings_set_it() {
+    let env = Env::new();
+    write(
+        &env.root().join("a.md"),
+        &article("Both kept", "1", "en", "2026-03-01T10:00:00Z"),
+    );
+    let mut reader = env.open();
+    let mut script = env.open();
+    script.set_starred(0, true).unwrap();
+    // The reader's copy says "not starred"; marking it read must not say so to the store.
+    reader.set_read(0, true).unwrap();
+    assert!(reader.marks(0).starred, "the reader now shows the star");
+    let marks = env.open().marks(0);
+    assert!(marks.read && marks.starred, "{marks:?}");
+    // And the other way round.
+    script.set_starred(0, false).unwrap();
+    reader.set_read(0, false).unwrap();
+    let marks = env.open().marks(0);
+    assert!(!marks.read && !marks.starred, "{marks:?}");
+}
+
+#[test]
+fn a_file_that_could_not_be_read_is_read_on_the_next_refresh() {
+    let env = Env::new();
+    let file = env.root().join("a.md");
+    write(
+        &file,
+        &article("Briefly locked", "1", "en", "2026-03-01T10:00:00Z"),
+    );
+    let mode = |mode| {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&file, fs::Permissions::from_mode(mode)).unwrap();
+    };
+    mode(0o000);
+    if fs::read(&file).is_ok() {
+        // Permissions do not bite (root): the test below fails a read another way.
+        mode(0o644);
+        return;
+    }
+    let locked = env.open();
+    mode(0o644);
+    assert_eq!(locked.len(), 0);
+    assert!(
+        locked.problems()[0].message.starts_with("cannot read"),
+        "{:?}",
+        locked.problems()
+    );
+    // chmod changes neither size nor time: only a read error that was not stored lets this in.
+    let library = env.open();
+    assert_eq!(library.len(), 1, "{:?}", library.problems());
+    assert!(library.problems().is_empty(), "{:?}", library.problems());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_read_error_is_never_stored_against_the_files_stamp() {
+    // /proc/self/mem reads fail (EIO at address 0) whoever reads it, root too, and it says it
+    // is a regular file of size 0.
+    if !Path::new("/proc/self/mem").exists() {
+        return;
+    }
+    let env = Env::new();
+    let file = env.root().join("a.md");
+    std::os::unix::fs::symlink("/proc/self/mem", &file).unwrap();
+    let failed = env.open();
+    assert_eq!(failed.len(), 0);
+    assert_eq!(failed.problems().len(), 1, "{:?}", failed.problems());
+    assert!(
+        failed.problems()[0].message.starts_with("cannot read"),
+        "{:?}",
+        failed.problems()
+    );
+    // The file becomes readable with the very stamp the failed read was made under (size 0,
+    // the same time): a stored failure would be trusted for ever.
+    let stamp = fs::metadata(&file).unwrap();
+    fs::remove_file(&file).unwrap();
+    let empty = fs::File::create(&file).unwrap();
+    empty.set_modified(stamp.modified().unwrap()).unwrap();
+    drop(empty);
+    let library = env.open();
+    assert_eq!(library.len(), 1, "{:?}", library.problems());
+    assert_eq!(library.article(0).title, "a");
+}
+
+#[test]
+fn a_cache_location_that_cannot_be_written_still_reads_the_library() {
+    let env = Env::new();
+    write(
+        &env.root().join("a.md"),
+        &article("Read anyway", "1", "en", "2026-03-01T10:00:00Z"),
+    );
+    // A file where the cache's folder should be: no cache can be made there, root or not.
+    let blocked = env.dir.path().join("blocked");
+    fs::write(&blocked, "not a folder").unwrap();
+    let paths = StorePaths {
+        cache: blocked.join("cache.db"),
+        state: env.paths().state,
+    };
+    let library = Library::open(&[env.root()], &paths).unwrap();
+    assert_eq!(library.len(), 1);
+    assert_eq!(library.article(0).title, "Read anyway");
+    assert!(
+        library
+            .details(0)
+            .unwrap()
+            .body
+            .contains("Body of Read anyway")
+    );
+    assert_eq!(library.notices().len(), 1, "{:?}", library.notices());
+    assert!(library.notices()[0].contains("without a cache"));
+    let started = Library::open_cached(&[env.root()], &paths).unwrap();
+    assert_eq!(started.len(), 0, "nothing was kept");
+    assert_eq!(started.notices().len(), 1, "{:?}", started.notices());
+    assert_eq!(fs::read(&blocked).unwrap(), b"not a folder");
+}
+
+#[cfg(unix)]
+#[test]
+fn names_that_differ_only_in_bytes_that_are_not_utf8_are_two_articles() {
+    use std::os::unix::ffi::OsStrExt;
+    let env = Env::new();
+    let root = env.root();
+    for (byte, title) in [(0xff_u8, "First of two"), (0xfe, "Second of two")] {
+        let name = [b'a', byte, b'.', b'm', b'd'];
+        write(
+            &root.join(std::ffi::OsStr::from_bytes(&name)),
+            &article(title, &byte.to_string(), "en", "2026-03-01T10:00:00Z"),
+        );
+    }
+    let library = env.open();
+    let mut titles: Vec<&str> = (0..library.len())
+        .map(|i| library.article(i).title.as_str())
+        .collect();
+    titles.sort_unstable();
+    assert_eq!(titles, ["First of two", "Second of two"]);
+    assert!(library.article(0).path.ends_with("(not UTF-8)"));
+    // Unchanged, both stay: neither is taken for the other's changed copy.
+    let again = env.open();
+    assert_eq!((again.len(), again.report().parsed), (2, 0));
 }

@@ -20,8 +20,10 @@ const MAX_LINE_CHARS: usize = 1_000;
 /// Why a file could not be used at all. Each message is one line, meant for the user.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ParseError {
-    #[error("file is {size} bytes, over the {limit}-byte limit for one article", limit = MAX_FILE_BYTES)]
-    TooLarge { size: u64 },
+    /// `size` is `None` when the file gave more than the limit while it was read (it grew, or it
+    /// is a device or `/proc` file whose size the system does not know).
+    #[error("file is {}over the {limit}-byte limit for one article", size.map(|s| format!("{s} bytes, ")).unwrap_or_default(), limit = MAX_FILE_BYTES)]
+    TooLarge { size: Option<u64> },
     #[error("binary file (contains NUL bytes), not Markdown")]
     Binary,
     #[error("not valid UTF-8 (first bad byte at offset {offset})")]
@@ -51,7 +53,7 @@ pub struct Parsed {
 pub fn parse_article(path: &str, relative: &str, bytes: &[u8]) -> Result<Parsed, ParseError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(ParseError::TooLarge {
-            size: bytes.len() as u64,
+            size: Some(bytes.len() as u64),
         });
     }
     if memchr::memchr(0, bytes).is_some() {

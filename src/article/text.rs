@@ -51,53 +51,83 @@ pub fn clean_block(raw: &str) -> String {
 /// Removes whole terminal escape sequences (`ESC [ 31 m`, `ESC ] 0 ; title BEL`, …), not just
 /// their control characters, so no `[31m` debris is left in the text. What is not a complete
 /// sequence is left for [`classify`] to strip character by character.
+///
+/// Linear in the text: once a string sequence (OSC, DCS, …) is found to have no terminator up to
+/// the end, no later one can have one either, so the end is looked for once, not once per
+/// introducer (`ESC ]` repeated over a megabyte took hours).
 pub fn strip_escape_sequences(text: &str) -> Cow<'_, str> {
     if !text.contains(['\x1b', '\u{9b}', '\u{9d}']) {
         return text.into();
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
+    let mut strings_end = true;
     while let Some(start) = rest.find(['\x1b', '\u{9b}', '\u{9d}']) {
         out.push_str(&rest[..start]);
         let sequence = &rest[start..];
-        let len = escape_sequence_len(sequence)
-            .unwrap_or(sequence.chars().next().map_or(1, char::len_utf8));
+        let len = match escape_sequence_len(sequence, strings_end) {
+            Sequence::Complete(len) => len,
+            Sequence::Incomplete => sequence.chars().next().map_or(1, char::len_utf8),
+            Sequence::UnterminatedString => {
+                strings_end = false;
+                sequence.chars().next().map_or(1, char::len_utf8)
+            }
+        };
         rest = &sequence[len..];
     }
     out.push_str(rest);
     out.into()
 }
 
-/// The byte length of the escape sequence `text` starts with, if it is a complete one.
-fn escape_sequence_len(text: &str) -> Option<usize> {
+enum Sequence {
+    /// A whole sequence of this many bytes.
+    Complete(usize),
+    /// Not a sequence a terminal would complete.
+    Incomplete,
+    /// A string sequence with no terminator anywhere after it.
+    UnterminatedString,
+}
+
+/// The escape sequence `text` starts with. `strings_end` false says an earlier string sequence
+/// found no terminator before the end, so this one cannot find one either.
+fn escape_sequence_len(text: &str, strings_end: bool) -> Sequence {
     let mut chars = text.char_indices();
-    let (_, first) = chars.next()?;
+    let Some((_, first)) = chars.next() else {
+        return Sequence::Incomplete;
+    };
     let kind = match first {
         '\u{9b}' => '[',
         '\u{9d}' => ']',
-        _ => chars.next()?.1,
+        _ => match chars.next() {
+            Some((_, kind)) => kind,
+            None => return Sequence::Incomplete,
+        },
     };
     match kind {
-        // CSI: parameter and intermediate bytes, then one final byte.
+        // CSI: parameter and intermediate bytes, then one final byte. The scan stops at the first
+        // byte outside that range (an ESC among them), so it never passes the next introducer.
         '[' => chars
             .find(|(_, c)| !matches!(c, '\x20'..='\x3f'))
             .filter(|(_, c)| matches!(c, '\x40'..='\x7e'))
-            .map(|(at, c)| at + c.len_utf8()),
+            .map_or(Sequence::Incomplete, |(at, c)| {
+                Sequence::Complete(at + c.len_utf8())
+            }),
         // OSC, DCS, SOS, PM, APC: a string ended by BEL or ST (ESC \\ or U+009C).
+        ']' | 'P' | 'X' | '^' | '_' if !strings_end => Sequence::UnterminatedString,
         ']' | 'P' | 'X' | '^' | '_' => {
             let mut previous_escape = false;
             for (at, c) in chars {
                 match c {
-                    '\x07' | '\u{9c}' => return Some(at + c.len_utf8()),
-                    '\\' if previous_escape => return Some(at + 1),
+                    '\x07' | '\u{9c}' => return Sequence::Complete(at + c.len_utf8()),
+                    '\\' if previous_escape => return Sequence::Complete(at + 1),
                     _ => previous_escape = c == '\x1b',
                 }
             }
-            None
+            Sequence::UnterminatedString
         }
         // Two-character sequences (ESC c, ESC 7, ESC =, …).
-        '\x20'..='\x7e' => Some(1 + kind.len_utf8()),
-        _ => None,
+        '\x20'..='\x7e' => Sequence::Complete(1 + kind.len_utf8()),
+        _ => Sequence::Incomplete,
     }
 }
 
@@ -278,6 +308,23 @@ mod tests {
         // An unterminated string loses only its introducer, not the rest of the text.
         assert_eq!(clean_line("x\x1b]0;never ends"), "x]0;never ends");
         assert_eq!(clean_block("line\x1b[1m\none"), "line\none");
+    }
+
+    #[test]
+    fn unterminated_strings_cost_one_pass() {
+        // Every introducer used to scan to the end for a terminator: quadratic, hours at 4 MiB.
+        for introducer in ["\x1b]", "\x1bP", "\x1b_", "\u{9d}"] {
+            let hostile = introducer.repeat(1024 * 1024 / introducer.len());
+            let stripped = strip_escape_sequences(&hostile);
+            let rest = &introducer[introducer.chars().next().map_or(0, char::len_utf8)..];
+            assert_eq!(stripped, rest.repeat(1024 * 1024 / introducer.len()));
+        }
+        // A terminated string after an unterminated one cannot exist: the first's terminator
+        // would be the second's. What follows the last terminator is kept as text.
+        assert_eq!(
+            strip_escape_sequences("a\x1b]0;t\x07b\x1b]0;c\x1b]1;d"),
+            "ab]0;c]1;d"
+        );
     }
 
     #[test]

@@ -7,12 +7,14 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{
+    Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params,
+};
 use serde::{Deserialize, Serialize};
 
 use super::compression::{self, Compressor, Decompressor, TRAIN_ON};
 use super::image::{Image, Stored, Version};
-use super::text_index::{TextWriter, plain_text};
+use super::text_index::{LOCK_WAIT, TextWriter, plain_text};
 use crate::article::{Article, ArticleDetails, PARSER_REVISION, Parsed};
 
 /// Bump when the schema or the encoding of `meta`/`details` changes: old caches are moved aside.
@@ -58,6 +60,49 @@ pub enum CacheError {
     Incompatible { path: PathBuf, message: String },
 }
 
+impl CacheError {
+    /// Whether the cache is damaged or not of this tidings (and so moved aside and rebuilt), as
+    /// opposed to busy or out of reach, which says nothing against the file: another tidings
+    /// may be writing it.
+    pub fn is_damage(&self) -> bool {
+        match self {
+            Self::Incompatible { .. } => true,
+            Self::Sqlite { source, .. } => matches!(
+                source.sqlite_error_code(),
+                Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase)
+            ),
+        }
+    }
+
+    /// Whether the cache's location cannot be written (read-only, full, not a folder): not
+    /// damage, and nothing a wait helps with.
+    pub fn is_unwritable(&self) -> bool {
+        match self {
+            Self::Sqlite { source, .. } => {
+                matches!(
+                    source.sqlite_error_code(),
+                    Some(
+                        ErrorCode::ReadOnly
+                            | ErrorCode::CannotOpen
+                            | ErrorCode::DiskFull
+                            | ErrorCode::PermissionDenied
+                            | ErrorCode::SystemIoFailure
+                    )
+                )
+            }
+            Self::Incompatible { .. } => false,
+        }
+    }
+
+    /// Whether another process held the cache's lock for longer than a writer waits.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, Self::Sqlite { source, .. } if matches!(
+            source.sqlite_error_code(),
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+        ))
+    }
+}
+
 pub struct Cache {
     conn: Connection,
     path: PathBuf,
@@ -65,6 +110,8 @@ pub struct Cache {
     identity: u64,
     /// By dictionary id (0: none), prepared on first use.
     decompressors: RefCell<HashMap<i64, Decompressor>>,
+    /// False in memory: there is no folder for images.
+    keeps_images: bool,
 }
 
 /// The size and mtime the cache saw, to compare with what is on disk now.
@@ -112,29 +159,40 @@ struct RawRow {
 }
 
 impl RawRow {
-    /// A row whose metadata no longer decodes comes back as a problem: one damaged row costs one
-    /// article, not the library.
-    fn decode(self) -> Stored {
+    /// A row whose metadata no longer decodes comes back as a problem (and `true`): one damaged
+    /// row costs one article, not the library, and its file is read again by the next refresh.
+    fn decode(self) -> (Stored, bool) {
         let file_id = self.file_id;
         match (self.meta, self.problem) {
             (Some(meta), _) => match postcard::from_bytes::<Article>(&meta) {
-                Ok(article) => Stored::Article {
-                    file_id,
-                    article: Box::new(article),
-                    warnings: lines(self.warnings),
-                    notes: lines(self.notes),
-                },
-                Err(error) => Stored::Problem {
+                Ok(article) => (
+                    Stored::Article {
+                        file_id,
+                        article: Box::new(article),
+                        warnings: lines(self.warnings),
+                        notes: lines(self.notes),
+                    },
+                    false,
+                ),
+                Err(error) => (
+                    Stored::Problem {
+                        file_id,
+                        path: self.path,
+                        message: format!(
+                            "cache entry unreadable: {error}; the file is read again by the next refresh"
+                        ),
+                    },
+                    true,
+                ),
+            },
+            (None, problem) => (
+                Stored::Problem {
                     file_id,
                     path: self.path,
-                    message: format!("cache entry unreadable: {error}"),
+                    message: problem.unwrap_or_default(),
                 },
-            },
-            (None, problem) => Stored::Problem {
-                file_id,
-                path: self.path,
-                message: problem.unwrap_or_default(),
-            },
+                false,
+            ),
         }
     }
 }
@@ -148,15 +206,26 @@ fn lines(stored: Option<String>) -> Vec<String> {
 
 impl Cache {
     /// Opens or creates the cache. A cache that is corrupt, not a database, or of another schema
-    /// version is moved aside (never deleted) and a new one created; the message says so.
-    pub fn open(path: &Path) -> Result<(Self, Option<String>), CacheError> {
-        match Self::open_existing(path) {
+    /// version is moved aside (never deleted) and a new one created; the message says so. One
+    /// that is only busy (another tidings writing it) is never moved aside. Every page is looked
+    /// at (SQLite's quick check) when `verify` says so, or when a read met damage since.
+    pub fn open(path: &Path, verify: bool) -> Result<(Self, Option<String>), CacheError> {
+        let marker = damage_marker(path);
+        let opened = Self::open_existing(path).and_then(|cache| {
+            if verify || marker.exists() {
+                cache.quick_check()?;
+                let _ = std::fs::remove_file(&marker);
+            }
+            Ok(cache)
+        });
+        match opened {
             Ok(cache) => Ok((cache, None)),
-            Err(error) if path.exists() => {
+            Err(error) if error.is_damage() && path.exists() => {
                 let aside = move_aside(path).map_err(|source| CacheError::Incompatible {
                     path: path.to_owned(),
                     message: format!("unusable ({error}) and could not be moved aside: {source}"),
                 })?;
+                let _ = std::fs::remove_file(&marker);
                 let cache = Self::open_existing(path)?;
                 let notice = format!(
                     "cache was unusable ({error}); moved aside to {} and rebuilt",
@@ -168,106 +237,160 @@ impl Cache {
         }
     }
 
+    /// Whether a read met damage since the cache was last looked at whole.
+    pub fn damage_met(path: &Path) -> bool {
+        damage_marker(path).exists()
+    }
+
+    /// SQLite's quick check of every page: damage that reads of single rows would meet one by
+    /// one (or never, for rows no one shows).
+    fn quick_check(&self) -> Result<(), CacheError> {
+        let found: String = self
+            .conn
+            .query_row("PRAGMA quick_check(1)", [], |row| row.get(0))
+            .map_err(|e| self.err(e))?;
+        if found == "ok" {
+            return Ok(());
+        }
+        Err(CacheError::Incompatible {
+            path: self.path.clone(),
+            message: format!("damaged: {found}"),
+        })
+    }
+
+    /// A cache in memory, for a location that cannot be written: the library is read whole on
+    /// every start, as if new, and nothing is left behind.
+    pub fn in_memory() -> Result<Self, CacheError> {
+        let mut cache = Self::open_existing(Path::new(":memory:"))?;
+        cache.keeps_images = false;
+        Ok(cache)
+    }
+
     fn open_existing(path: &Path) -> Result<Self, CacheError> {
         let sqlite = |source| CacheError::Sqlite {
             path: path.to_owned(),
             source,
         };
-        let conn = Connection::open(path).map_err(sqlite)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(sqlite)?;
+        let mut conn = Connection::open(path).map_err(sqlite)?;
+        conn.busy_timeout(LOCK_WAIT).map_err(sqlite)?;
         // The cache can always be rebuilt from the files, so it trades durability for speed:
         // a crash can lose the last refresh, never corrupt the user's own state (kept elsewhere).
+        // WAL: while another tidings writes (a long first index), the others read what it has
+        // committed instead of waiting for it.
         conn.execute_batch(
-            "PRAGMA journal_mode=DELETE; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON;",
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON;",
         )
         .map_err(sqlite)?;
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |row| row.get(0))
-            .map_err(sqlite)?;
-        match version {
-            0 => {
-                conn.execute_batch(&format!(
-                    "BEGIN; {TABLES} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-                ))
+        let read_version = |conn: &Connection| -> Result<i64, CacheError> {
+            conn.query_row("PRAGMA user_version", [], |row| row.get(0))
+                .map_err(sqlite)
+        };
+        let mut version = read_version(&conn)?;
+        if version != SCHEMA_VERSION {
+            // Set up under the write lock, the version read again inside it: two tidings
+            // starting on a new cache at once set it up once.
+            let setup = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(sqlite)?;
-            }
-            2..=5 => {
-                // Older caches hold nothing the files cannot give again: set up anew, in place.
-                conn.execute_batch(&format!(
-                    "BEGIN;
-                     DROP TABLE IF EXISTS snapshot;
-                     DROP TABLE IF EXISTS details;
-                     DROP TABLE IF EXISTS files;
-                     DROP TABLE IF EXISTS settings;
-                     DROP TABLE IF EXISTS dictionaries;
-                     DROP TABLE IF EXISTS roots;
-                     DROP TABLE IF EXISTS folders;
-                     {TABLES}
-                     PRAGMA user_version = {SCHEMA_VERSION};
-                     COMMIT;"
-                ))
-                .map_err(sqlite)?;
-            }
-            SCHEMA_VERSION => {
-                // Touch every table so a damaged schema shows up now, not halfway through a load.
-                for check in [
-                    "SELECT count(*) FROM files WHERE id < 0 AND article_id = ''",
-                    "SELECT count(*) FROM details WHERE file_id < 0 AND dict = 0",
-                    "SELECT count(*) FROM dictionaries WHERE id < 0",
-                    "SELECT count(*) FROM settings WHERE key = ''",
-                    "SELECT count(*) FROM roots WHERE generation < 0",
-                    "SELECT count(*) FROM folders WHERE mtime < 0 AND root = ''",
-                ] {
-                    conn.query_row(check, [], |_| Ok(())).map_err(sqlite)?;
+            version = read_version(&setup)?;
+            match version {
+                0 => setup
+                    .execute_batch(&format!("{TABLES} PRAGMA user_version = {SCHEMA_VERSION};")),
+                2..=5 => {
+                    // Older caches hold nothing the files cannot give again: set up anew, in
+                    // place.
+                    setup.execute_batch(&format!(
+                        "DROP TABLE IF EXISTS snapshot;
+                         DROP TABLE IF EXISTS details;
+                         DROP TABLE IF EXISTS files;
+                         DROP TABLE IF EXISTS settings;
+                         DROP TABLE IF EXISTS dictionaries;
+                         DROP TABLE IF EXISTS roots;
+                         DROP TABLE IF EXISTS folders;
+                         {TABLES}
+                         PRAGMA user_version = {SCHEMA_VERSION};"
+                    ))
+                }
+                SCHEMA_VERSION => Ok(()),
+                other => {
+                    return Err(CacheError::Incompatible {
+                        path: path.to_owned(),
+                        message: format!(
+                            "schema version {other}, this tidings uses {SCHEMA_VERSION}"
+                        ),
+                    });
                 }
             }
-            other => {
-                return Err(CacheError::Incompatible {
-                    path: path.to_owned(),
-                    message: format!("schema version {other}, this tidings uses {SCHEMA_VERSION}"),
-                });
-            }
+            .map_err(sqlite)?;
+            setup.commit().map_err(sqlite)?;
         }
-        let setting = |key: &str| -> Result<Option<String>, CacheError> {
+        // Touch every table so a damaged schema shows up now, not halfway through a load.
+        for check in [
+            "SELECT count(*) FROM files WHERE id < 0 AND article_id = ''",
+            "SELECT count(*) FROM details WHERE file_id < 0 AND dict = 0",
+            "SELECT count(*) FROM dictionaries WHERE id < 0",
+            "SELECT count(*) FROM settings WHERE key = ''",
+            "SELECT count(*) FROM roots WHERE generation < 0",
+            "SELECT count(*) FROM folders WHERE mtime < 0 AND root = ''",
+        ] {
+            conn.query_row(check, [], |_| Ok(()))
+                .map_err(|source| match sqlite(source) {
+                    // A missing table or column: a schema this tidings did not make.
+                    error if !error.is_busy() && !error.is_damage() => CacheError::Incompatible {
+                        path: path.to_owned(),
+                        message: format!("damaged schema: {error}"),
+                    },
+                    error => error,
+                })?;
+        }
+        let setting = |conn: &Connection, key: &str| -> Result<Option<String>, CacheError> {
             conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
                 row.get(0)
             })
             .optional()
             .map_err(sqlite)
         };
-        let parser = setting("parser")?;
-        let mut identity = setting("identity")?.and_then(|value| value.parse::<u64>().ok());
-        if parser.as_deref() != Some(PARSER_REVISION) || identity.is_none() {
+        let current = |conn: &Connection| -> Result<Option<u64>, CacheError> {
+            let parser = setting(conn, "parser")?;
+            let identity = setting(conn, "identity")?.and_then(|value| value.parse::<u64>().ok());
+            Ok(identity.filter(|_| parser.as_deref() == Some(PARSER_REVISION)))
+        };
+        let mut identity = current(&conn)?;
+        if identity.is_none() {
             // Parsed by another version: every file is read again on the next refresh, and the
-            // images of the old rows are no longer this cache's.
-            let fresh = new_identity();
-            conn.execute_batch(&format!(
-                "BEGIN;
-                 DELETE FROM details;
-                 DELETE FROM files;
-                 DELETE FROM roots;
-                 DELETE FROM folders;
-                 INSERT OR REPLACE INTO settings (key, value) VALUES ('parser', '{PARSER_REVISION}');
-                 INSERT OR REPLACE INTO settings (key, value) VALUES ('identity', '{fresh}');
-                 COMMIT;"
-            ))
-            .map_err(sqlite)?;
-            identity = Some(fresh);
+            // images of the old rows are no longer this cache's. Under the write lock, looked at
+            // again: another tidings may have just done it.
+            let reset = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(sqlite)?;
+            identity = current(&reset)?;
+            if identity.is_none() {
+                let fresh = new_identity();
+                reset
+                    .execute_batch(&format!(
+                        "DELETE FROM details;
+                         DELETE FROM files;
+                         DELETE FROM roots;
+                         DELETE FROM folders;
+                         INSERT OR REPLACE INTO settings (key, value) VALUES ('parser', '{PARSER_REVISION}');
+                         INSERT OR REPLACE INTO settings (key, value) VALUES ('identity', '{fresh}');"
+                    ))
+                    .map_err(sqlite)?;
+                identity = Some(fresh);
+            }
+            reset.commit().map_err(sqlite)?;
         }
         Ok(Self {
             conn,
             path: path.to_owned(),
             identity: identity.unwrap_or_default(),
             decompressors: RefCell::new(HashMap::new()),
+            keeps_images: true,
         })
     }
 
     fn err(&self, source: rusqlite::Error) -> CacheError {
-        CacheError::Sqlite {
-            path: self.path.clone(),
-            source,
-        }
+        error_marking_damage(&self.path, source)
     }
 
     /// Where the images of the roots live: `cache.db` → `cache.images/`.
@@ -293,7 +416,11 @@ impl Cache {
     /// rows and stored again.
     pub fn image(&self, root: &str) -> Result<Image, CacheError> {
         let version = self.version(root)?;
-        if let Some(image) = Image::read(&self.image_dir(), root, version) {
+        if let Some(image) = self
+            .keeps_images
+            .then(|| Image::read(&self.image_dir(), root, version))
+            .flatten()
+        {
             return Ok(image);
         }
         let mut image = self.rows(root)?;
@@ -305,7 +432,9 @@ impl Cache {
     /// Stores the image of `root` as of `version`. Failing to is not an error: the next start
     /// rebuilds it from the rows.
     pub fn store_image(&self, root: &str, version: Version, image: &Image) {
-        let _ = image.write(&self.image_dir(), root, version);
+        if self.keeps_images {
+            let _ = image.write(&self.image_dir(), root, version);
+        }
     }
 
     /// The stamp the cache holds for one file, if it holds the file.
@@ -350,7 +479,10 @@ impl Cache {
             path: path.clone(),
             source,
         };
-        let tx = self.conn.transaction().map_err(err)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
         tx.execute(
             "DELETE FROM folders WHERE root = ?1 AND (path = ?2 OR (path > ?3 AND path < ?4))",
             params![root, top, format!("{top}/"), format!("{top}/\u{10FFFF}")],
@@ -453,6 +585,7 @@ impl Cache {
             .map_err(|e| self.err(e))?;
         let mut rows = statement.query([root]).map_err(|e| self.err(e))?;
         let mut image = Image::default();
+        let mut undecodable = Vec::new();
         let mut batch: Vec<RawRow> = Vec::with_capacity(BATCH);
         loop {
             let row = rows.next().map_err(|e| self.err(e))?;
@@ -471,15 +604,21 @@ impl Cache {
                 batch.push(raw);
             }
             if batch.len() == BATCH || (row.is_none() && !batch.is_empty()) {
-                let part: Vec<Stored> = std::mem::take(&mut batch)
+                let part: Vec<(Stored, bool)> = std::mem::take(&mut batch)
                     .into_par_iter()
                     .map(RawRow::decode)
                     .collect();
-                for stored in part {
+                for (stored, damaged) in part {
+                    if damaged {
+                        undecodable.push(stored.file_id());
+                    }
                     image.add(stored);
                 }
             }
             if row.is_none() {
+                drop(rows);
+                drop(statement);
+                self.read_again(&undecodable);
                 return Ok(image);
             }
         }
@@ -501,8 +640,28 @@ impl Cache {
                 "no stored article for entry {file_id}; run `tidings index`"
             ))
         })?;
-        postcard::from_bytes(&meta)
-            .map_err(|error| unreadable(format!("stored article {file_id} is unreadable: {error}")))
+        postcard::from_bytes(&meta).map_err(|error| {
+            self.read_again(&[file_id]);
+            unreadable(format!(
+                "stored article {file_id} is unreadable: {error}; the file is read again by the next refresh"
+            ))
+        })
+    }
+
+    /// Makes the next refresh read these files again (what the cache holds of them no longer
+    /// decodes) by forgetting the time they were stored under. Not waited for: when another
+    /// tidings holds the cache, a later read finds the rows again.
+    fn read_again(&self, file_ids: &[i64]) {
+        if file_ids.is_empty() {
+            return;
+        }
+        let _ = self.conn.busy_timeout(std::time::Duration::ZERO);
+        for file_id in file_ids {
+            let _ = self
+                .conn
+                .execute("UPDATE files SET mtime = -1 WHERE id = ?1", [file_id]);
+        }
+        let _ = self.conn.busy_timeout(LOCK_WAIT);
     }
 
     /// The files whose article id is `query` or starts with it, or whose path is one of `paths`.
@@ -566,9 +725,11 @@ impl Cache {
     /// Starts one transaction for changes under `root`: nothing is seen until
     /// [`Writer::commit`], so a crash leaves either the old cache or the new one.
     pub fn writer(&mut self, root: &str) -> Result<Writer<'_>, CacheError> {
+        // The write lock from the start: a transaction that read first and wrote later would
+        // fail at once, without waiting, had another tidings committed in between.
         let tx = self
             .conn
-            .transaction()
+            .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|source| CacheError::Sqlite {
                 path: self.path.clone(),
                 source,
@@ -667,11 +828,15 @@ impl Cache {
             path: self.path.clone(),
             message: format!("no stored text for entry {file_id}; run `tidings index`"),
         })?;
-        self.decode_details(dict, &data)
-            .map_err(|message| CacheError::Incompatible {
+        self.decode_details(dict, &data).map_err(|message| {
+            self.read_again(&[file_id]);
+            CacheError::Incompatible {
                 path: self.path.clone(),
-                message: format!("stored text for entry {file_id} is unreadable: {message}"),
-            })
+                message: format!(
+                    "stored text for entry {file_id} is unreadable: {message}; the file is read again by the next refresh"
+                ),
+            }
+        })
     }
 }
 
@@ -690,10 +855,7 @@ pub struct Writer<'c> {
 
 impl Writer<'_> {
     fn err(&self, source: rusqlite::Error) -> CacheError {
-        CacheError::Sqlite {
-            path: self.path.to_owned(),
-            source,
-        }
+        error_marking_damage(self.path, source)
     }
 
     /// Stores one file's outcome (its details too), indexes its text, and gives back what the
@@ -888,6 +1050,26 @@ fn new_identity() -> u64 {
 
 fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
     postcard::to_allocvec(value).expect("encoding plain owned data into a Vec cannot fail")
+}
+
+/// Left beside the cache (`cache.db.damaged`) by a read that met damage: the next open looks at
+/// every page, and moves a damaged cache aside, instead of failing on the same rows again.
+fn damage_marker(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(".damaged");
+    path.with_file_name(name)
+}
+
+/// The error, with damage remembered for the next open (see [`damage_marker`]).
+fn error_marking_damage(path: &Path, source: rusqlite::Error) -> CacheError {
+    let error = CacheError::Sqlite {
+        path: path.to_owned(),
+        source,
+    };
+    if error.is_damage() {
+        let _ = std::fs::File::create(damage_marker(path));
+    }
+    error
 }
 
 /// Renames a damaged database and its WAL files to `NAME.broken-TIMESTAMP`.

@@ -69,6 +69,14 @@ pub struct Version {
     pub generation: i64,
 }
 
+impl Stored {
+    pub const fn file_id(&self) -> i64 {
+        match self {
+            Self::Article { file_id, .. } | Self::Problem { file_id, .. } => *file_id,
+        }
+    }
+}
+
 impl Image {
     pub fn add(&mut self, stored: Stored) {
         match stored {

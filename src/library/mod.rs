@@ -23,7 +23,7 @@ use crate::article::{Article, ArticleDetails, ArticleId, Sentiment, Source, pars
 use cache::{Cache, CacheError};
 pub use columns::{Columns, Dimension};
 use image::Image;
-pub use state::{Marks, StateError, StateStore};
+pub use state::{MarkChange, Marks, StateError, StateStore};
 use stories::Stories;
 pub use text_index::Scope;
 use text_index::{TextIndex, TextIndexError};
@@ -94,6 +94,8 @@ pub struct Progress {
 pub enum Check<'a> {
     /// Every file, a `stat` each: sees every change, at a cost that grows with the library.
     Files,
+    /// [`Check::Files`], and every page of the cache (SQLite's quick check): what `check` does.
+    FilesAndCache,
     /// Every folder, a `stat` each; files only in folders whose time changed (an entry added,
     /// removed or renamed). A file edited in place, which changes no folder, is seen by the next
     /// check of the files.
@@ -125,6 +127,51 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl LoadError {
+    /// Whether another tidings held the cache or the text index for longer than a refresh
+    /// waits.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Self::Cache(error) => error.is_busy(),
+            Self::Text(error) => error.is_busy(),
+            Self::CreateDir { .. } => false,
+        }
+    }
+
+    /// Whether the cache's location cannot be written (read-only, full, not a folder).
+    pub fn is_unwritable(&self) -> bool {
+        match self {
+            Self::Cache(error) => error.is_unwritable(),
+            Self::Text(error) => error.is_unwritable(),
+            // A file where a folder should be.
+            Self::CreateDir { source, .. } => {
+                source.kind() == std::io::ErrorKind::AlreadyExists || is_unwritable_io(source)
+            }
+        }
+    }
+}
+
+/// Whether `error`, or what caused it, is an I/O error of a place that cannot be written.
+fn is_unwritable_io(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if let Some(io) = error.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind;
+            if matches!(
+                io.kind(),
+                ErrorKind::PermissionDenied
+                    | ErrorKind::ReadOnlyFilesystem
+                    | ErrorKind::StorageFull
+                    | ErrorKind::NotADirectory
+            ) {
+                return true;
+            }
+        }
+        cause = error.source();
+    }
+    false
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -205,8 +252,42 @@ impl Library {
         check: Check<'_>,
         progress: &Progress,
     ) -> Result<Self, LoadError> {
-        let (mut cache, mut notices) = open_cache(&paths.cache)?;
-        let text = TextIndex::open(&text_index_dir(&paths.cache))?;
+        let opened = match Self::refresh_and_open_once(roots, paths, check, progress, false) {
+            // Damage met on the way: opening again looks at every page and rebuilds.
+            Err(LoadError::Cache(error))
+                if error.is_damage() && Cache::damage_met(&paths.cache) =>
+            {
+                Self::refresh_and_open_once(roots, paths, check, progress, false)
+            }
+            other => other,
+        };
+        match opened {
+            // A cache that cannot be written (a read-only or full disk): the library is still
+            // read, into a cache in memory.
+            Err(error) if error.is_unwritable() => {
+                let mut library = Self::refresh_and_open_once(roots, paths, check, progress, true)?;
+                library.notices.insert(0, without_cache(&error));
+                Ok(library)
+            }
+            other => other,
+        }
+    }
+
+    fn refresh_and_open_once(
+        roots: &[PathBuf],
+        paths: &StorePaths,
+        check: Check<'_>,
+        progress: &Progress,
+        in_memory: bool,
+    ) -> Result<Self, LoadError> {
+        let (mut cache, mut notices, text) = if in_memory {
+            (Cache::in_memory()?, Vec::new(), TextIndex::in_memory())
+        } else {
+            let verify = matches!(check, Check::FilesAndCache);
+            let (cache, notices) = open_cache(&paths.cache, verify)?;
+            let text = TextIndex::open(&text_index_dir(&paths.cache))?;
+            (cache, notices, text)
+        };
         let refreshed = refresh::refresh(&mut cache, &text, roots, check, progress)?;
         notices.extend(refreshed.notices);
         let mut library = load(
@@ -231,7 +312,7 @@ impl Library {
     /// Every file is looked at, a folder at a time, so memory holds one folder's stamps, not the
     /// library's; the first difference ends the search.
     pub fn has_changes(roots: &[PathBuf], paths: &StorePaths) -> Result<bool, LoadError> {
-        let (cache, _) = open_cache(&paths.cache)?;
+        let (cache, _) = open_cache(&paths.cache, false)?;
         if !text_index::is_complete_in(&text_index_dir(&paths.cache)) {
             return Ok(true);
         }
@@ -274,7 +355,16 @@ impl Library {
 
     /// Loads what the cache holds for `roots` without looking at the files: the fast start.
     pub fn open_cached(roots: &[PathBuf], paths: &StorePaths) -> Result<Self, LoadError> {
-        let (cache, notices) = open_cache(&paths.cache)?;
+        let (cache, notices, in_memory) = match open_cache(&paths.cache, false) {
+            // Nothing cached: the refresh that follows reads the library.
+            Err(error) if error.is_unwritable() => {
+                (Cache::in_memory()?, vec![without_cache(&error)], true)
+            }
+            other => {
+                let (cache, notices) = other?;
+                (cache, notices, false)
+            }
+        };
         let reports = roots
             .iter()
             .map(|root| root_report(root, &cache))
@@ -285,6 +375,10 @@ impl Library {
             .collect::<Result<Vec<_>, _>>()?;
         let mut library = load(cache, reports, images, &paths.state, notices);
         // Read only: the refresh that follows builds or completes it.
+        if in_memory {
+            library.text = Some(TextIndex::in_memory());
+            return Ok(library);
+        }
         match TextIndex::open(&text_index_dir(&paths.cache)) {
             Ok(text) => library.text = Some(text),
             Err(error) => library.notices.push(format!("{error}; words find nothing")),
@@ -664,8 +758,9 @@ impl Library {
     }
 
     /// Changes the marks of the stories of `indices`, in one write: `change(i, marks)` gives
-    /// the new marks of each version of article `i`'s story from its own. Returns how many
-    /// articles changed.
+    /// the new marks of each version of article `i`'s story from its own. Only the flags that
+    /// change are written; the others keep what the state database holds, which is what the
+    /// library then shows. Returns how many articles changed.
     pub fn change_marks(
         &mut self,
         indices: &[usize],
@@ -682,23 +777,49 @@ impl Library {
                 versions
             };
             for version in versions.iter().map(|&v| v as usize) {
-                let marks = change(index, self.marks[version]);
-                if marks != self.marks[version] {
-                    changed.push((version, marks));
+                let old = self.marks[version];
+                let flags = MarkChange::between(old, change(index, old));
+                if !flags.is_empty() {
+                    changed.push((version, flags));
                 }
             }
         }
         let versions: Vec<usize> = changed.iter().map(|&(version, _)| version).collect();
-        let writes: Vec<(ArticleId, Marks)> = self
+        let writes: Vec<(ArticleId, MarkChange)> = self
             .ids_of(&versions)
             .into_iter()
-            .zip(changed.iter().map(|&(_, marks)| marks))
+            .zip(changed.iter().map(|&(_, flags)| flags))
             .collect();
-        self.state.set_many(&writes)?;
-        for &(version, marks) in &changed {
+        let stored = self.state.set_many(&writes)?;
+        for (&version, marks) in versions.iter().zip(stored) {
             self.marks[version] = marks;
         }
         Ok(changed.len())
+    }
+
+    /// Takes in marks set on an earlier copy of this library (while this one loaded in the
+    /// background). They were written to the state database, so they are read back from it,
+    /// with whatever another tidings set since; only a store that keeps marks in memory gets
+    /// `set_earlier` itself. Nothing is written: writing the earlier copy's pairs again could
+    /// undo a flag changed elsewhere meanwhile.
+    pub fn adopt_marks(
+        &mut self,
+        set_earlier: &std::collections::HashMap<usize, Marks>,
+    ) -> Result<(), StateError> {
+        if !self.state.is_persistent() {
+            return self
+                .change_marks(
+                    &set_earlier.keys().copied().collect::<Vec<_>>(),
+                    |index, marks| set_earlier.get(&index).copied().unwrap_or(marks),
+                )
+                .map(|_| ());
+        }
+        let indices: Vec<usize> = set_earlier.keys().copied().collect();
+        let now = self.state.reread(&self.ids_of(&indices))?;
+        for (index, marks) in indices.into_iter().zip(now) {
+            self.marks[index] = marks;
+        }
+        Ok(())
     }
 
     fn sort_problems(&mut self) {
@@ -707,14 +828,19 @@ impl Library {
     }
 }
 
+/// The one line that says the library is read without a cache, and why.
+fn without_cache(error: &LoadError) -> String {
+    format!("{error}; reading the library without a cache (nothing is kept for the next start)")
+}
+
 /// The text index lives beside the cache database: `cache.db` → `cache.index/`.
 fn text_index_dir(cache: &Path) -> PathBuf {
     cache.with_extension("index")
 }
 
-fn open_cache(path: &Path) -> Result<(Cache, Vec<String>), LoadError> {
+fn open_cache(path: &Path, verify: bool) -> Result<(Cache, Vec<String>), LoadError> {
     create_parent(path)?;
-    let (cache, notice) = Cache::open(path)?;
+    let (cache, notice) = Cache::open(path, verify)?;
     Ok((cache, notice.into_iter().collect()))
 }
 

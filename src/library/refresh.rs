@@ -3,6 +3,7 @@
 //! ones, and updates the root's image.
 
 use std::collections::HashSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
@@ -10,7 +11,7 @@ use std::sync::mpsc;
 use rayon::prelude::*;
 
 use super::cache::{Cache, Entry, Stamp};
-use super::image::{Image, Stored};
+use super::image::{Image, Stored, Version};
 use super::text_index::TextIndex;
 use super::{
     Check, LoadError, Problem, Progress, RefreshReport, RootReport, Severity, root_report, scan,
@@ -20,6 +21,7 @@ use crate::article::{MAX_FILE_BYTES, ParseError, parse_article};
 /// Files read between two commits of a long refresh.
 const COMMIT_EVERY: usize = 8192;
 
+#[derive(Default)]
 pub(super) struct Refreshed {
     pub roots: Vec<RootReport>,
     /// One per root, in the same order.
@@ -60,13 +62,7 @@ pub(super) fn refresh(
         text.mark_complete()?;
         text.reload()?;
     }
-    let mut refreshed = Refreshed {
-        roots: Vec::new(),
-        images: Vec::new(),
-        report: RefreshReport::default(),
-        skipped: Vec::new(),
-        notices: Vec::new(),
-    };
+    let mut refreshed = Refreshed::default();
     for root in roots {
         let report = root_report(root, cache)?;
         let image = match report.offline_notice() {
@@ -74,19 +70,52 @@ pub(super) fn refresh(
                 refreshed.notices.push(notice);
                 cache.image(&report.path)?
             }
-            None => match check {
-                Check::Files | Check::ChangedFolders => {
-                    refresh_root(cache, text, &report.path, &mut refreshed, progress, check)?
+            None => {
+                let (counted, skipped) = (refreshed.report, refreshed.skipped.len());
+                let stored = match check {
+                    Check::Files | Check::FilesAndCache | Check::ChangedFolders => {
+                        refresh_root(cache, text, &report.path, &mut refreshed, progress, check)
+                    }
+                    Check::Named(files) => {
+                        let under: Vec<&Path> = files
+                            .iter()
+                            .map(PathBuf::as_path)
+                            .filter(|file| file.starts_with(&report.path))
+                            .collect();
+                        refresh_files(cache, text, &report.path, &under, &mut refreshed, progress)
+                    }
+                };
+                match stored {
+                    Ok(image) => image,
+                    // Another tidings held the cache past the wait (a long first index): what
+                    // it has committed is served, and the changes wait for the next refresh.
+                    Err(error) if error.is_busy() => {
+                        refreshed.report = counted;
+                        refreshed.skipped.truncate(skipped);
+                        refreshed.notices.push(format!(
+                            "another tidings is updating the cache; showing what it has stored of {} so far",
+                            report.path
+                        ));
+                        cache.image(&report.path)?
+                    }
+                    Err(error) => return Err(error),
                 }
-                Check::Named(files) => {
-                    let under: Vec<&Path> = files
-                        .iter()
-                        .map(PathBuf::as_path)
-                        .filter(|file| file.starts_with(&report.path))
-                        .collect();
-                    refresh_files(cache, text, &report.path, &under, &mut refreshed, progress)?
+            }
+        };
+        // A folder that went away while it was read (unmounted, renamed) is offline, as if it
+        // had been missing from the start: what could not be read was not stored.
+        let report = match report.offline {
+            None => {
+                let now = root_report(root, cache)?;
+                if let Some(reason) = &now.offline {
+                    refreshed.notices.push(format!(
+                        "library folder {} became {reason} while it was read; showing its articles from the cache",
+                        now.path
+                    ));
                 }
-            },
+                now
+            }
+            Some(_) => report,
         };
         refreshed.roots.push(report);
         refreshed.images.push(image);
@@ -104,6 +133,9 @@ fn refresh_root(
     progress: &Progress,
     check: Check<'_>,
 ) -> Result<Image, LoadError> {
+    // Before the stamps are read: whether another tidings committed since is told by the root's
+    // generation at the end (see `store_changes`).
+    let since = cache.version(root)?;
     let tops = match check {
         Check::ChangedFolders => {
             let known = cache.folders(root)?;
@@ -148,9 +180,23 @@ fn refresh_root(
             }));
         walked.push((top, found.folders));
     }
-    let image = store_changes(cache, text, root, changed, removed, refreshed, progress)?;
+    let image = store_changes(
+        cache, text, root, since, changed, removed, refreshed, progress,
+    )?;
+    // A folder with something that could not be read stays unknown, so that a check of the
+    // folders alone (`list`) looks into it again instead of trusting its unchanged time.
+    let unsure: HashSet<&Path> = refreshed
+        .skipped
+        .iter()
+        .flat_map(|problem| {
+            let path = Path::new(&problem.path);
+            [Some(path), path.parent()]
+        })
+        .flatten()
+        .collect();
     // After the files: a folder is only known unchanged once what is in it is stored.
-    for (top, folders) in walked {
+    for (top, mut folders) in walked {
+        folders.retain(|(folder, _)| !unsure.contains(Path::new(folder)));
         cache.replace_folders(root, &top, &folders)?;
     }
     Ok(image)
@@ -219,10 +265,11 @@ pub(super) fn refresh_files(
     refreshed: &mut Refreshed,
     progress: &Progress,
 ) -> Result<Image, LoadError> {
+    let since = cache.version(root)?;
     let mut changed = Vec::new();
     let mut removed = Vec::new();
     for &path in files {
-        let display = path.display().to_string();
+        let display = scan::display_of(path);
         let known = cache.stamp(&display)?;
         match scan::stat(Path::new(root), path) {
             Some(file) => weigh(file, known, refreshed, &mut changed),
@@ -231,14 +278,19 @@ pub(super) fn refresh_files(
         }
     }
     refreshed.report.scanned += changed.len();
-    store_changes(cache, text, root, changed, removed, refreshed, progress)
+    store_changes(
+        cache, text, root, since, changed, removed, refreshed, progress,
+    )
 }
 
 /// Parses `changed` and stores it, forgets `removed`, and gives back the root's image updated.
-fn store_changes(
+/// `since` is the root's version when the stamps `changed` and `removed` come from were read.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn store_changes(
     cache: &mut Cache,
     text: &TextIndex,
     root: &str,
+    since: Version,
     changed: Vec<(scan::FoundFile, Stamp, Change)>,
     removed: Vec<String>,
     refreshed: &mut Refreshed,
@@ -260,6 +312,7 @@ fn store_changes(
     let mut replaced = HashSet::new();
     let mut problems = 0;
     let mut stored = 0;
+    let mut commits = 0;
     let (sender, receiver) = mpsc::sync_channel(4);
     let root_path = root.to_owned();
     // Parsing runs on the pool while this thread stores; it stops early when storing failed and
@@ -290,10 +343,18 @@ fn store_changes(
         }
     });
     for (path, stamp, change, entry) in receiver.into_iter().flatten() {
+        progress.read.fetch_add(1, Ordering::Relaxed);
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                problems += 1;
+                refreshed.skipped.push(unreadable(path, change, &error));
+                continue;
+            }
+        };
         if matches!(entry, Entry::Problem(_)) {
             problems += 1;
         }
-        progress.read.fetch_add(1, Ordering::Relaxed);
         let outcome = writer.put(path, stamp, entry, &mut text_writer)?;
         // A new file cannot be in the image yet: only updates replace rows.
         if change == Change::Updated {
@@ -307,6 +368,7 @@ fn store_changes(
             // The text first, as below.
             text_writer.commit()?;
             writer.commit()?;
+            commits += 1;
             writer = cache.writer(root)?;
         }
     }
@@ -324,15 +386,45 @@ fn store_changes(
     // index never hears of.
     text_writer.commit()?;
     let version = writer.commit()?;
-    let image = image.updated(&replaced, fresh);
-    cache.store_image(root, version, &image);
+    commits += 1;
+    let image =
+        if version.identity == since.identity && version.generation == since.generation + commits {
+            let image = image.updated(&replaced, fresh);
+            cache.store_image(root, version, &image);
+            image
+        } else {
+            // Another tidings committed to this root in between: its rows are not all in the image
+            // read before, and some of ours may be its too. The rows say what is true.
+            drop((image, fresh));
+            cache.image(root)?
+        };
     text.reload()?;
     refreshed.report.problems += problems;
     Ok(image)
 }
 
+/// A file that could not be read this time. A changed file keeps its cached copy (and its old
+/// stamp, which tells the next refresh to read it again).
+fn unreadable(path: String, change: Change, error: &std::io::Error) -> Problem {
+    let (message, severity) = match change {
+        Change::Added => (
+            format!("cannot read: {error}; tried again on the next refresh"),
+            Severity::Error,
+        ),
+        Change::Updated => (
+            format!("cannot read: {error}; the cached copy is shown until it can be read"),
+            Severity::Warning,
+        ),
+    };
+    Problem {
+        path,
+        message,
+        severity,
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Change {
+pub(super) enum Change {
     Added,
     Updated,
 }
@@ -345,16 +437,49 @@ fn relative_path<'a>(root: &str, display: &'a str) -> &'a str {
     })
 }
 
-fn read_entry(path: &Path, display: &str, relative: &str, size: u64) -> Entry {
+/// Reads and parses one file. An error reading it (the file or its folder gone since the walk,
+/// permissions changed) says nothing about what the file holds, so it is not an [`Entry`]: it is
+/// never stored against the file's stamp, and the next refresh tries again.
+fn read_entry(path: &Path, display: &str, relative: &str, size: u64) -> std::io::Result<Entry> {
     if size > MAX_FILE_BYTES {
-        return Entry::Problem(ParseError::TooLarge { size }.to_string());
+        return Ok(Entry::Problem(
+            ParseError::TooLarge { size: Some(size) }.to_string(),
+        ));
     }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) => return Entry::Problem(format!("cannot read: {error}")),
+    let Some(bytes) = read_capped(std::fs::File::open(path)?)? else {
+        return Ok(Entry::Problem(
+            ParseError::TooLarge { size: None }.to_string(),
+        ));
     };
-    match parse_article(display, relative, &bytes) {
+    Ok(match parse_article(display, relative, &bytes) {
         Ok(parsed) => Entry::article(parsed),
         Err(error) => Entry::Problem(error.to_string()),
+    })
+}
+
+/// Everything `file` holds, or `None` when it holds more than an article may: at most one byte
+/// over the limit is read, whatever the size the system gave (a file that grew since it was
+/// looked at, or a `/proc` file that says 0 and holds gigabytes).
+fn read_capped(file: impl Read) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_FILE_BYTES).then_some(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_more_than_the_limit_is_read_whatever_the_size_said() {
+        // A source that never ends: reading it whole would never return.
+        let endless = std::io::repeat(b'x');
+        assert_eq!(read_capped(endless).ok(), Some(None));
+        let limit = usize::try_from(MAX_FILE_BYTES).unwrap_or(usize::MAX);
+        let at_limit = std::io::repeat(b'x').take(MAX_FILE_BYTES);
+        assert_eq!(
+            read_capped(at_limit).ok().flatten().map(|b| b.len()),
+            Some(limit)
+        );
     }
 }

@@ -314,7 +314,7 @@ fn found_file(path: PathBuf, metadata: &Metadata) -> FoundFile {
         Ok(display) => (display, None),
         Err(raw) => {
             let raw = PathBuf::from(raw);
-            (raw.display().to_string(), Some(raw))
+            (display_of(&raw), Some(raw))
         }
     };
     FoundFile {
@@ -325,6 +325,27 @@ fn found_file(path: PathBuf, metadata: &Metadata) -> FoundFile {
     }
 }
 
+/// The name the cache keys a file by and the user sees: the path itself when it is UTF-8. One
+/// that is not has its stray bytes written `\xFF` (and its backslashes `\\`, so no two paths
+/// are written alike) and ends in " (not UTF-8)", which no Markdown file's path can end in. Names
+/// that differ only in bytes that are not UTF-8 stay apart: with every such byte shown as `�`,
+/// one article hid the other.
+pub fn display_of(path: &Path) -> String {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    if let Some(path) = path.to_str() {
+        return path.to_owned();
+    }
+    let mut display = String::with_capacity(bytes.len() + 16);
+    for chunk in bytes.utf8_chunks() {
+        display.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for byte in chunk.invalid() {
+            display.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    display.push_str(" (not UTF-8)");
+    display
+}
+
 /// `(path, why)` for something the walk could not use.
 fn describe(path: &Path, error: &std::io::Error) -> (String, String) {
     let why = match error.kind() {
@@ -333,4 +354,25 @@ fn describe(path: &Path, error: &std::io::Error) -> (String, String) {
         _ => format!("cannot read: {error}"),
     };
     (path.display().to_string(), why)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn paths_that_are_not_utf8_are_written_apart() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = |bytes: &[u8]| PathBuf::from(std::ffi::OsStr::from_bytes(bytes));
+        assert_eq!(display_of(&path(b"/news/a.md")), "/news/a.md");
+        let ff = display_of(&path(b"/news/a\xff.md"));
+        assert_eq!(ff, "/news/a\\xFF.md (not UTF-8)");
+        assert_ne!(ff, display_of(&path(b"/news/a\xfe.md")));
+        // A backslash of the name is not taken for the start of a written byte.
+        assert_ne!(
+            display_of(&path(b"/news/\\xFF\xfe.md")),
+            display_of(&path(b"/news/\xff\\xFE.md"))
+        );
+    }
 }

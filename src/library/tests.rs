@@ -79,6 +79,8 @@ fn an_older_cache_is_set_up_anew_in_place_by_reading_the_files_again() {
         let mut cache_files: Vec<String> = fs::read_dir(dir.path().join("cache"))
             .unwrap()
             .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            // The open cache's write-ahead log and its index.
+            .filter(|name| !name.ends_with("-wal") && !name.ends_with("-shm"))
             .collect();
         cache_files.sort();
         assert_eq!(
@@ -264,4 +266,212 @@ fn a_check_of_the_folders_sees_files_added_and_removed_without_a_walk_of_the_fil
     assert!(!titles.contains(&"Story 3".to_owned()));
     assert_eq!(checked.len(), 12 + 2 - 3);
     assert_eq!(open(Check::ChangedFolders).report().scanned, 0);
+}
+
+#[test]
+fn a_cache_held_past_the_wait_is_served_as_committed_and_never_moved_aside() {
+    let (dir, root, paths) = setup(8);
+    drop(Library::open(std::slice::from_ref(&root), &paths).unwrap());
+    write_article(&root.join("d0/late.md"), "Late arrival");
+    // Another tidings writing for longer than a refresh waits (a long first index).
+    let holder = rusqlite::Connection::open(&paths.cache).unwrap();
+    holder
+        .execute_batch("BEGIN IMMEDIATE; UPDATE settings SET value = value WHERE key = 'parser';")
+        .unwrap();
+    let library = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    assert_eq!(library.len(), 8);
+    assert!(
+        library
+            .notices()
+            .iter()
+            .any(|n| n.contains("another tidings is updating the cache")),
+        "{:?}",
+        library.notices()
+    );
+    assert_eq!(library.report().added, 0, "nothing was stored");
+    holder.execute_batch("COMMIT").unwrap();
+    drop(holder);
+    let library = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    assert_eq!(library.len(), 9);
+    assert!(library.notices().is_empty(), "{:?}", library.notices());
+    let names: Vec<String> = fs::read_dir(dir.path().join("cache"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains("broken")), "{names:?}");
+}
+
+#[test]
+fn a_folder_renamed_away_while_it_is_read_is_read_again_when_it_is_back() {
+    let (dir, root, paths) = setup(12);
+    fs::create_dir_all(dir.path().join("cache")).unwrap();
+    let mut cache = super::cache::Cache::open(&paths.cache, false).unwrap().0;
+    let text = super::text_index::TextIndex::open(&dir.path().join("cache/cache.index")).unwrap();
+    // What a walk saw, then the folder goes before its files are read.
+    let root_key = super::root_key(&root);
+    let found = super::scan::scan(Path::new(&root_key));
+    assert_eq!(found.files.len(), 12);
+    let away = dir.path().join("away");
+    fs::rename(&root, &away).unwrap();
+    let mut refreshed = super::refresh::Refreshed::default();
+    let changed: Vec<_> = found
+        .files
+        .into_iter()
+        .map(|file| {
+            let stamp = super::cache::Stamp {
+                size: file.size,
+                mtime_ns: file.mtime_ns,
+            };
+            (file, stamp, super::refresh::Change::Added)
+        })
+        .collect();
+    let since = cache.version(&root_key).unwrap();
+    let image = super::refresh::store_changes(
+        &mut cache,
+        &text,
+        &root_key,
+        since,
+        changed,
+        Vec::new(),
+        &mut refreshed,
+        &super::Progress::default(),
+    )
+    .unwrap();
+    assert_eq!(image.columns.len(), 0);
+    assert_eq!(refreshed.skipped.len(), 12);
+    assert!(refreshed.skipped[0].message.starts_with("cannot read"));
+    drop((cache, text));
+    // Back, unchanged: every file is read now, none trusted to be unreadable.
+    fs::rename(&away, &root).unwrap();
+    let library = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    assert_eq!(library.len(), 12, "{:?}", library.problems());
+}
+
+#[test]
+fn a_row_that_no_longer_decodes_is_read_again_from_its_file() {
+    let (dir, root, paths) = setup(6);
+    drop(Library::open(std::slice::from_ref(&root), &paths).unwrap());
+    let conn = rusqlite::Connection::open(&paths.cache).unwrap();
+    let changed = conn
+        .execute(
+            "UPDATE files SET meta = x'ff' WHERE path LIKE '%/a003.md'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    drop(conn);
+    // The start reads the rows, not an image made before the damage.
+    fs::remove_dir_all(dir.path().join("cache/cache.images")).unwrap();
+    let damaged = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    assert_eq!(damaged.len(), 5);
+    assert!(damaged.problems()[0].message.contains("unreadable"));
+    drop(damaged);
+    let library = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    assert_eq!(library.len(), 6, "{:?}", library.problems());
+    assert!(library.problems().is_empty(), "{:?}", library.problems());
+
+    // Stored text that no longer decodes: the article is shown, its text read again next time.
+    let conn = rusqlite::Connection::open(&paths.cache).unwrap();
+    conn.execute(
+        "UPDATE details SET data = x'00' WHERE file_id = (SELECT id FROM files WHERE path LIKE '%/a004.md')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let index = (0..library.len())
+        .find(|&i| library.article(i).title == "Story 4")
+        .unwrap();
+    assert!(library.details(index).is_err());
+    drop(library);
+    let library = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    let index = (0..library.len())
+        .find(|&i| library.article(i).title == "Story 4")
+        .unwrap();
+    assert!(
+        library
+            .details(index)
+            .unwrap()
+            .body
+            .contains("Body of Story 4")
+    );
+}
+
+/// A library whose articles' text fills many pages of the cache.
+fn setup_wordy(count: usize) -> (tempfile::TempDir, PathBuf, StorePaths) {
+    let (dir, root, paths) = setup(0);
+    let mut seed = 7u64;
+    for n in 0..count {
+        let words: Vec<String> = (0..400)
+            .map(|_| {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                format!("w{:x}", seed >> 44)
+            })
+            .collect();
+        let path = root.join(format!("a{n:03}.md"));
+        fs::create_dir_all(&root).unwrap();
+        fs::write(
+            path,
+            format!(
+                "---\ntitle: Story {n}\npublishedAt: '2026-03-01T10:00:00Z'\nexternalId: '{n}'\n---\n{}\n",
+                words.join(" ")
+            ),
+        )
+        .unwrap();
+    }
+    (dir, root, paths)
+}
+
+/// Overwrites the last page of the cache that holds compressed text (a zstd frame), as a bad
+/// disk sector would: the open, which touches the first page of each table, does not see it.
+fn damage_a_page_of_text(cache: &Path) {
+    let mut bytes = fs::read(cache).unwrap();
+    let page = usize::from(u16::from_be_bytes([bytes[16], bytes[17]]));
+    let last = (1..bytes.len() / page)
+        .rev()
+        .find(|&p| {
+            bytes[p * page..(p + 1) * page]
+                .windows(4)
+                .any(|w| w == [0x28, 0xb5, 0x2f, 0xfd])
+        })
+        .expect("a page of text");
+    bytes[last * page..(last + 1) * page].fill(0xff);
+    fs::write(cache, bytes).unwrap();
+}
+
+#[test]
+fn damage_met_while_reading_moves_the_cache_aside_on_the_next_open() {
+    let (_dir, root, paths) = setup_wordy(40);
+    drop(Library::open(std::slice::from_ref(&root), &paths).unwrap());
+    damage_a_page_of_text(&paths.cache);
+    let library = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    assert!(library.notices().is_empty(), "{:?}", library.notices());
+    let failed = (0..library.len())
+        .filter(|&i| library.details(i).is_err())
+        .count();
+    assert!(failed > 0, "the damaged page is read");
+    drop(library);
+    let library = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    assert!(
+        library.notices().iter().any(|n| n.contains("moved aside")),
+        "{:?}",
+        library.notices()
+    );
+    assert_eq!(library.len(), 40);
+    assert!((0..library.len()).all(|i| library.details(i).is_ok()));
+}
+
+#[test]
+fn a_check_looks_at_every_page_of_the_cache() {
+    let (_dir, root, paths) = setup_wordy(40);
+    drop(Library::open(std::slice::from_ref(&root), &paths).unwrap());
+    damage_a_page_of_text(&paths.cache);
+    let open = |check| Library::open_checking(std::slice::from_ref(&root), &paths, check).unwrap();
+    assert!(open(super::Check::Files).notices().is_empty());
+    let checked = open(super::Check::FilesAndCache);
+    assert!(
+        checked.notices().iter().any(|n| n.contains("moved aside")),
+        "{:?}",
+        checked.notices()
+    );
+    assert!((0..checked.len()).all(|i| checked.details(i).is_ok()));
 }

@@ -18,8 +18,10 @@ const TEXT_INDEX_VERSION: &str = "4";
 /// Written once every cached article is indexed, with [`TEXT_INDEX_VERSION`] in it.
 const VERSION_FILE: &str = "tidings-complete";
 
-/// How long a refresh waits for another process's writer to finish.
-const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+/// How long a refresh waits for another process's writer to finish (the cache's lock too). The
+/// unit tests wait less, to see what happens after.
+pub(super) const LOCK_WAIT: std::time::Duration =
+    std::time::Duration::from_secs(if cfg!(test) { 3 } else { 30 });
 
 /// Memory the writer may use before it writes a segment (split between its threads).
 const WRITER_BUDGET: usize = 96 * 1024 * 1024;
@@ -34,6 +36,21 @@ pub struct TextIndexError {
     path: String,
     #[source]
     source: tantivy::TantivyError,
+}
+
+impl TextIndexError {
+    /// Whether the index's folder cannot be written (read-only, full, not a folder).
+    pub fn is_unwritable(&self) -> bool {
+        super::is_unwritable_io(&self.source)
+    }
+
+    /// Whether another process held the index's write lock for longer than a writer waits.
+    pub const fn is_busy(&self) -> bool {
+        matches!(
+            self.source,
+            tantivy::TantivyError::LockFailure(LockError::LockBusy, _)
+        )
+    }
 }
 
 #[derive(Clone, Copy)]

@@ -90,10 +90,7 @@ impl App {
         self.refresh.generation += 1;
         self.refresh.refreshing = false;
         let wanted = self.indices_by_hash(&self.changed_marks);
-        let _ = self.library.change_marks(
-            &wanted.keys().copied().collect::<Vec<_>>(),
-            |index, marks| wanted.get(&index).copied().unwrap_or(marks),
-        );
+        let _ = self.library.adopt_marks(&wanted);
         self.list.order = sorted(self.library.columns(), self.query.sort);
         self.query.preference = Preference::new(self.library.columns(), &self.query.languages);
         self.reader.details = None;
