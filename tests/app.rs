@@ -1282,3 +1282,17 @@ fn marks_from_another_shell_survive_the_readers_keys_and_refreshes() {
     let marks = stored.marks(stored.find(&id).unwrap());
     assert!(marks.read && marks.starred, "{marks:?}");
 }
+
+#[test]
+fn typing_a_word_only_another_version_holds_finds_that_story() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    // Each key narrows the last results, which show Alpha in English: its Ukrainian version,
+    // the one the words are in, must still be found.
+    type_query(&mut app, "ралі");
+    assert_eq!(titles(&app), [ALPHA_UK]);
+    let mut full = fixture.app();
+    full.handle_key(Key::Char('/'));
+    full.type_text("ралі");
+    assert_eq!(titles(&full), titles(&app), "as one search finds");
+}

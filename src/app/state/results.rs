@@ -22,11 +22,7 @@ impl App {
     /// Searches only the current results: the query was made narrower by typing.
     pub(super) fn narrow(&mut self) {
         let keep = self.selected_index();
-        // Drafts the query left out may match its narrower text too: the title counts them.
-        let mut within =
-            Vec::with_capacity(self.list.visible.len() + self.list.hidden_drafts.len());
-        within.extend_from_slice(&self.list.visible);
-        within.extend_from_slice(&self.list.hidden_drafts);
+        let within = self.narrowing_candidates();
         let narrower = self.search(Some(&within), !self.sidebar.count_later);
         let previous = self.show_results(narrower, keep);
         self.list.typed.push(previous);
@@ -44,6 +40,26 @@ impl App {
         {
             self.list.typed.remove(0);
         }
+    }
+
+    /// What a narrower query may still match, in sort order: the listed headlines, every other
+    /// version of their stories (a row shows one; the words typed next may be in another) and
+    /// the drafts left out (the list's title counts them).
+    fn narrowing_candidates(&self) -> Vec<u32> {
+        let stories = self.library.stories();
+        let mut wanted = vec![false; self.library.len()];
+        for &index in self.list.visible.iter().chain(&self.list.hidden_drafts) {
+            wanted[index as usize] = true;
+            for &version in stories.versions(index as usize) {
+                wanted[version as usize] = true;
+            }
+        }
+        self.list
+            .order
+            .iter()
+            .copied()
+            .filter(|&index| wanted[index as usize])
+            .collect()
     }
 
     /// Restores the results of the text just shortened by Backspace, if they are remembered.
