@@ -919,3 +919,30 @@ fn a_marks_the_list_read_for_good_and_u_takes_it_back() {
     assert_eq!(unread.len(), 1, "{unread:?}");
     assert!(unread[0].contains(RATES), "{unread:?}");
 }
+
+#[test]
+fn slash_in_an_article_finds_its_words_and_n_moves_between_them() {
+    let env = four_stories();
+    let mut tui = Tui::start_and_wait(&env, 80, 24, &TITLES);
+    tui.send("j");
+    tui.send(ENTER);
+    tui.wait_for("the article open", |s| s.contains(MINERS_BODY));
+    // In the title and the description.
+    tui.send("/miners");
+    tui.wait_for("the text typed and its first match gone to", |s| {
+        s.contains("find in the article: miners") && s.contains("match 1 of 2")
+    });
+    tui.send(ENTER);
+    tui.send("n");
+    tui.wait_for("the second match", |s| s.contains("match 2 of 2"));
+    tui.send("n");
+    tui.wait_for("round to the first", |s| s.contains("match 1 of 2"));
+    tui.send("N");
+    tui.wait_for("back to the last", |s| s.contains("match 2 of 2"));
+    tui.send(ESC);
+    tui.wait_for("the search ended, the article still open", |s| {
+        s.contains(MINERS_BODY) && s.contains("/ find") && !s.contains("Headlines")
+    });
+    tui.send(ESC);
+    tui.wait_for("the list back", |s| s.contains(" of 4 "));
+}
