@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::compression::{self, Compressor, Decompressor, TRAIN_ON};
 use super::image::{Image, Stored, Version};
-use super::text_index::{LOCK_WAIT, TextWriter, plain_text};
+use super::text_index::{self, LOCK_WAIT, TextWriter, plain_text};
 use crate::article::{Article, ArticleDetails, PARSER_REVISION, Parsed};
 
 /// Bump when the schema or the encoding of `meta`/`details` changes: old caches are moved aside.
@@ -322,6 +322,16 @@ impl Cache {
                 }
             }
             .map_err(sqlite)?;
+            // Before the commit: were it the other way round, a crash between the two would
+            // leave the index's documents under file ids the new tables give to other files.
+            if version != SCHEMA_VERSION {
+                text_index::mark_incomplete_in(&path.with_extension("index")).map_err(|error| {
+                    CacheError::Incompatible {
+                        path: path.to_owned(),
+                        message: format!("its text index cannot be reset: {error}"),
+                    }
+                })?;
+            }
             setup.commit().map_err(sqlite)?;
         }
         // Touch every table so a damaged schema shows up now, not halfway through a load.

@@ -324,6 +324,15 @@ impl TextIndex {
     }
 }
 
+/// Makes the index in `dir` incomplete, so the next refresh builds it again from the cache:
+/// done when the cache is set up anew, whose file ids the index's documents no longer mean.
+pub fn mark_incomplete_in(dir: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(dir.join(VERSION_FILE)) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error),
+        _ => Ok(()),
+    }
+}
+
 /// Whether the index in `dir` is complete, asked without opening it: opening may replace an
 /// unreadable index, which only a refresh should do.
 pub fn is_complete_in(dir: &Path) -> bool {
