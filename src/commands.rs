@@ -1,5 +1,7 @@
 //! The subcommands: each loads the library, does one thing, and prints for a terminal or a pipe.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -11,12 +13,12 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::app::index::one_row_per_story;
 use crate::app::{Context, Facets, Query, SortMode, sorted, without_drafts};
-use crate::article::text::for_terminal;
+use crate::article::text::{for_terminal, is_terminal_control};
 use crate::article::{AiInfo, Article, ArticleDetails, Source};
 use crate::cli::{Cli, Command};
 use crate::config::Config;
 use crate::library::stories::Preference;
-use crate::library::{Check, Dimension, Library, Marks, Severity};
+use crate::library::{Check, Dimension, Library, Marks, Severity, escaped_name};
 use crate::setup::Setup;
 use crate::ui::ansi::TerminalWriter;
 use crate::ui::article::{Zone, article_text};
@@ -174,8 +176,8 @@ fn list(
             let article = library.read_article(i);
             // A text that cannot be read costs the links, not the line.
             let details = library.details(i).unwrap_or_default();
-            serde_json::to_writer(&mut out, &ArticleJson::new(&library, &article, &details, i))?;
-            writeln!(out)?;
+            let json = serde_json::to_string(&ArticleJson::new(&library, &article, &details, i))?;
+            writeln!(out, "{}", escape_json_controls(&json))?;
         } else {
             writeln!(out, "{}", headline(&library, i, theme))?;
         }
@@ -300,6 +302,24 @@ impl Serialize for CoverImageJson<'_> {
     }
 }
 
+/// `json` with the C1 and bidi controls serde_json leaves raw written as `\u` escapes, as it
+/// writes C0: a JSON line printed to a terminal acts on nothing in it. Outside strings JSON has
+/// no such characters, so every one found is inside a string, where the escape means the same.
+fn escape_json_controls(json: &str) -> Cow<'_, str> {
+    if !json.contains(is_terminal_control) {
+        return json.into();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_terminal_control(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 fn json_time(at: Option<chrono::DateTime<Utc>>) -> Option<String> {
     at.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
 }
@@ -355,9 +375,10 @@ impl<'a> ArticleJson<'a> {
 fn show(setup: &Setup, id: &str, width: Option<u16>) -> Result<ExitCode> {
     let library = setup.open(Check::ChangedFolders)?;
     let index = library.find(id)?;
-    let details = library
-        .details(index)
-        .with_context(|| format!("cannot read the text of {}", library.article(index).path))?;
+    let details = library.details(index).with_context(|| {
+        let path = &library.article(index).path;
+        format!("cannot read the text of {}", escaped_name(path))
+    })?;
     let terminal = std::io::stdout().is_terminal();
     let width = width.unwrap_or_else(|| {
         if terminal {
@@ -446,8 +467,8 @@ fn check(setup: &Setup) -> Result<ExitCode> {
     let library = setup.open(Check::FilesAndCache)?;
     let mut out = stdout();
     for problem in library.problems() {
-        let path = &problem.path;
-        // One line a problem, whatever the parser quoted.
+        // One line a problem, whatever the file is called or the parser said.
+        let path = escaped_name(&problem.path);
         let message = for_terminal(&problem.message);
         match problem.severity {
             Severity::Error => writeln!(out, "{path}: {message}")?,

@@ -469,6 +469,38 @@ fn character_references_never_reach_the_terminal_as_controls() {
     }
 }
 
+/// A name with a newline (which would forge a line of its own), OSC, C1 and a bidi override.
+const HOSTILE_NAME: &str = "evil\x1b]0;PWNED\x07\nforged.md: fine\u{9b}2J\u{202e}dm.md";
+
+#[cfg(unix)]
+#[test]
+fn file_names_are_printed_escaped_on_one_line() {
+    let env = Env::new();
+    let root = env.library();
+    fs::write(root.join(HOSTILE_NAME), "---\ntitle: [oops\n---\n").unwrap();
+    write_article(&root, "ok\u{85}\u{202e}.md", 1, "Calm", "NEUTRAL", "");
+    let output = env.run_lib(&["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert_eq!(text.lines().count(), 1, "{text:?}");
+    assert!(
+        text.contains("evil\\x1B]0;PWNED\\x07\\nforged.md: fine\\u{9B}2J\\u{202E}dm.md: bad YAML"),
+        "{text:?}"
+    );
+    assert_eq!(acts_on_the_terminal(&text), None);
+
+    let json = stdout(&env.run_lib(&["list", "--json"]));
+    assert_eq!(acts_on_the_terminal(&json), None, "{json:?}");
+    assert!(json.contains(r"ok\u0085\u202e.md"), "{json}");
+    let value: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert!(
+        value["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("ok\u{85}\u{202e}.md")
+    );
+}
+
 #[test]
 fn index_says_what_changed() {
     let env = Env::new();
