@@ -1,5 +1,7 @@
 //! The subcommands: each loads the library, does one thing, and prints for a terminal or a pipe.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -11,18 +13,27 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::app::index::one_row_per_story;
 use crate::app::{Context, Facets, Query, SortMode, sorted, without_drafts};
+use crate::article::text::{for_terminal, is_terminal_control};
 use crate::article::{AiInfo, Article, ArticleDetails, Source};
 use crate::cli::{Cli, Command};
 use crate::config::Config;
 use crate::library::stories::Preference;
-use crate::library::{Check, Dimension, Library, Marks, Severity};
+use crate::library::{Check, Dimension, Library, Marks, Severity, escaped_name};
 use crate::setup::Setup;
+use crate::ui::ansi::TerminalWriter;
 use crate::ui::article::{Zone, article_text};
 use crate::ui::{Theme, ansi};
 
+/// Standard output, as every command writes it: through the one filter that lets only
+/// tidings' own SGR sequences reach the terminal.
+fn stdout() -> TerminalWriter<std::io::BufWriter<std::io::StdoutLock<'static>>> {
+    TerminalWriter::new(std::io::BufWriter::new(std::io::stdout().lock()))
+}
+
 fn print_default_config() -> Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
+    let mut out = stdout();
     out.write_all(crate::config::default_text().as_bytes())?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -155,19 +166,18 @@ fn list(
     warn_about_problems(&library);
     let matches = search(&library, &setup.config, query, sort)?;
     let shown = &matches[..matches.len().min(limit.unwrap_or(usize::MAX))];
-    let stdout = std::io::stdout();
     let theme = Theme::from_env(setup.config.palette);
     // Colour only on a terminal, and not with NO_COLOR.
-    let theme = (stdout.is_terminal() && theme.color).then_some(theme);
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let theme = (std::io::stdout().is_terminal() && theme.color).then_some(theme);
+    let mut out = stdout();
     for &index in shown {
         let i = index as usize;
         if json {
             let article = library.read_article(i);
             // A text that cannot be read costs the links, not the line.
             let details = library.details(i).unwrap_or_default();
-            serde_json::to_writer(&mut out, &ArticleJson::new(&library, &article, &details, i))?;
-            writeln!(out)?;
+            let json = serde_json::to_string(&ArticleJson::new(&library, &article, &details, i))?;
+            writeln!(out, "{}", escape_json_controls(&json))?;
         } else {
             writeln!(out, "{}", headline(&library, i, theme))?;
         }
@@ -292,6 +302,24 @@ impl Serialize for CoverImageJson<'_> {
     }
 }
 
+/// `json` with the C1 and bidi controls serde_json leaves raw written as `\u` escapes, as it
+/// writes C0: a JSON line printed to a terminal acts on nothing in it. Outside strings JSON has
+/// no such characters, so every one found is inside a string, where the escape means the same.
+fn escape_json_controls(json: &str) -> Cow<'_, str> {
+    if !json.contains(is_terminal_control) {
+        return json.into();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_terminal_control(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 fn json_time(at: Option<chrono::DateTime<Utc>>) -> Option<String> {
     at.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
 }
@@ -347,11 +375,11 @@ impl<'a> ArticleJson<'a> {
 fn show(setup: &Setup, id: &str, width: Option<u16>) -> Result<ExitCode> {
     let library = setup.open(Check::ChangedFolders)?;
     let index = library.find(id)?;
-    let details = library
-        .details(index)
-        .with_context(|| format!("cannot read the text of {}", library.article(index).path))?;
-    let stdout = std::io::stdout();
-    let terminal = stdout.is_terminal();
+    let details = library.details(index).with_context(|| {
+        let path = &library.article(index).path;
+        format!("cannot read the text of {}", escaped_name(path))
+    })?;
+    let terminal = std::io::stdout().is_terminal();
     let width = width.unwrap_or_else(|| {
         if terminal {
             crossterm::terminal::size().map_or(80, |(columns, _)| columns.min(100))
@@ -371,7 +399,7 @@ fn show(setup: &Setup, id: &str, width: Option<u16>) -> Result<ExitCode> {
         library.original_language(index),
     )
     .lines;
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = stdout();
     for line in &lines {
         writeln!(out, "{}", ansi::line_to_string(line, color))?;
     }
@@ -401,7 +429,7 @@ fn stats(setup: &Setup, query: &str) -> Result<ExitCode> {
     let everything: Vec<u32> = (0..library.len() as u32).collect();
     let matches = matching(&library, &setup.config, &query, &everything)?;
     let facets = index.facets(&matches);
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = stdout();
     // One row per story unless the query picks languages (then each version is one).
     let what = if query.picks_languages() {
         "articles"
@@ -437,12 +465,15 @@ fn stats(setup: &Setup, query: &str) -> Result<ExitCode> {
 
 fn check(setup: &Setup) -> Result<ExitCode> {
     let library = setup.open(Check::FilesAndCache)?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = stdout();
     for problem in library.problems() {
+        // One line a problem, whatever the file is called or the parser said.
+        let path = escaped_name(&problem.path);
+        let message = for_terminal(&problem.message);
         match problem.severity {
-            Severity::Error => writeln!(out, "{}: {}", problem.path, problem.message)?,
-            Severity::Warning => writeln!(out, "{}: warning: {}", problem.path, problem.message)?,
-            Severity::Note => writeln!(out, "{}: note: {}", problem.path, problem.message)?,
+            Severity::Error => writeln!(out, "{path}: {message}")?,
+            Severity::Warning => writeln!(out, "{path}: warning: {message}")?,
+            Severity::Note => writeln!(out, "{path}: note: {message}")?,
         }
     }
     out.flush()?;
@@ -470,10 +501,13 @@ fn check(setup: &Setup) -> Result<ExitCode> {
 }
 
 fn index(setup: &Setup) -> Result<ExitCode> {
+    let mut out = stdout();
     if setup.roots.is_empty() {
-        println!(
+        writeln!(
+            out,
             "no library folder configured: the built-in samples need no index (see `tidings --help`)"
-        );
+        )?;
+        out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
     let started = Instant::now();
@@ -484,7 +518,8 @@ fn index(setup: &Setup) -> Result<ExitCode> {
         .iter()
         .filter(|r| r.offline.is_none())
         .count();
-    println!(
+    writeln!(
+        out,
         "scanned {} files in {online} folder(s) in {:.2} s: {} added, {} updated, {} removed, {} parsed, {} with problems; {} articles",
         report.scanned,
         started.elapsed().as_secs_f64(),
@@ -494,7 +529,8 @@ fn index(setup: &Setup) -> Result<ExitCode> {
         report.parsed,
         report.problems,
         library.len(),
-    );
+    )?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

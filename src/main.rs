@@ -21,7 +21,9 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let causes: Vec<String> = error.chain().map(ToString::to_string).collect();
-            eprintln!("tidings: {}", causes.join(": "));
+            // Errors name paths and quote files: one line, nothing a terminal acts on.
+            let message = tidings::article::text::for_terminal(&causes.join(": ")).into_owned();
+            eprintln!("tidings: {message}");
             ExitCode::from(2)
         }
     }

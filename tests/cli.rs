@@ -416,6 +416,91 @@ fn check_lists_problems_and_sets_the_exit_status() {
     assert!(text.contains("broken.md: bad YAML frontmatter"), "{text}");
 }
 
+/// A body that is clean as the file has it, and hostile once its character references are
+/// decoded: OSC (window title), CSI (clear screen), C1 CSI, a bidi override, BEL, in text, in a
+/// heading, in a link's text and target and an image's alt text.
+const CHARACTER_REFERENCES: &str = "## Heads &#x1b;]0;PWNED&#x07;up\n\n\
+    Text &#x1b;[2J cleared &#x9b;31m red &#x202e;desrever&#x202c; bell&#7; end.\n\n\
+    A [link &#x1b;[5m](https://example.org/&#x1b;]52;c;eA==&#x07;) and \
+    ![alt &#x9d;0;t&#x9c;](https://example.org/i.png).\n";
+
+/// Whether `text` holds anything a terminal acts on but an SGR sequence (`ESC [ 1;32 m`).
+fn acts_on_the_terminal(text: &str) -> Option<String> {
+    let sgr = regex::Regex::new(r"\x1b\[[0-9;]*m").unwrap();
+    let rest = sgr.replace_all(text, "");
+    rest.chars()
+        .find(|&c| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .map(|c| format!("{c:?} in {rest:?}"))
+}
+
+#[test]
+fn character_references_never_reach_the_terminal_as_controls() {
+    let env = Env::new();
+    let root = env.library();
+    write_article(&root, "a.md", 1, "Calm", "NEUTRAL", "");
+    let text = fs::read_to_string(root.join("a.md")).unwrap();
+    let body_at = text.find("## Overview").unwrap();
+    fs::write(
+        root.join("a.md"),
+        format!("{}{CHARACTER_REFERENCES}", &text[..body_at]),
+    )
+    .unwrap();
+    // A file `check` has something to say about, with the same references in its frontmatter.
+    fs::write(
+        root.join("b.md"),
+        "---\ntitle: \"&#x1b;]0;PWNED&#x07; &#x202e;x\"\npublishedAt: someday\n---\nText &#x9b;2J.\n",
+    )
+    .unwrap();
+    let shown = env.run_lib(&["show", "testwire/1/en", "--width", "60"]);
+    assert!(shown.status.success(), "{}", stderr(&shown));
+    let shown = stdout(&shown);
+    assert!(
+        shown.contains("cleared") && shown.contains("desrever"),
+        "{shown}"
+    );
+    assert_eq!(acts_on_the_terminal(&shown), None);
+    for args in [&["list"][..], &["list", "--json"], &["check"], &["stats"]] {
+        let output = env.run_lib(args);
+        let all = format!("{}{}", stdout(&output), stderr(&output));
+        assert_eq!(acts_on_the_terminal(&all), None, "{args:?}");
+    }
+}
+
+/// A name with a newline (which would forge a line of its own), OSC, C1 and a bidi override.
+const HOSTILE_NAME: &str = "evil\x1b]0;PWNED\x07\nforged.md: fine\u{9b}2J\u{202e}dm.md";
+
+#[cfg(unix)]
+#[test]
+fn file_names_are_printed_escaped_on_one_line() {
+    let env = Env::new();
+    let root = env.library();
+    fs::write(root.join(HOSTILE_NAME), "---\ntitle: [oops\n---\n").unwrap();
+    write_article(&root, "ok\u{85}\u{202e}.md", 1, "Calm", "NEUTRAL", "");
+    let output = env.run_lib(&["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert_eq!(text.lines().count(), 1, "{text:?}");
+    assert!(
+        text.contains("evil\\x1B]0;PWNED\\x07\\nforged.md: fine\\u{9B}2J\\u{202E}dm.md: bad YAML"),
+        "{text:?}"
+    );
+    assert_eq!(acts_on_the_terminal(&text), None);
+
+    let json = stdout(&env.run_lib(&["list", "--json"]));
+    assert_eq!(acts_on_the_terminal(&json), None, "{json:?}");
+    assert!(json.contains(r"ok\u0085\u202e.md"), "{json}");
+    let value: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert!(
+        value["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("ok\u{85}\u{202e}.md")
+    );
+}
+
 #[test]
 fn index_says_what_changed() {
     let env = Env::new();

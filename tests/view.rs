@@ -177,6 +177,39 @@ fn hostile_text_reaches_the_screen_without_control_characters() {
 }
 
 #[test]
+fn character_references_reach_no_cell_as_controls() {
+    let fixture = Fixture::new();
+    // Clean as the file has it; the Markdown parser decodes the references into OSC, CSI, C1,
+    // bidi overrides and BEL.
+    std::fs::write(
+        fixture.root().join("references.md"),
+        "---\ntitle: References\npublishedAt: '2026-11-21T00:00:00Z'\nsentiment: NEGATIVE\n---\n\
+         ## Heads &#x1b;]0;PWNED&#x07;up\n\n\
+         Text &#x1b;[2J cleared &#x9b;31m red &#x202e;desrever&#x202c; &#x2067;iso&#x2069; \
+         bell&#7; end.\n\n\
+         A [link &#x1b;[5m](https://example.org/&#x1b;]52;c;eA==&#x07;).\n",
+    )
+    .unwrap();
+    let mut app = fixture.app();
+    app.handle_key(Key::Char('3'));
+    app.handle_key(Key::Enter);
+    for size in [WIDE, NARROW] {
+        let terminal = screen(&mut app, size);
+        let screen = text(&terminal);
+        assert!(screen.contains("desrever"), "{screen}");
+        for cell in &terminal.backend().buffer().content {
+            assert!(
+                !cell.symbol().chars().any(|c| c.is_control()
+                    || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}'
+                        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')),
+                "{:?} in\n{screen}",
+                cell.symbol()
+            );
+        }
+    }
+}
+
+#[test]
 fn wide_characters_keep_the_columns_aligned() {
     let fixture = Fixture::new();
     std::fs::write(

@@ -166,6 +166,42 @@ fn classify(c: char) -> CharClass {
     }
 }
 
+/// A character that must never reach the terminal from text: C0 (newline and tab among them),
+/// DEL and C1, which make up escape sequences, and the bidi controls, which reorder what follows
+/// them on screen. The last look at anything written: see [`for_terminal`].
+pub fn is_terminal_control(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+/// Embeddings, overrides and isolates, and the direction marks: they make text read in an order
+/// other than the one it is stored in (`\u{202e}` turns `exe.txt` into `txt.exe`).
+const fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// What stands in, visibly, for a character [`is_terminal_control`] keeps from the terminal.
+pub const REPLACEMENT: char = '\u{fffd}';
+
+/// Text as it may be written to the terminal: every [`is_terminal_control`] character becomes
+/// [`REPLACEMENT`]. Text is sanitized at load, but the Markdown parser decodes character
+/// references (`&#x1b;`, `&#x202e;`) afterwards, so what is written is checked again here, at
+/// the last step, whatever produced it.
+pub fn for_terminal(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_terminal_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if is_terminal_control(c) {
+                REPLACEMENT
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// Unicode's format characters (general category Cf): bidi overrides and isolates, zero-width
 /// characters, soft hyphens, tag characters. They change how text looks without being seen.
 const fn is_invisible_format(c: char) -> bool {

@@ -23,6 +23,7 @@ use crate::article::{Article, ArticleDetails, ArticleId, Sentiment, Source, pars
 use cache::{Cache, CacheError};
 pub use columns::{Columns, Dimension};
 use image::Image;
+pub use scan::escaped_name;
 pub use state::{MarkChange, Marks, StateError, StateStore};
 use stories::Stories;
 pub use text_index::Scope;

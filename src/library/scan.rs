@@ -1,10 +1,14 @@
 //! Finds the Markdown files under a root folder, walking folders in parallel.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::fs::{DirEntry, Metadata};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
+
+use crate::article::text::is_terminal_control;
 
 /// A Markdown file and the stamp that tells whether the cache still holds it correctly.
 #[derive(Debug, Clone)]
@@ -342,8 +346,35 @@ pub fn display_of(path: &Path) -> String {
             display.push_str(&format!("\\x{byte:02X}"));
         }
     }
-    display.push_str(" (not UTF-8)");
+    display.push_str(NOT_UTF8);
     display
+}
+
+/// What [`display_of`] ends a name that is not UTF-8 with.
+const NOT_UTF8: &str = " (not UTF-8)";
+
+/// A file's name as printed, on one line and with nothing a terminal would act on, as `ls -b`
+/// prints names: a newline, carriage return or tab is `\n`, `\r`, `\t`, any other C0 or DEL
+/// `\x1B`, a C1 or bidi control `\u{202E}`; where something is escaped, a backslash is `\\`
+/// (a name [`display_of`] wrote has its backslashes so already), so no two names print alike.
+pub fn escaped_name(display: &str) -> Cow<'_, str> {
+    if !display.contains(is_terminal_control) {
+        return display.into();
+    }
+    let backslashes_doubled = display.ends_with(NOT_UTF8);
+    let mut out = String::with_capacity(display.len() + 16);
+    for c in display.chars() {
+        let _ = match c {
+            '\\' if !backslashes_doubled => write!(out, "\\\\"),
+            '\n' => write!(out, "\\n"),
+            '\r' => write!(out, "\\r"),
+            '\t' => write!(out, "\\t"),
+            c if c.is_ascii() && is_terminal_control(c) => write!(out, "\\x{:02X}", u32::from(c)),
+            c if is_terminal_control(c) => write!(out, "\\u{{{:X}}}", u32::from(c)),
+            c => write!(out, "{c}"),
+        };
+    }
+    out.into()
 }
 
 /// `(path, why)` for something the walk could not use.
@@ -373,6 +404,20 @@ mod tests {
         assert_ne!(
             display_of(&path(b"/news/\\xFF\xfe.md")),
             display_of(&path(b"/news/\xff\\xFE.md"))
+        );
+    }
+
+    #[test]
+    fn names_print_on_one_line_with_nothing_a_terminal_acts_on() {
+        assert_eq!(escaped_name("/news/a\\b.md"), "/news/a\\b.md");
+        assert_eq!(
+            escaped_name("/news/x\n/evil.md: forged\x1b]0;t\x07\u{9b}\u{202e}dm.\\.md"),
+            "/news/x\\n/evil.md: forged\\x1B]0;t\\x07\\u{9B}\\u{202E}dm.\\\\.md"
+        );
+        // A name that is not UTF-8 already has its backslashes doubled: not again.
+        assert_eq!(
+            escaped_name("/news/\\\\\\xFF\t.md (not UTF-8)"),
+            "/news/\\\\\\xFF\\t.md (not UTF-8)"
         );
     }
 }

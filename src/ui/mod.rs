@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod reader;
 pub mod sidebar;
 pub mod status;
+pub mod terminal_safe;
 pub mod theme;
 
 use ratatui::Frame;
@@ -209,6 +210,8 @@ impl View {
         } else if let Some(cursor) = cursor {
             frame.set_cursor_position(cursor);
         }
+        // Last, after every widget: what reaches the terminal is checked here and nowhere else.
+        terminal_safe::make_safe(frame.buffer_mut());
         self.last = panes;
         self.list_offset = app.list_offset();
         viewport

@@ -244,9 +244,21 @@ fn hyperlink(buf: &mut Buffer, area: Rect, url: &str) {
     }
     for x in area.left()..area.right() {
         if let Some(cell) = buf.cell_mut((x, area.y)) {
-            let symbol = format!("\x1b]8;;{url}\x1b\\{}\x1b]8;;\x1b\\", cell.symbol());
+            let symbol = format!("{LINK_OPEN}{url}{LINK_TEXT}{}{LINK_CLOSE}", cell.symbol());
             cell.set_symbol(&symbol)
                 .set_diff_option(CellDiffOption::ForcedWidth(NonZeroU16::MIN));
         }
     }
+}
+
+/// The parts of a cell [`hyperlink`] made: `LINK_OPEN url LINK_TEXT shown LINK_CLOSE`.
+const LINK_OPEN: &str = "\x1b]8;;";
+const LINK_TEXT: &str = "\x1b\\";
+const LINK_CLOSE: &str = "\x1b]8;;\x1b\\";
+
+/// `(url, shown)` of a cell symbol made as [`hyperlink`] makes them, for the check at the
+/// terminal boundary (`super::terminal_safe`), which lets these through and nothing else.
+pub(super) fn hyperlink_parts(symbol: &str) -> Option<(&str, &str)> {
+    let inside = symbol.strip_prefix(LINK_OPEN)?.strip_suffix(LINK_CLOSE)?;
+    inside.split_once(LINK_TEXT)
 }

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::article::links;
+use crate::article::text::is_terminal_control;
 
 impl App {
     /// Where keys go now: the help, the query editor, or the focused pane.
@@ -686,6 +687,11 @@ impl App {
             return;
         };
         match self.article_link(index) {
+            // Pasted into a shell, a control character is a keystroke: such a link is refused
+            // whole rather than copied as something else.
+            Some(link) if link.contains(is_terminal_control) => {
+                self.notify(NOT_COPIED, Level::Error);
+            }
             Some(link) => {
                 self.notify(format!("copied {link}"), Level::Info);
                 self.effects.push(Effect::Copy(link));
@@ -741,3 +747,4 @@ impl App {
 
 /// What `o` and `y` say for an article without a URL: a file path is no link to open or share.
 const NO_LINK: &str = "this article has no link";
+const NOT_COPIED: &str = "the link holds control characters: not copied";
