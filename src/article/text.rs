@@ -205,19 +205,18 @@ pub fn for_terminal(text: &str) -> Cow<'_, str> {
 /// Unicode's format characters (general category Cf): bidi overrides and isolates, zero-width
 /// characters, soft hyphens, tag characters. They change how text looks without being seen.
 const fn is_invisible_format(c: char) -> bool {
-    matches!(c,
+    is_bidi_control(c)
+        || matches!(c,
         '\u{ad}'
         | '\u{600}'..='\u{605}'
-        | '\u{61c}'
         | '\u{6dd}'
         | '\u{70f}'
         | '\u{890}'..='\u{891}'
         | '\u{8e2}'
         | '\u{180e}'
-        | '\u{200b}'..='\u{200f}'
-        | '\u{202a}'..='\u{202e}'
+        | '\u{200b}'..='\u{200d}'
         | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{206f}'
+        | '\u{206a}'..='\u{206f}'
         | '\u{feff}'
         | '\u{fff9}'..='\u{fffb}'
         | '\u{110bd}'
