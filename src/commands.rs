@@ -18,6 +18,7 @@ use crate::library::stories::Preference;
 use crate::library::{Check, Dimension, Library, Marks, Severity};
 use crate::setup::Setup;
 use crate::ui::article::{Zone, article_text};
+use crate::ui::markdown::Target;
 use crate::ui::{Theme, ansi};
 
 fn print_default_config() -> Result<ExitCode> {
@@ -369,6 +370,7 @@ fn show(setup: &Setup, id: &str, width: Option<u16>) -> Result<ExitCode> {
         theme,
         Zone::Local,
         library.original_language(index),
+        Target::Pipe,
     )
     .lines;
     let mut out = std::io::BufWriter::new(stdout.lock());

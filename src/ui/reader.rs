@@ -14,6 +14,7 @@ use ratatui::widgets::{
 
 use super::article::{ArticleText, Zone, article_text};
 use super::highlight::{mark, text_of};
+use super::markdown::Target;
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::highlight::occurrences;
@@ -102,6 +103,7 @@ impl ArticleCache {
                     theme,
                     zone,
                     app.library().original_language(index),
+                    Target::Screen,
                 ),
                 Some(Err(error)) => {
                     only(vec![Line::from(Span::styled(error.clone(), theme.error()))])
