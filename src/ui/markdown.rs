@@ -537,10 +537,14 @@ fn is_url(word: &[(String, Style)]) -> bool {
         .take(12)
         .collect::<String>()
         .to_ascii_lowercase();
+    // `://` anywhere: a URL in brackets or quotes, or split across styles, is one still.
     start.starts_with("www.")
         || start.starts_with("mailto:")
-        || start.find("://").is_some_and(|at| at > 0)
-        || word.iter().any(|(text, _)| text.contains("://"))
+        || word
+            .iter()
+            .map(|(text, _)| text.as_str())
+            .collect::<String>()
+            .contains("://")
 }
 
 /// What to do with a word wider than the line.
