@@ -22,6 +22,7 @@ use crate::library::{Check, Dimension, Library, Marks, Severity, escaped_name};
 use crate::setup::Setup;
 use crate::ui::ansi::TerminalWriter;
 use crate::ui::article::{Zone, article_text};
+use crate::ui::markdown::Target;
 use crate::ui::{Theme, ansi};
 
 /// Standard output, as every command writes it: through the one filter that lets only
@@ -397,6 +398,7 @@ fn show(setup: &Setup, id: &str, width: Option<u16>) -> Result<ExitCode> {
         theme,
         Zone::Local,
         library.original_language(index),
+        Target::Pipe,
     )
     .lines;
     let mut out = stdout();

@@ -27,6 +27,8 @@ pub struct Config {
     /// The languages a story is shown in, the first it has (`["en", "uk"]`); empty: the
     /// locale's language.
     pub languages: Vec<String>,
+    /// The widest the article's text is set, in columns; a wider pane centres it.
+    pub text_width: TextWidth,
     /// Keys by action name (`quit = ["q", "ctrl-c"]`), in place of the defaults.
     keys: BTreeMap<String, KeyNames>,
     /// Saved searches by name (`"ETF longs" = "tag:etf sentiment:pos"`), checked when the file
@@ -40,6 +42,30 @@ pub struct Config {
     /// The keys in force: the defaults with `keys` applied, checked when the file is read.
     #[serde(skip)]
     pub keymap: Keymap,
+}
+
+/// The reading column's width: lines much longer than ~100 columns are hard to follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "u16")]
+pub struct TextWidth(pub u16);
+
+impl Default for TextWidth {
+    fn default() -> Self {
+        Self(100)
+    }
+}
+
+impl TryFrom<u16> for TextWidth {
+    type Error = String;
+
+    fn try_from(width: u16) -> std::result::Result<Self, String> {
+        if width < 20 {
+            return Err(format!(
+                "text-width = {width} is too narrow to read; 20 or more"
+            ));
+        }
+        Ok(Self(width))
+    }
 }
 
 /// Where the config file, the cache and the user's state live.
@@ -194,7 +220,10 @@ pub fn default_text() -> String {
          # A story told in several languages is one row, in the first of these it has (ISO 639-1\n\
          # codes); [] means the language of your locale (LC_ALL, LC_MESSAGES, LANG), then the\n\
          # story's original.\n\
-         languages = []\n\n\
+         languages = []\n\
+         # The widest the article's text is set, in columns (at least 20); a wider pane\n\
+         # centres it.\n\
+         text-width = 100\n\n\
          # Saved searches: @name in any query, and the sidebar's first section.\n\
          [saved]\n\
          # \"ETF longs\" = \"tag:etf sentiment:pos\"\n\n\
@@ -269,6 +298,18 @@ mod tests {
             error.contains("config.toml") && error.contains("libary"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn text_width_is_a_readable_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        assert_eq!(Config::default().text_width, TextWidth(100));
+        std::fs::write(&path, "text-width = 72\n").unwrap();
+        assert_eq!(Config::load(&path).unwrap().text_width, TextWidth(72));
+        std::fs::write(&path, "text-width = 8\n").unwrap();
+        let error = Config::load(&path).unwrap_err().to_string();
+        assert!(error.contains("too narrow"), "{error}");
     }
 
     #[test]

@@ -80,6 +80,7 @@ pub fn run(setup: &Setup) -> Result<ExitCode> {
         &mut terminal,
         &mut app,
         theme,
+        setup.config.text_width.0,
         config_file,
         refresh,
         &progress,
@@ -143,13 +144,16 @@ fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     theme: Theme,
+    text_width: u16,
     config_file: &std::path::Path,
     mut refresh: Option<Receiver<Refreshed>>,
     progress: &Progress,
 ) -> Result<()> {
     // OSC 8 hyperlinks only where colour is wanted: a dumb terminal or NO_COLOR gets plain text.
     let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
-    let mut view = View::new(theme, Zone::Local).with_hyperlinks(theme.color && !dumb);
+    let mut view = View::new(theme, Zone::Local)
+        .with_hyperlinks(theme.color && !dumb)
+        .with_text_width(text_width);
     // Opening a link happens off the loop's thread; what went wrong comes back here.
     let (open_failures, failed_opens) = mpsc::channel::<String>();
     loop {

@@ -27,6 +27,7 @@ const fn viewport(list_rows: usize) -> Viewport {
         list_rows,
         article_rows: 10,
         article_lines: 50,
+        article_overflow: 20,
         sidebar_rows: 8,
         help_max_scroll: 30,
         found_lines: Vec::new(),
@@ -131,6 +132,35 @@ fn opening_marks_read_and_the_article_scrolls_on_its_own() {
         .position(|a| a.title == NEWEST[1])
         .unwrap();
     assert!(again.marks(index).read);
+}
+
+#[test]
+fn zoom_and_sideways_scrolling_in_an_article() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    app.handle(Event::Drawn(viewport(5)));
+    app.handle_key(Key::Char('z'));
+    assert!(
+        app.zoomed() && app.focus() == Focus::Article,
+        "z zooms to the article"
+    );
+    // The view says how far lines reach past the pane (20 columns): no further.
+    for _ in 0..10 {
+        app.handle_key(Key::Char('>'));
+    }
+    assert_eq!(app.article_column(), 20);
+    app.handle_key(Key::Char('<'));
+    assert_eq!(app.article_column(), 12);
+    // Another article starts at its left edge.
+    app.handle_key(Key::Char('J'));
+    assert_eq!(app.article_column(), 0);
+    // Zoom applies while the article has the focus, and z brings every pane back.
+    app.handle_key(Key::Tab);
+    assert!(!app.zoomed());
+    app.handle_key(Key::BackTab);
+    assert!(app.zoomed());
+    app.handle_key(Key::Char('z'));
+    assert!(!app.zoomed());
 }
 
 #[test]

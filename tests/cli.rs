@@ -381,7 +381,7 @@ fn show_renders_plain_text_for_a_pipe() {
         text.contains("link[1]") && text.contains("[1] https://example.org/2"),
         "{text}"
     );
-    assert!(text.contains("• one point"));
+    assert!(text.contains("- one point"));
     for line in text.lines() {
         assert!(
             unicode_width::UnicodeWidthStr::width(line) <= 40,
@@ -1100,4 +1100,144 @@ fn a_busy_cache_is_waited_for_and_never_moved_aside() {
         .filter(|name| name.contains("broken"))
         .collect();
     assert!(aside.is_empty(), "{aside:?}");
+}
+
+/// `show` of a rendering fixture, piped: its source and what was printed.
+fn show_rendering(name: &str, width: &str) -> (String, String) {
+    let env = Env::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rendering");
+    let source = fs::read_to_string(fixtures.join(name)).unwrap();
+    fs::write(env.library().join(name), &source).unwrap();
+    // Each fixture's id is its source, externalId and language.
+    let number = source
+        .split("externalId: 'r")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .next()
+        .unwrap();
+    let output = env.run_lib(&[
+        "show",
+        &format!("renderdesk/r{number}/en"),
+        "--width",
+        width,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(!text.contains('\u{1b}'), "no escapes in a pipe");
+    (source, text)
+}
+
+#[test]
+fn show_prints_every_url_whole() {
+    for width in ["40", "80", "200"] {
+        let (source, text) = show_rendering("long-url.md", width);
+        let urls: Vec<&str> = source
+            .split(|c: char| c.is_whitespace() || "()<>".contains(c))
+            .filter(|word| word.starts_with("https://"))
+            .collect();
+        assert!(urls.iter().any(|url| url.len() == 300), "{urls:?}");
+        for url in &urls {
+            assert!(
+                text.contains(url),
+                "{url} not whole at width {width}:\n{text}"
+            );
+        }
+        // Nothing else that looks like a URL: no piece of a broken one.
+        for word in text.split(|c: char| c.is_whitespace() || "[]".contains(c)) {
+            if let Some(at) = word.find("https://") {
+                let url = word[at..].trim_end_matches('.');
+                assert!(urls.contains(&url), "{word}");
+            }
+        }
+        assert!(
+            text.contains("[image: https://images.example.org/"),
+            "{text}"
+        );
+        // A URL linked twice and autolinked is listed once.
+        assert_eq!(
+            text.matches("section-08-appendix-tables").count(),
+            3,
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn show_keeps_every_table_cell_word() {
+    for width in ["60", "100", "250"] {
+        let (source, text) = show_rendering("wide-table.md", width);
+        let clean = |word: &str| word.trim_matches(['│', '|', ':', ',', '.']).to_owned();
+        let shown: std::collections::HashSet<String> = text.split_whitespace().map(clean).collect();
+        let rows = source
+            .lines()
+            .filter(|l| l.starts_with('|') && !l.contains("---"));
+        for cell in rows.flat_map(|row| row.split('|')) {
+            for word in cell.split_whitespace().map(clean) {
+                assert!(
+                    shown.contains(&word),
+                    "{word:?} missing at width {width}:\n{text}"
+                );
+            }
+        }
+        assert!(!text.contains('…'), "{text}");
+    }
+}
+
+#[test]
+fn show_prints_code_as_written() {
+    let (source, text) = show_rendering("long-code-line.md", "40");
+    let code = source.split("```").nth(1).unwrap().lines().skip(1);
+    let printed: Vec<&str> = text.lines().collect();
+    for line in code {
+        assert!(
+            printed
+                .iter()
+                .any(|p| p.trim_start() == line.trim_start() && p.ends_with(line)),
+            "{line:?} not whole:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn show_drops_tags_and_keeps_markdown_marks() {
+    let (_, html) = show_rendering("raw-html.md", "80");
+    for paragraph in [
+        "The main notice sits in a block of markup.",
+        "Its second paragraph stays apart & readable.",
+        "The paragraph after the block is its own paragraph.",
+    ] {
+        let at = html
+            .find(paragraph)
+            .unwrap_or_else(|| panic!("{paragraph}:\n{html}"));
+        let before = &html[..at];
+        assert!(
+            before.ends_with("\n\n") || before.ends_with("─\n"),
+            "{paragraph} is its own paragraph:\n{html}"
+        );
+    }
+    for hidden in ["<", "never shown", "editor's comment", "teal", "hidden()"] {
+        assert!(!html.contains(hidden), "{hidden}:\n{html}");
+    }
+    assert!(
+        html.contains("Ctrl+C and spanned words keep their text,\na break"),
+        "{html}"
+    );
+
+    let (_, notes) = show_rendering("footnotes.md", "80");
+    assert!(notes.contains("winter.[^tides]"), "{notes}");
+    assert!(notes.contains("[^tides]: Revised in December"), "{notes}");
+
+    let (_, headed) = show_rendering("heading-attributes.md", "80");
+    assert!(headed.contains("\n# Harbour works @0xTyrael\n"), "{headed}");
+    assert!(headed.contains("\n## Second stage\n"), "{headed}");
+    assert!(!headed.contains('{'), "{headed}");
+    assert!(
+        headed.contains("- [x] pilings driven\n- [ ] deck poured"),
+        "{headed}"
+    );
+    assert!(
+        headed.contains("> A quoted line from the engineer."),
+        "{headed}"
+    );
 }

@@ -16,6 +16,7 @@ use tidings::article::links::fits_a_hyperlink;
 use tidings::library::{Library, StorePaths};
 use tidings::ui::ansi::{TerminalWriter, line_to_string};
 use tidings::ui::article::{Zone, article_text};
+use tidings::ui::markdown::Target;
 use tidings::ui::{Theme, View};
 
 /// What texts are made of: plain words and Markdown, and everything an attacker would try.
@@ -190,6 +191,7 @@ fn check_output(title: &str, description: &str, tag: &str, url: &str, body: &str
             Theme::colored(),
             Zone::Utc,
             library.original_language(0),
+            Target::Pipe,
         )
         .lines;
         let mut written = Vec::new();

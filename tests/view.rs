@@ -526,3 +526,88 @@ fn text_found_in_an_article_is_marked_and_n_moves_the_current_match() {
         }
     }
 }
+
+/// The rendering fixtures' titles, by file.
+const RENDERING: &[(&str, &str)] = &[
+    ("long-url", "A link three hundred characters long"),
+    ("wide-table", "A table of five columns with long cells"),
+    (
+        "long-code-line",
+        "A code block with a line of 128 characters",
+    ),
+    ("raw-html", "Raw HTML blocks and inline tags"),
+    ("footnotes", "Footnotes in an article"),
+    ("heading-attributes", "Headings with attributes"),
+];
+
+/// Opens the article titled `title` from the list.
+fn open_titled(app: &mut App, title: &str) {
+    let row = common::titles(app)
+        .iter()
+        .position(|t| t == title)
+        .unwrap_or_else(|| panic!("{title} is listed"));
+    app.update(Action::SelectHeadline(row));
+    app.handle_key(Key::Enter);
+    assert_eq!(app.focus(), Focus::Article);
+}
+
+#[test]
+fn rendering_fixtures_at_both_sizes() {
+    let fixture = Fixture::of_fixtures("rendering");
+    for (name, title) in RENDERING {
+        for (size, label) in [(WIDE, "wide"), (NARROW, "narrow")] {
+            let mut app = fixture.app();
+            open_titled(&mut app, title);
+            let shown = text(&screen(&mut app, size));
+            insta::assert_snapshot!(format!("rendering_{name}_{label}"), shown);
+        }
+    }
+}
+
+#[test]
+fn zoom_shows_the_article_alone_in_a_centred_column() {
+    let fixture = Fixture::of_fixtures("rendering");
+    let mut app = fixture.app();
+    open_titled(&mut app, "A table of five columns with long cells");
+    app.handle_key(Key::Char('z'));
+    assert!(app.zoomed());
+    let shown = text(&screen(&mut app, WIDE));
+    insta::assert_snapshot!(shown);
+    assert!(!shown.contains("Headings with attributes"), "no list");
+    // The text is at most 100 columns, centred in the 156 the pane has inside its borders.
+    let rule = shown
+        .lines()
+        .find(|line| line.starts_with('│') && line.contains("────"))
+        .expect("the rule under the header");
+    assert_eq!(rule.trim_matches(['│', ' ']).chars().count(), 100, "{rule}");
+    // Border, margin, then (156 - 100) / 2 columns.
+    assert_eq!(rule.chars().position(|c| c == '─'), Some(2 + 28), "{rule}");
+    app.handle_key(Key::Char('z'));
+    assert!(!app.zoomed());
+    assert!(text(&screen(&mut app, WIDE)).contains("Headings with attributes"));
+}
+
+#[test]
+fn a_long_code_line_is_clipped_and_scrolls_sideways() {
+    let fixture = Fixture::of_fixtures("rendering");
+    let mut app = fixture.app();
+    open_titled(&mut app, "A code block with a line of 128 characters");
+    let sum = "9b71d224bd62f3785d96d46ad3ea3d73319bfbc2890caadae2dff72519673ca7";
+    let before = text(&screen(&mut app, NARROW));
+    let line = before.lines().find(|l| l.contains("9b71d224")).unwrap();
+    assert!(line.trim_end_matches(['│', ' ']).ends_with('›'), "{line}");
+    assert!(!before.contains("ec043"), "clipped, not wrapped");
+    for _ in 0..20 {
+        app.handle_key(Key::Char('>'));
+    }
+    let after = text(&screen(&mut app, NARROW));
+    insta::assert_snapshot!(after);
+    let line = after.lines().find(|l| l.contains("dec043")).unwrap();
+    assert!(line.contains('‹') && !line.contains(&sum[..8]), "{line}");
+    // Prose is not moved sideways.
+    assert!(after.contains("Check the download"), "{after}");
+    for _ in 0..20 {
+        app.handle_key(Key::Char('<'));
+    }
+    assert_eq!(text(&screen(&mut app, NARROW)), before);
+}

@@ -82,6 +82,11 @@ pub enum Action {
     NextUnread,
     /// A page down in the article; at its end, the next unread article.
     PageOrNextUnread,
+    /// Scrolls the article's lines too wide for the pane (code) sideways.
+    ScrollLeft,
+    ScrollRight,
+    /// Shows the article alone, hiding the other panes, or all of them again.
+    ToggleZoom,
     /// Every headline listed, marked read.
     MarkAllRead,
     /// Takes back the last marking (one article or many).

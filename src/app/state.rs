@@ -77,6 +77,9 @@ pub struct Viewport {
     pub article_rows: usize,
     /// Lines of the open article at the current width.
     pub article_lines: usize,
+    /// How far the open article's widest line reaches past the pane: the most it scrolls
+    /// sideways.
+    pub article_overflow: usize,
     pub sidebar_rows: usize,
     /// How far the help screen can scroll.
     pub help_max_scroll: usize,
@@ -176,6 +179,7 @@ impl App {
                 list_rows: 20,
                 article_rows: 20,
                 article_lines: 0,
+                article_overflow: 0,
                 sidebar_rows: 20,
                 help_max_scroll: 0,
                 found_lines: Vec::new(),
@@ -314,6 +318,16 @@ impl App {
 
     pub const fn article_scroll(&self) -> usize {
         self.reader.scroll
+    }
+
+    /// Columns the article's wide lines are scrolled sideways by.
+    pub const fn article_column(&self) -> usize {
+        self.reader.column
+    }
+
+    /// Whether the article is shown alone: zoomed, and the article has the focus.
+    pub fn zoomed(&self) -> bool {
+        self.reader.zoomed && self.focus == Focus::Article
     }
 
     pub fn sidebar_entries(&self) -> Vec<Entry> {
@@ -503,6 +517,7 @@ impl App {
         self.reader.scroll = index
             .and_then(|i| self.reader.positions.get(&self.article(i).id).copied())
             .unwrap_or(0);
+        self.reader.column = 0;
         self.load_details();
     }
 

@@ -7,10 +7,14 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 /// a number means the same link on screen and when asked for by number.
 pub const MARKDOWN_OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_STRIKETHROUGH)
-    .union(Options::ENABLE_TASKLISTS);
+    .union(Options::ENABLE_TASKLISTS)
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_HEADING_ATTRIBUTES);
 
-/// The targets of the body's links and images, in order: link N is `numbered(body)[N - 1]`.
+/// The targets of the body's links and images, in order of first appearance, each once (an
+/// autolink to a URL already linked shares its number): link N is `numbered(body)[N - 1]`.
 pub fn numbered(body: &str) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
     Parser::new_ext(body, MARKDOWN_OPTIONS)
         .filter_map(|event| match event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
@@ -18,6 +22,7 @@ pub fn numbered(body: &str) -> Vec<String> {
             }
             _ => None,
         })
+        .filter(|url| seen.insert(url.clone()))
         .collect()
 }
 

@@ -3,8 +3,9 @@
 use chrono::{DateTime, Local, Utc};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
 
-use super::markdown::{self, wrap};
+use super::markdown::{self, Target, wrap};
 use super::theme::Theme;
 use crate::article::links::fits_a_hyperlink;
 use crate::article::{Article, ArticleDetails};
@@ -47,7 +48,8 @@ pub struct ArticleText {
 }
 
 /// A URL on screen: `width` columns from `column` of line `line`, one column per character.
-/// A URL wrapped across lines is one of these per line.
+/// A URL is never wrapped; one too long for the line is cut with `…`, and the link covers what
+/// is shown of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hyperlink {
     pub line: usize,
@@ -56,9 +58,10 @@ pub struct Hyperlink {
     pub url: String,
 }
 
-/// Everything the reader shows for one article, wrapped to `width`, with where the listed
-/// links' URLs landed: only URLs that may become terminal hyperlinks ([`fits_a_hyperlink`])
-/// are placed.
+/// Everything the reader (or `show`, for [`Target::Pipe`]) shows for one article, wrapped to
+/// `width`, with where the listed links' URLs landed: only URLs that may become terminal
+/// hyperlinks ([`fits_a_hyperlink`]) are placed.
+#[allow(clippy::too_many_arguments)]
 pub fn article_text(
     article: &Article,
     details: &ArticleDetails,
@@ -67,12 +70,13 @@ pub fn article_text(
     theme: Theme,
     zone: Zone,
     original_language: Option<&str>,
+    target: Target,
 ) -> ArticleText {
     let local_time = |at: DateTime<Utc>| zone.format(at, "%Y-%m-%d %H:%M");
     let width = width.max(10) as usize;
     let mut lines = Vec::new();
     let paragraph = |text: &str, style: Style| -> Vec<Line<'static>> {
-        wrap(&[(Some(text.to_owned()), style)], width)
+        wrap(&[(Some(text.to_owned()), style)], width, target)
             .into_iter()
             .map(Line::from)
             .collect()
@@ -146,7 +150,28 @@ pub fn article_text(
     }
     lines.push(Line::from(Span::styled("─".repeat(width), theme.dim())));
 
-    let body = markdown::render(&details.body, width as u16, theme);
+    let cover = details
+        .cover_image
+        .iter()
+        .find(|(size, _)| size == "regular")
+        .or_else(|| details.cover_image.first());
+    let mut hyperlinks = Vec::new();
+    if let Some((_, url)) = cover {
+        // Images are not drawn: the cover is a line with its link, never fetched.
+        let (line, placed) = labelled_url("[image:", theme.dim(), url, "]", width, target, theme);
+        if fits_a_hyperlink(url) {
+            hyperlinks.extend(placed.map(|(column, width)| Hyperlink {
+                line: lines.len(),
+                column,
+                width,
+                url: url.clone(),
+            }));
+        }
+        lines.push(line);
+        lines.push(Line::default());
+    }
+
+    let body = markdown::render(&details.body, width as u16, theme, target);
     lines.extend(body.lines);
 
     let mut links: Vec<(String, String)> = body
@@ -161,30 +186,25 @@ pub fn article_text(
     if let Some(url) = &details.source_url {
         links.push(("source".to_owned(), url.clone()));
     }
-    if let Some((size, url)) = details
-        .cover_image
-        .iter()
-        .find(|(size, _)| size == "regular")
-        .or_else(|| details.cover_image.first())
-    {
+    if let Some((size, url)) = cover {
         links.push((format!("cover image ({size})"), url.clone()));
     }
-    let mut hyperlinks = Vec::new();
     let links_from = lines.len();
     if !links.is_empty() {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled("Links", theme.heading(3))));
         for (label, url) in links {
-            let pieces = [
-                (Some(label), theme.link_ref()),
-                (Some(format!(" {url}")), theme.link()),
-            ];
-            let wrapped: Vec<Line<'static>> =
-                wrap(&pieces, width).into_iter().map(Line::from).collect();
+            let (line, placed) =
+                labelled_url(&label, theme.link_ref(), &url, "", width, target, theme);
             if fits_a_hyperlink(&url) {
-                hyperlinks.extend(place_url(&wrapped, lines.len(), &url));
+                hyperlinks.extend(placed.map(|(column, width)| Hyperlink {
+                    line: lines.len(),
+                    column,
+                    width,
+                    url: url.clone(),
+                }));
             }
-            lines.extend(wrapped);
+            lines.push(line);
         }
     }
     ArticleText {
@@ -195,28 +215,36 @@ pub fn article_text(
     }
 }
 
-/// Where `url` landed in `wrapped` (which starts at line `first`): it is the last word, and has
-/// no space to wrap at, so it is the last `url.len()` columns, walking back across lines. Every
-/// character of a URL that may be a hyperlink is ASCII: one column each.
-fn place_url(wrapped: &[Line<'static>], first: usize, url: &str) -> Vec<Hyperlink> {
-    let mut left = url.len();
-    let mut placed = Vec::new();
-    for (at, line) in wrapped.iter().enumerate().rev() {
-        if left == 0 {
-            break;
-        }
-        let line_width = line.width();
-        let taken = left.min(line_width);
-        left -= taken;
-        placed.push(Hyperlink {
-            line: first + at,
-            column: u16::try_from(line_width - taken).unwrap_or(u16::MAX),
-            width: u16::try_from(taken).unwrap_or(u16::MAX),
-            url: url.to_owned(),
-        });
-    }
-    placed.reverse();
-    placed
+/// `label url end` on one line, and the columns the URL takes there. Piped, the URL is whole
+/// however long; on screen, one too long for the line is cut with `…` (the link still covers
+/// what is shown). Every character of a URL that may be a hyperlink is ASCII: one column each.
+fn labelled_url(
+    label: &str,
+    label_style: Style,
+    url: &str,
+    end: &str,
+    width: usize,
+    target: Target,
+    theme: Theme,
+) -> (Line<'static>, Option<(u16, u16)>) {
+    let column = label.width() + 1;
+    let shown = match target {
+        Target::Pipe => url.into(),
+        Target::Screen => markdown::truncate(url, width.saturating_sub(column + end.width())),
+    };
+    let placed = (!shown.is_empty()).then(|| {
+        (
+            u16::try_from(column).unwrap_or(u16::MAX),
+            u16::try_from(shown.width()).unwrap_or(u16::MAX),
+        )
+    });
+    let line = Line::from(vec![
+        Span::styled(label.to_owned(), label_style),
+        Span::raw(" "),
+        Span::styled(shown.into_owned(), theme.link()),
+        Span::styled(end.to_owned(), label_style),
+    ]);
+    (line, placed)
 }
 
 pub fn local_time(at: DateTime<Utc>) -> String {
@@ -227,34 +255,53 @@ pub fn local_time(at: DateTime<Utc>) -> String {
 mod tests {
     use super::*;
 
-    fn placed_text(wrapped: &[Line<'_>], first: usize, placed: &[Hyperlink]) -> String {
-        placed
-            .iter()
-            .map(|link| {
-                let line: String = wrapped[link.line - first]
-                    .spans
-                    .iter()
-                    .map(|span| span.content.as_ref())
-                    .collect();
-                let start = link.column as usize;
-                line[start..start + link.width as usize].to_owned()
-            })
-            .collect()
-    }
-
     #[test]
-    fn a_url_is_placed_on_every_line_it_wraps_to() {
+    fn a_url_is_whole_or_cut_on_its_label_line() {
         let url = "https://example.org/a/rather/long/path?q=1";
+        let theme = Theme::plain();
         for width in [10, 16, 40, 80] {
-            let pieces = [
-                (Some("cover image (regular)".to_owned()), Style::new()),
-                (Some(format!(" {url}")), Style::new()),
-            ];
-            let wrapped: Vec<Line<'static>> =
-                wrap(&pieces, width).into_iter().map(Line::from).collect();
-            let placed = place_url(&wrapped, 7, url);
-            assert_eq!(placed_text(&wrapped, 7, &placed), url, "width {width}");
-            assert!(placed.iter().all(|link| link.width > 0), "width {width}");
+            let (line, placed) = labelled_url(
+                "[12]",
+                theme.link_ref(),
+                url,
+                "",
+                width,
+                Target::Screen,
+                theme,
+            );
+            let text: String = line
+                .spans
+                .iter()
+                .map(|span| span.content.as_ref())
+                .collect();
+            assert!(text.width() <= width, "{text}");
+            let (column, shown) = placed.expect("some of the URL is shown");
+            let part: String = text
+                .chars()
+                .skip(column.into())
+                .take(shown.into())
+                .collect();
+            if width >= url.len() + 5 {
+                assert_eq!(part, url);
+            } else {
+                assert!(url.starts_with(part.trim_end_matches('…')), "{part}");
+                assert!(part.ends_with('…'), "{part}");
+            }
+            let (line, _) = labelled_url(
+                "[12]",
+                theme.link_ref(),
+                url,
+                "",
+                width,
+                Target::Pipe,
+                theme,
+            );
+            let text: String = line
+                .spans
+                .iter()
+                .map(|span| span.content.as_ref())
+                .collect();
+            assert_eq!(text, format!("[12] {url}"));
         }
     }
 }

@@ -1,13 +1,20 @@
 //! Markdown → styled, wrapped lines, once per article and width. Links become numbered
 //! references (`[1]`) listed after the text, so the text stays readable in a terminal.
 
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
+mod html;
+mod table;
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::theme::Theme;
 use crate::article::links::MARKDOWN_OPTIONS;
+use html::Inline;
+use table::Table;
 
 /// The rendered text, and the link targets its `[n]` markers point to.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -16,9 +23,26 @@ pub struct Rendered {
     pub links: Vec<String>,
 }
 
-/// Renders `markdown` wrapped to `width` columns (at least 10 are used).
-pub fn render(markdown: &str, width: u16, theme: Theme) -> Rendered {
-    let mut renderer = Renderer::new(width.max(10) as usize, theme);
+/// Where the text goes, which decides what may be cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Target {
+    /// A pane on screen: every line but a code line fits the width, and a URL too long for a
+    /// line is cut with `…` (it is whole in the links list). Code lines are kept whole for the
+    /// pane to clip and scroll sideways.
+    #[default]
+    Screen,
+    /// A pipe or a file: no word is broken (a URL stays whole however long), code is as
+    /// written, and headings, quotes and list items keep Markdown's marks.
+    Pipe,
+}
+
+/// Quotes and lists nested deeper than this are shown at this depth, under a marker: each level
+/// costs every line inside it a prefix, so thousands of them would take quadratic time.
+pub const MAX_DEPTH: usize = 16;
+
+/// Renders `markdown` wrapped to `width` columns (at least 10 are used) for `target`.
+pub fn render(markdown: &str, width: u16, theme: Theme, target: Target) -> Rendered {
+    let mut renderer = Renderer::new(width.max(10) as usize, theme, target);
     for event in Parser::new_ext(markdown, MARKDOWN_OPTIONS) {
         renderer.event(event);
     }
@@ -38,40 +62,49 @@ enum Container {
 /// A piece of inline text with its style; `None` text is a hard line break.
 pub type Piece = (Option<String>, Style);
 
-struct Table {
-    alignments: Vec<Alignment>,
-    rows: Vec<Vec<String>>,
-    header_rows: usize,
-    cell: String,
-}
-
 struct Renderer {
     width: usize,
     theme: Theme,
+    target: Target,
     lines: Vec<Line<'static>>,
     links: Vec<String>,
+    /// Each link's number, so a URL linked again (an autolink repeating a link) is listed once.
+    link_numbers: HashMap<String, usize>,
+    /// The numbers of the links open now, innermost last.
+    open_links: Vec<usize>,
     pieces: Vec<Piece>,
     styles: Vec<Style>,
     containers: Vec<Container>,
     /// Per open list: the next number, or `None` for bullets.
     lists: Vec<Option<u64>>,
+    /// Quotes, lists and items open beyond [`MAX_DEPTH`], shown at that depth.
+    too_deep: usize,
     code_block: Option<String>,
+    html_block: Option<String>,
+    /// Inline `<script>` or `<style>` open: its text is not shown until this tag closes.
+    hidden_until: Option<&'static str>,
     table: Option<Table>,
     heading: Option<u8>,
 }
 
 impl Renderer {
-    fn new(width: usize, theme: Theme) -> Self {
+    fn new(width: usize, theme: Theme, target: Target) -> Self {
         Self {
             width,
             theme,
+            target,
             lines: Vec::new(),
             links: Vec::new(),
+            link_numbers: HashMap::new(),
+            open_links: Vec::new(),
             pieces: Vec::new(),
             styles: vec![Style::new()],
             containers: Vec::new(),
             lists: Vec::new(),
+            too_deep: 0,
             code_block: None,
+            html_block: None,
+            hidden_until: None,
             table: None,
             heading: None,
         }
@@ -93,12 +126,19 @@ impl Renderer {
     }
 
     fn text(&mut self, text: &str) {
+        self.styled_text(text, self.style());
+    }
+
+    fn styled_text(&mut self, text: &str, style: Style) {
+        if self.hidden_until.is_some() {
+            return;
+        }
         if let Some(code) = &mut self.code_block {
             code.push_str(text);
         } else if let Some(table) = &mut self.table {
             table.cell.push_str(text);
         } else {
-            self.pieces.push((Some(text.to_owned()), self.style()));
+            self.pieces.push((Some(text.to_owned()), style));
         }
     }
 
@@ -107,18 +147,9 @@ impl Renderer {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
             Event::Text(text) => self.text(&text),
-            Event::Code(code) => {
-                if let Some(table) = &mut self.table {
-                    table.cell.push_str(&code);
-                } else {
-                    self.pieces.push((
-                        Some(code.to_string()),
-                        self.style().patch(self.theme.code()),
-                    ));
-                }
-            }
+            Event::Code(code) => self.styled_text(&code, self.style().patch(self.theme.code())),
             Event::SoftBreak => self.text(" "),
-            Event::HardBreak => self.pieces.push((None, Style::new())),
+            Event::HardBreak => self.hard_break(),
             Event::Rule => {
                 self.flush();
                 self.blank();
@@ -126,14 +157,61 @@ impl Renderer {
                 self.push_line(vec![Span::styled(rule, self.theme.dim())]);
                 self.blank();
             }
-            Event::Html(html) | Event::InlineHtml(html) => {
-                let style = self.theme.dim();
-                self.pieces.push((Some(html.trim_end().to_owned()), style));
-            }
+            Event::Html(html) => match &mut self.html_block {
+                Some(block) => block.push_str(&html),
+                None => self.inline_html(&html),
+            },
+            Event::InlineHtml(html) => self.inline_html(&html),
             Event::TaskListMarker(done) => self.text(if done { "[x] " } else { "[ ] " }),
             Event::FootnoteReference(name) => self.text(&format!("[^{name}]")),
             Event::InlineMath(math) | Event::DisplayMath(math) => self.text(&math),
         }
+    }
+
+    fn hard_break(&mut self) {
+        if self.table.is_some() {
+            self.text(" ");
+        } else if self.hidden_until.is_none() {
+            self.pieces.push((None, Style::new()));
+        }
+    }
+
+    fn inline_html(&mut self, html: &str) {
+        match html::inline(html) {
+            Inline::Drop => {}
+            Inline::Break => self.hard_break(),
+            Inline::HideUntil(name) => self.hidden_until = self.hidden_until.or(Some(name)),
+            Inline::Close(name) => {
+                if self.hidden_until == Some(name.as_str()) {
+                    self.hidden_until = None;
+                }
+            }
+        }
+    }
+
+    /// Whether a quote, list or item opening now is shown nested; past [`MAX_DEPTH`] it is
+    /// counted instead, and a marker says so once where it starts.
+    fn nest(&mut self) -> bool {
+        if self.too_deep == 0 && self.containers.len() < MAX_DEPTH {
+            return true;
+        }
+        if self.too_deep == 0 {
+            self.flush();
+            let marker = format!("[nested deeper than {MAX_DEPTH} levels: shown at that depth]");
+            self.push_line(vec![Span::styled(marker, self.theme.dim())]);
+        }
+        self.too_deep += 1;
+        false
+    }
+
+    /// Whether a quote, list or item closing now was counted, not shown.
+    fn unnest(&mut self) -> bool {
+        if self.too_deep > 0 {
+            self.too_deep -= 1;
+            self.flush();
+            return true;
+        }
+        false
     }
 
     fn start(&mut self, tag: Tag<'_>) {
@@ -145,8 +223,12 @@ impl Renderer {
                 let level = heading_level(level);
                 self.heading = Some(level);
                 self.push_style(self.theme.heading(level));
+                if self.target == Target::Pipe {
+                    self.text(&format!("{} ", "#".repeat(level.into())));
+                }
             }
-            Tag::BlockQuote(_) => {
+            // Past `MAX_DEPTH`, `nest` counts a quote, list or item and it is not drawn.
+            Tag::BlockQuote(_) if self.nest() => {
                 self.flush();
                 self.blank();
                 self.containers.push(Container::Quote);
@@ -163,24 +245,20 @@ impl Renderer {
                 }
                 self.code_block = Some(String::new());
             }
-            Tag::List(start) => {
+            Tag::HtmlBlock => {
+                self.flush();
+                self.html_block = Some(String::new());
+            }
+            Tag::List(start) if self.nest() => {
                 self.flush();
                 if self.lists.is_empty() {
                     self.blank();
                 }
                 self.lists.push(start);
             }
-            Tag::Item => {
+            Tag::Item if self.nest() => {
                 self.flush();
-                let depth = self.lists.len();
-                let marker = match self.lists.last_mut() {
-                    Some(Some(number)) => {
-                        let marker = format!("{number}. ");
-                        *number += 1;
-                        marker
-                    }
-                    _ => if depth > 1 { "◦ " } else { "• " }.to_owned(),
-                };
+                let marker = self.item_marker();
                 self.containers.push(Container::Item {
                     marker,
                     shown: false,
@@ -190,36 +268,55 @@ impl Renderer {
             Tag::Strong => self.push_style(Style::new().add_modifier(Modifier::BOLD)),
             Tag::Strikethrough => self.push_style(Style::new().add_modifier(Modifier::CROSSED_OUT)),
             Tag::Link { dest_url, .. } => {
-                self.links.push(dest_url.to_string());
+                let number = self.link_number(&dest_url);
+                self.open_links.push(number);
                 self.push_style(self.theme.link());
             }
             Tag::Image { dest_url, .. } => {
-                self.links.push(dest_url.to_string());
+                let number = self.link_number(&dest_url);
+                self.open_links.push(number);
                 self.text("[image: ");
                 self.push_style(self.theme.link());
             }
             Tag::Table(alignments) => {
                 self.flush();
                 self.blank();
-                self.table = Some(Table {
-                    alignments,
-                    rows: Vec::new(),
-                    header_rows: 0,
-                    cell: String::new(),
-                });
+                self.table = Some(Table::new(alignments));
             }
             Tag::TableHead | Tag::TableRow => {
                 if let Some(table) = &mut self.table {
-                    table.rows.push(Vec::new());
+                    table.start_row();
                 }
             }
-            Tag::TableCell => {}
             Tag::FootnoteDefinition(name) => {
                 self.flush();
                 self.text(&format!("[^{name}]: "));
             }
             _ => {}
         }
+    }
+
+    fn item_marker(&mut self) -> String {
+        let depth = self.lists.len();
+        match self.lists.last_mut() {
+            Some(Some(number)) => {
+                let marker = format!("{number}. ");
+                *number += 1;
+                marker
+            }
+            _ if self.target == Target::Pipe => "- ".to_owned(),
+            _ => if depth > 1 { "◦ " } else { "• " }.to_owned(),
+        }
+    }
+
+    /// The number `url` is listed under, listing it if it is new.
+    fn link_number(&mut self, url: &str) -> usize {
+        if let Some(number) = self.link_numbers.get(url) {
+            return *number;
+        }
+        self.links.push(url.to_owned());
+        self.link_numbers.insert(url.to_owned(), self.links.len());
+        self.links.len()
     }
 
     fn end(&mut self, tag: TagEnd) {
@@ -229,20 +326,12 @@ impl Renderer {
                 self.blank();
             }
             TagEnd::Heading(_) => {
-                let level = self.heading.take().unwrap_or(2);
-                if level == 1 {
-                    // Upper-case top headings so they stand out without colour too.
-                    for piece in &mut self.pieces {
-                        if let Some(text) = &mut piece.0 {
-                            *text = text.to_uppercase();
-                        }
-                    }
-                }
+                self.heading = None;
                 self.flush();
                 self.pop_style();
                 self.blank();
             }
-            TagEnd::BlockQuote(_) => {
+            TagEnd::BlockQuote(_) if !self.unnest() => {
                 self.flush();
                 self.trim_blank();
                 self.containers.pop();
@@ -252,57 +341,58 @@ impl Renderer {
             TagEnd::CodeBlock => {
                 let code = self.code_block.take().unwrap_or_default();
                 let style = self.theme.code();
+                // Never re-wrapped: the pane clips a long line and scrolls sideways.
                 for line in code.trim_end_matches('\n').split('\n') {
-                    let available = self.width.saturating_sub(self.prefix_width() + 2).max(1);
-                    for chunk in hard_wrap(line, available) {
-                        self.push_line(vec![Span::raw("  "), Span::styled(chunk, style)]);
-                    }
+                    self.push_line(vec![Span::raw("  "), Span::styled(line.to_owned(), style)]);
                 }
                 self.blank();
             }
-            TagEnd::List(_) => {
+            TagEnd::HtmlBlock => {
+                let block = self.html_block.take().unwrap_or_default();
+                for paragraph in html::paragraphs(&block) {
+                    self.text(&paragraph);
+                    self.flush();
+                    self.blank();
+                }
+            }
+            TagEnd::List(_) if !self.unnest() => {
                 self.flush();
                 self.lists.pop();
                 if self.lists.is_empty() {
                     self.blank();
                 }
             }
-            TagEnd::Item => {
+            TagEnd::Item if !self.unnest() => {
                 self.flush();
                 self.containers.pop();
             }
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.pop_style(),
             TagEnd::Link => {
                 self.pop_style();
-                let reference = format!("[{}]", self.links.len());
-                let style = self.theme.link_ref();
-                if let Some(table) = &mut self.table {
-                    table.cell.push_str(&reference);
-                } else {
-                    self.pieces.push((Some(reference), style));
-                }
+                let number = self.open_links.pop().unwrap_or_default();
+                self.styled_text(&format!("[{number}]"), self.theme.link_ref());
             }
             TagEnd::Image => {
                 self.pop_style();
-                let reference = format!("][{}]", self.links.len());
-                self.text(&reference);
+                let number = self.open_links.pop().unwrap_or_default();
+                self.text(&format!("][{number}]"));
             }
             TagEnd::TableCell => {
                 if let Some(table) = &mut self.table {
-                    let cell = std::mem::take(&mut table.cell);
-                    if let Some(row) = table.rows.last_mut() {
-                        row.push(cell.trim().to_owned());
-                    }
+                    table.end_cell();
                 }
             }
             TagEnd::TableHead => {
                 if let Some(table) = &mut self.table {
-                    table.header_rows = table.rows.len();
+                    table.end_head();
                 }
             }
             TagEnd::Table => {
                 if let Some(table) = self.table.take() {
-                    self.render_table(table);
+                    let available = self.width.saturating_sub(self.prefix_width()).max(1);
+                    for line in table.lines(available, self.target, self.theme) {
+                        self.push_line(line);
+                    }
                 }
                 self.blank();
             }
@@ -317,11 +407,15 @@ impl Renderer {
     /// The prefixes for the next line: quote bars and list indents, with an item's marker on its
     /// first line only.
     fn take_prefix(&mut self) -> Vec<Span<'static>> {
+        let quote = match self.target {
+            Target::Screen => "│ ",
+            Target::Pipe => "> ",
+        };
         let quote_style = self.theme.dim();
         let mut spans = Vec::new();
         for container in &mut self.containers {
             match container {
-                Container::Quote => spans.push(Span::styled("│ ", quote_style)),
+                Container::Quote => spans.push(Span::styled(quote, quote_style)),
                 Container::Item { marker, shown } => {
                     if *shown {
                         spans.push(Span::raw(" ".repeat(marker.width())));
@@ -356,11 +450,15 @@ impl Renderer {
         if self.lines.is_empty() || self.lines.last().is_some_and(is_blank) {
             return;
         }
+        let bar = match self.target {
+            Target::Screen => "│",
+            Target::Pipe => ">",
+        };
         let bars: Vec<Span<'static>> = self
             .containers
             .iter()
             .filter(|c| matches!(c, Container::Quote))
-            .map(|_| Span::styled("│", self.theme.dim()))
+            .map(|_| Span::styled(bar, self.theme.dim()))
             .collect();
         self.lines.push(Line::from(bars));
     }
@@ -378,62 +476,8 @@ impl Renderer {
         }
         let pieces = std::mem::take(&mut self.pieces);
         let available = self.width.saturating_sub(self.prefix_width()).max(1);
-        for line in wrap(&pieces, available) {
+        for line in wrap(&pieces, available, self.target) {
             self.push_line(line);
-        }
-    }
-
-    fn render_table(&mut self, table: Table) {
-        let columns = table.rows.iter().map(Vec::len).max().unwrap_or(0);
-        if columns == 0 {
-            return;
-        }
-        let mut widths = vec![0; columns];
-        for row in &table.rows {
-            for (column, cell) in row.iter().enumerate() {
-                widths[column] = widths[column].max(cell.width());
-            }
-        }
-        // Shrink the widest columns until the table fits, separators included.
-        let available = self.width.saturating_sub(self.prefix_width());
-        let separators = 3 * (columns - 1);
-        while widths.iter().sum::<usize>() + separators > available {
-            let (widest, &width) = widths
-                .iter()
-                .enumerate()
-                .max_by_key(|(_, w)| **w)
-                .expect("a table has a column");
-            if width <= 3 {
-                break;
-            }
-            widths[widest] -= 1;
-        }
-        let border = self.theme.dim();
-        for (index, row) in table.rows.iter().enumerate() {
-            let mut spans = Vec::new();
-            for (column, width) in widths.iter().enumerate() {
-                if column > 0 {
-                    spans.push(Span::styled(" │ ", border));
-                }
-                let cell = row.get(column).map_or("", String::as_str);
-                let alignment = table
-                    .alignments
-                    .get(column)
-                    .copied()
-                    .unwrap_or(Alignment::None);
-                let text = fit(cell, *width, alignment);
-                let style = if index < table.header_rows {
-                    Style::new().add_modifier(Modifier::BOLD)
-                } else {
-                    Style::new()
-                };
-                spans.push(Span::styled(text, style));
-            }
-            self.push_line(spans);
-            if index + 1 == table.header_rows {
-                let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-                self.push_line(vec![Span::styled(rule.join("─┼─"), border)]);
-            }
         }
     }
 
@@ -450,7 +494,7 @@ impl Renderer {
 fn is_blank(line: &Line<'_>) -> bool {
     line.spans
         .iter()
-        .all(|span| span.content.trim_matches(['│', ' ']).is_empty())
+        .all(|span| span.content.trim_matches(['│', '>', ' ']).is_empty())
 }
 
 const fn heading_level(level: HeadingLevel) -> u8 {
@@ -485,46 +529,45 @@ pub fn truncate(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-/// Pads or cuts `text` to exactly `width` columns.
-fn fit(text: &str, width: usize, alignment: Alignment) -> String {
-    if text.width() > width {
-        let cut = truncate(text, width);
-        let used = cut.width();
-        return cut.into_owned() + &" ".repeat(width.saturating_sub(used));
-    }
-    let gap = width - text.width();
-    match alignment {
-        Alignment::Right => format!("{}{text}", " ".repeat(gap)),
-        Alignment::Center => format!("{}{text}{}", " ".repeat(gap / 2), " ".repeat(gap - gap / 2)),
-        _ => format!("{text}{}", " ".repeat(gap)),
-    }
+/// Whether a word is a link's address, which must never be split across lines.
+fn is_url(word: &[(String, Style)]) -> bool {
+    let start: String = word
+        .iter()
+        .flat_map(|(text, _)| text.chars())
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    // `://` anywhere: a URL in brackets or quotes, or split across styles, is one still.
+    start.starts_with("www.")
+        || start.starts_with("mailto:")
+        || word
+            .iter()
+            .map(|(text, _)| text.as_str())
+            .collect::<String>()
+            .contains("://")
 }
 
-/// Splits a line into chunks of at most `width` columns, for text that has no spaces to wrap at.
-pub fn hard_wrap(text: &str, width: usize) -> Vec<String> {
-    let mut chunks = vec![String::new()];
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width && used > 0 {
-            chunks.push(String::new());
-            used = 0;
-        }
-        chunks.last_mut().expect("never empty").push(c);
-        used += w;
-    }
-    chunks
+/// What to do with a word wider than the line.
+enum LongWord {
+    /// Cut to the line with `…` at the end: a URL on screen.
+    Cut,
+    /// Broken across lines: text without spaces (Japanese, a checksum) on screen.
+    Break,
+    /// Left whole, longer than the line: piped text.
+    Whole,
 }
 
-/// Greedy word wrap of styled pieces into lines of at most `width` columns.
-pub fn wrap(pieces: &[Piece], width: usize) -> Vec<Vec<Span<'static>>> {
-    // Words are runs of non-space text that may change style midway ("**bold**,").
-    let mut words: Vec<Vec<(String, Style)>> = Vec::new();
-    let mut breaks_after: Vec<usize> = Vec::new();
+/// Greedy word wrap of styled pieces into lines of at most `width` columns; a word wider than
+/// a line is handled as `target` says (see [`Target`]).
+pub fn wrap(pieces: &[Piece], width: usize, target: Target) -> Vec<Vec<Span<'static>>> {
+    let width = width.max(1);
+    // Words are runs of non-space text that may change style midway ("**bold**,"); `None` is a
+    // hard break.
+    let mut words: Vec<Option<Vec<(String, Style)>>> = Vec::new();
     let mut in_word = false;
     for (text, style) in pieces {
         let Some(text) = text else {
-            breaks_after.push(words.len());
+            words.push(None);
             in_word = false;
             continue;
         };
@@ -535,14 +578,12 @@ pub fn wrap(pieces: &[Piece], width: usize) -> Vec<Vec<Span<'static>>> {
             if part.is_empty() {
                 continue;
             }
-            if in_word {
-                words
-                    .last_mut()
-                    .expect("in a word")
-                    .push((part.to_owned(), *style));
-            } else {
-                words.push(vec![(part.to_owned(), *style)]);
-                in_word = true;
+            match words.last_mut() {
+                Some(Some(word)) if in_word => word.push((part.to_owned(), *style)),
+                _ => {
+                    words.push(Some(vec![(part.to_owned(), *style)]));
+                    in_word = true;
+                }
             }
         }
     }
@@ -550,11 +591,14 @@ pub fn wrap(pieces: &[Piece], width: usize) -> Vec<Vec<Span<'static>>> {
     let mut lines: Vec<Vec<Span<'static>>> = Vec::new();
     let mut line: Vec<Span<'static>> = Vec::new();
     let mut used = 0;
-    for (index, word) in words.into_iter().enumerate() {
-        if breaks_after.contains(&index) && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-            used = 0;
-        }
+    for word in words {
+        let Some(word) = word else {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            continue;
+        };
         let word_width: usize = word.iter().map(|(text, _)| text.width()).sum();
         if used > 0 && used + 1 + word_width > width {
             lines.push(std::mem::take(&mut line));
@@ -564,21 +608,57 @@ pub fn wrap(pieces: &[Piece], width: usize) -> Vec<Vec<Span<'static>>> {
             push_span(&mut line, " ", Style::new());
             used += 1;
         }
-        for (text, style) in word {
-            if word_width > width {
-                // A word longer than the line (a long URL): cut it across lines.
-                for c in text.chars() {
-                    let w = c.width().unwrap_or(0);
-                    if used + w > width && used > 0 {
-                        lines.push(std::mem::take(&mut line));
-                        used = 0;
-                    }
-                    push_span(&mut line, c.encode_utf8(&mut [0; 4]), style);
-                    used += w;
+        let long = if word_width <= width {
+            None
+        } else {
+            let wide = || {
+                word.iter()
+                    .any(|(text, _)| text.chars().any(|c| c.width() == Some(2)))
+            };
+            Some(match target {
+                Target::Screen if is_url(&word) => LongWord::Cut,
+                Target::Screen => LongWord::Break,
+                Target::Pipe if wide() && !is_url(&word) => LongWord::Break,
+                Target::Pipe => LongWord::Whole,
+            })
+        };
+        match long {
+            None | Some(LongWord::Whole) => {
+                for (text, style) in word {
+                    push_span(&mut line, &text, style);
                 }
-            } else {
-                push_span(&mut line, &text, style);
-                used += text.width();
+                used += word_width;
+            }
+            Some(LongWord::Cut) => {
+                // Alone on its line (the line was ended above): the first `width - 1` columns
+                // and the marker.
+                let mut last_style = Style::new();
+                'cut: for (text, style) in word {
+                    last_style = style;
+                    for c in text.chars() {
+                        let w = c.width().unwrap_or(0);
+                        if used + w + 1 > width {
+                            break 'cut;
+                        }
+                        push_span(&mut line, c.encode_utf8(&mut [0; 4]), style);
+                        used += w;
+                    }
+                }
+                push_span(&mut line, "…", last_style);
+                used += 1;
+            }
+            Some(LongWord::Break) => {
+                for (text, style) in word {
+                    for c in text.chars() {
+                        let w = c.width().unwrap_or(0);
+                        if used + w > width && used > 0 {
+                            lines.push(std::mem::take(&mut line));
+                            used = 0;
+                        }
+                        push_span(&mut line, c.encode_utf8(&mut [0; 4]), style);
+                        used += w;
+                    }
+                }
             }
         }
     }
@@ -597,135 +677,4 @@ fn push_span(line: &mut Vec<Span<'static>>, text: &str, style: Style) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn plain(markdown: &str, width: u16) -> Vec<String> {
-        render(markdown, width, Theme::plain())
-            .lines
-            .iter()
-            .map(|line| {
-                line.spans
-                    .iter()
-                    .map(|s| s.content.as_ref())
-                    .collect::<String>()
-            })
-            .collect()
-    }
-
-    #[test]
-    fn paragraphs_wrap_to_the_width() {
-        let lines = plain("one two three four five six seven eight nine ten", 20);
-        assert_eq!(
-            lines,
-            ["one two three four", "five six seven eight", "nine ten"]
-        );
-        assert!(lines.iter().all(|line| line.width() <= 20));
-    }
-
-    #[test]
-    fn lists_have_hanging_indents() {
-        let lines = plain(
-            "- alpha beta gamma delta\n- two\n\n1. first item here\n2. second",
-            16,
-        );
-        assert_eq!(
-            lines,
-            [
-                "• alpha beta",
-                "  gamma delta",
-                "• two",
-                "",
-                "1. first item",
-                "   here",
-                "2. second"
-            ]
-        );
-    }
-
-    #[test]
-    fn links_become_numbered_references() {
-        let rendered = render(
-            "See [the report](https://example.org/r) and [more](https://example.org/m).",
-            80,
-            Theme::plain(),
-        );
-        let text: String = rendered.lines[0]
-            .spans
-            .iter()
-            .map(|s| s.content.as_ref())
-            .collect();
-        assert_eq!(text, "See the report[1] and more[2].");
-        assert_eq!(
-            rendered.links,
-            ["https://example.org/r", "https://example.org/m"]
-        );
-    }
-
-    #[test]
-    fn the_numbers_shown_are_the_numbers_asked_for() {
-        // The reader opens link N from `article::links::numbered`: it must number as we draw.
-        let body = "[a](https://a.example) ![i](https://i.example/x.png)\n\n\
-                    | [t](https://t.example) | b |\n|---|---|\n| 1 | [c](mailto:c@x.example) |\n\n\
-                    > [q](https://q.example)\n\n- [l](https://l.example)\n";
-        assert_eq!(
-            render(body, 40, Theme::plain()).links,
-            crate::article::links::numbered(body)
-        );
-    }
-
-    #[test]
-    fn headings_quotes_code_and_rules() {
-        let lines = plain(
-            "# Top\n\n## Section\n\n> quoted words\n\n```\nlet x = 1;\n```\n\n---\n\nend",
-            20,
-        );
-        assert_eq!(
-            lines,
-            [
-                "TOP",
-                "",
-                "Section",
-                "",
-                "│ quoted words",
-                "",
-                "  let x = 1;",
-                "",
-                "─".repeat(20).as_str(),
-                "",
-                "end"
-            ]
-        );
-    }
-
-    #[test]
-    fn tables_align_and_fit() {
-        let lines = plain(
-            "| Coin | Price |\n|:-----|------:|\n| BTC | 95000 |\n| ETH | 3 |\n",
-            40,
-        );
-        assert_eq!(
-            lines,
-            [
-                "Coin │ Price",
-                "─────┼──────",
-                "BTC  │ 95000",
-                "ETH  │     3"
-            ]
-        );
-        let narrow = plain(
-            "| a long heading here | another long heading |\n|---|---|\n| x | y |\n",
-            20,
-        );
-        assert!(narrow.iter().all(|line| line.width() <= 20), "{narrow:?}");
-    }
-
-    #[test]
-    fn wide_characters_and_long_words_respect_the_width() {
-        let lines = plain(
-            "日本語のテキストはとても長いのでここで折り返す必要があります https://example.org/a/very/long/path/that/cannot/fit",
-            12,
-        );
-        assert!(lines.iter().all(|line| line.width() <= 12), "{lines:?}");
-    }
-}
+mod tests;

@@ -64,7 +64,9 @@ pub fn panes(area: Rect, app: &App) -> Panes {
         panes.message_row = Some(status);
     }
     let focus = app.focus();
-    if area.width >= THREE_PANES {
+    if app.zoomed() {
+        panes.article = Some(body);
+    } else if area.width >= THREE_PANES {
         // The article gets a little more than the list: it is read, the list is scanned.
         let [list, article, sidebar] = Layout::horizontal([
             Constraint::Fill(9),
@@ -108,6 +110,8 @@ pub struct View {
     /// Links in the article as OSC 8 hyperlinks (off unless asked for: not every terminal
     /// should receive them, and test screens compare plain cells).
     hyperlinks: bool,
+    /// The widest the article's text is set (`text-width`).
+    text_width: u16,
 }
 
 impl View {
@@ -121,7 +125,15 @@ impl View {
             list_offset: 0,
             lines_per_headline: 1,
             hyperlinks: false,
+            text_width: crate::config::TextWidth::default().0,
         }
+    }
+
+    /// Sets the article's text at most `width` columns wide, centred in a wider pane.
+    #[must_use]
+    pub const fn with_text_width(mut self, width: u16) -> Self {
+        self.text_width = width;
+        self
     }
 
     /// Writes the article's link URLs as OSC 8 hyperlinks, or not.
@@ -146,6 +158,7 @@ impl View {
             list_rows: body_rows,
             article_rows: body_rows,
             article_lines: 0,
+            article_overflow: 0,
             sidebar_rows: body_rows,
             help_max_scroll: 0,
             found_lines: Vec::new(),
@@ -172,10 +185,12 @@ impl View {
                 theme,
                 zone,
                 hyperlinks: self.hyperlinks,
+                text_width: self.text_width,
             };
             frame.render_stateful_widget(article, area, &mut self.article);
             viewport.article_lines = self.article.lines;
             viewport.article_rows = self.article.rows;
+            viewport.article_overflow = self.article.overflow;
             viewport.found_lines = self.article.found_lines();
         }
         // No sidebar on screen, no entries to click.

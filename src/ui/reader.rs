@@ -11,9 +11,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Block, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget,
 };
+use unicode_width::UnicodeWidthChar;
 
 use super::article::{ArticleText, Zone, article_text};
 use super::highlight::{mark, text_of};
+use super::markdown::Target;
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::highlight::occurrences;
@@ -28,6 +30,8 @@ pub struct ArticlePane<'a> {
     pub zone: Zone,
     /// Write the listed links' URLs as OSC 8 hyperlinks, which terminals let you click.
     pub hyperlinks: bool,
+    /// The widest the text is set; a wider pane centres it.
+    pub text_width: u16,
 }
 
 /// What the article pane keeps from frame to frame (the article's rendered lines) and what the
@@ -39,6 +43,8 @@ pub struct ArticleState {
     pub lines: usize,
     /// Rows the article is shown in.
     pub rows: usize,
+    /// Columns the widest line reaches past the text's width (a long code line).
+    pub overflow: usize,
     /// Where the text searched for in the article occurs, and what it was found for.
     found: Found,
 }
@@ -71,6 +77,8 @@ struct Key {
 struct ArticleCache {
     key: Option<Key>,
     text: ArticleText,
+    /// The width of the widest line.
+    widest: usize,
 }
 
 impl ArticleCache {
@@ -102,12 +110,14 @@ impl ArticleCache {
                     theme,
                     zone,
                     app.library().original_language(index),
+                    Target::Screen,
                 ),
                 Some(Err(error)) => {
                     only(vec![Line::from(Span::styled(error.clone(), theme.error()))])
                 }
                 None => only(Vec::new()),
             };
+            self.widest = self.text.lines.iter().map(Line::width).max().unwrap_or(0);
             self.key = Some(key);
         }
         &self.text
@@ -124,6 +134,7 @@ impl StatefulWidget for ArticlePane<'_> {
             theme,
             zone,
             hyperlinks,
+            text_width,
         } = self;
         let inner = block.inner(area);
         state.rows = inner.height as usize;
@@ -141,9 +152,13 @@ impl StatefulWidget for ArticlePane<'_> {
             }
             return;
         };
-        // One column stays free for the scrollbar.
-        let width = inner.width.saturating_sub(2).max(1);
+        // One column stays free for the scrollbar; the text is a column centred in the rest.
+        let room = inner.width.saturating_sub(2).max(1);
+        let width = room.min(text_width.max(1));
+        let left = inner.x + 1 + (room - width) / 2;
         state.cache.text(app, index, width, theme, zone);
+        state.overflow = state.cache.widest.saturating_sub(width.into());
+        let sideways = app.article_column().min(state.overflow);
         let text = &state.cache.text;
         let lines = &text.lines;
         state.lines = lines.len();
@@ -181,7 +196,7 @@ impl StatefulWidget for ArticlePane<'_> {
         for (y, (at, line)) in
             (inner.y..inner.y + inner.height).zip(lines.iter().enumerate().skip(scroll))
         {
-            let area = Rect::new(inner.x + 1, y, width, 1);
+            let area = Rect::new(left, y, width, 1);
             let found = state.found.places.iter().enumerate();
             let mut marks: Vec<(Range<usize>, Style)> = found
                 .filter(|(_, (line, _))| *line == at)
@@ -203,10 +218,17 @@ impl StatefulWidget for ArticlePane<'_> {
                 };
                 marks.extend(ranges.into_iter().map(|range| (range, theme.matched())));
             }
-            if marks.is_empty() {
-                line.render(area, buf);
+            let marked;
+            let line = if marks.is_empty() {
+                line
             } else {
-                mark(line, &marks).render(area, buf);
+                marked = mark(line, &marks);
+                &marked
+            };
+            if line.width() > width.into() {
+                clipped(line, sideways, area, buf, theme);
+            } else {
+                line.render(area, buf);
             }
         }
         if hyperlinks {
@@ -217,8 +239,8 @@ impl StatefulWidget for ArticlePane<'_> {
                 .filter(|link| shown.contains(&link.line))
             {
                 let y = inner.y + (link.line - scroll) as u16;
-                let x = inner.x + 1 + link.column;
-                let width = link.width.min((inner.x + 1 + width).saturating_sub(x));
+                let x = left + link.column;
+                let width = link.width.min((left + width).saturating_sub(x));
                 hyperlink(buf, Rect::new(x, y, width, 1), &link.url);
             }
         }
@@ -230,6 +252,43 @@ impl StatefulWidget for ArticlePane<'_> {
                 .end_symbol(None)
                 .render(area.inner(Margin::new(0, 1)), buf, &mut scrollbar);
         }
+    }
+}
+
+/// Draws a line wider than `area` (a code line, never re-wrapped) from `sideways` columns in,
+/// with `‹` where it goes on to the left and `›` where it goes on to the right.
+fn clipped(line: &Line<'_>, sideways: usize, area: Rect, buf: &mut Buffer, theme: Theme) {
+    let mut spans = Vec::new();
+    let mut skipped = 0;
+    for span in &line.spans {
+        let mut text = String::new();
+        for c in span.content.chars() {
+            let w = c.width().unwrap_or(0);
+            if skipped < sideways {
+                skipped += w;
+                if skipped > sideways {
+                    // A wide character cut in half by the edge.
+                    text.push(' ');
+                }
+                continue;
+            }
+            text.push(c);
+        }
+        if !text.is_empty() {
+            spans.push(Span::styled(text, span.style));
+        }
+    }
+    let rest = Line::from(spans).style(line.style);
+    let more_right = rest.width() > area.width as usize;
+    rest.render(area, buf);
+    if area.width < 2 {
+        return;
+    }
+    if sideways > 0 {
+        buf.set_string(area.x, area.y, "‹", theme.dim());
+    }
+    if more_right {
+        buf.set_string(area.right() - 1, area.y, "›", theme.dim());
     }
 }
 

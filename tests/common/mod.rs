@@ -93,6 +93,24 @@ impl Fixture {
         Self { dir }
     }
 
+    /// A library of the Markdown files in `tests/fixtures/{folder}`.
+    #[allow(dead_code)]
+    pub fn of_fixtures(folder: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("news");
+        fs::create_dir_all(&root).unwrap();
+        let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(folder);
+        for entry in fs::read_dir(fixtures).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|ext| ext == "md") {
+                fs::copy(&path, root.join(path.file_name().unwrap())).unwrap();
+            }
+        }
+        Self { dir }
+    }
+
     pub fn root(&self) -> PathBuf {
         self.dir.path().join("news")
     }

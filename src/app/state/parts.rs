@@ -74,6 +74,10 @@ pub(super) struct ReaderState {
     pub(super) shown: Option<usize>,
     pub(super) details: Option<(usize, Result<ArticleDetails, String>)>,
     pub(super) scroll: usize,
+    /// Columns the lines too wide for the pane are scrolled sideways by.
+    pub(super) column: usize,
+    /// The article is shown alone (while it has the focus).
+    pub(super) zoomed: bool,
     /// Where each article was left, while the reader is open.
     pub(super) positions: HashMap<ArticleId, usize>,
     /// The number being typed to open one of the article's links, while it is asked for.

@@ -97,6 +97,19 @@ impl App {
                     self.move_by(self.page() as isize);
                 }
             }
+            Action::ScrollLeft => {
+                self.reader.column = self.reader.column.saturating_sub(SIDEWAYS_STEP);
+            }
+            Action::ScrollRight => {
+                self.reader.column =
+                    (self.reader.column + SIDEWAYS_STEP).min(self.viewport.article_overflow);
+            }
+            Action::ToggleZoom => {
+                self.reader.zoomed = !self.zoomed();
+                if self.reader.zoomed {
+                    self.focus = Focus::Article;
+                }
+            }
             Action::MarkAllRead => self.mark_all_read(),
             Action::UndoMarks => self.undo_marks(),
             Action::PageUp => self.move_by(-(self.page() as isize)),
@@ -748,3 +761,6 @@ impl App {
 /// What `o` and `y` say for an article without a URL: a file path is no link to open or share.
 const NO_LINK: &str = "this article has no link";
 const NOT_COPIED: &str = "the link holds control characters: not copied";
+
+/// Columns a key scrolls wide lines sideways by.
+const SIDEWAYS_STEP: usize = 8;
