@@ -1225,8 +1225,14 @@ fn show_drops_tags_and_keeps_markdown_marks() {
     );
 
     let (_, notes) = show_rendering("footnotes.md", "80");
-    assert!(notes.contains("winter.[^tides]"), "{notes}");
-    assert!(notes.contains("[^tides]: Revised in December"), "{notes}");
+    // Numbered in the order they are met, whatever their labels.
+    assert!(notes.contains("winter.¹ Dredging followed.²"), "{notes}");
+    assert!(notes.contains("¹ Revised in December"), "{notes}");
+    assert!(
+        notes.contains("² The dredger worked nights only."),
+        "{notes}"
+    );
+    assert!(!notes.contains("[^"), "{notes}");
 
     let (_, headed) = show_rendering("heading-attributes.md", "80");
     assert!(headed.contains("\n# Harbour works @0xTyrael\n"), "{headed}");

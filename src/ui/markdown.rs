@@ -70,6 +70,8 @@ struct Renderer {
     links: Vec<String>,
     /// Each link's number, so a URL linked again (an autolink repeating a link) is listed once.
     link_numbers: HashMap<String, usize>,
+    /// Footnotes by label: their numbers, in the order first met.
+    footnote_numbers: HashMap<String, usize>,
     /// The numbers of the links open now, innermost last.
     open_links: Vec<usize>,
     pieces: Vec<Piece>,
@@ -96,6 +98,7 @@ impl Renderer {
             lines: Vec::new(),
             links: Vec::new(),
             link_numbers: HashMap::new(),
+            footnote_numbers: HashMap::new(),
             open_links: Vec::new(),
             pieces: Vec::new(),
             styles: vec![Style::new()],
@@ -127,6 +130,32 @@ impl Renderer {
 
     fn text(&mut self, text: &str) {
         self.styled_text(text, self.style());
+    }
+
+    /// A footnote's number as superscript digits (`¹`, `¹²`): footnotes are numbered in the order
+    /// they are first met, reference or definition, whatever their labels (`[^tides]`).
+    fn footnote_mark(&mut self, label: &str) -> String {
+        let next = self.footnote_numbers.len() + 1;
+        let number = *self
+            .footnote_numbers
+            .entry(label.to_owned())
+            .or_insert(next);
+        number
+            .to_string()
+            .chars()
+            .map(|digit| match digit {
+                '1' => '¹',
+                '2' => '²',
+                '3' => '³',
+                '4' => '⁴',
+                '5' => '⁵',
+                '6' => '⁶',
+                '7' => '⁷',
+                '8' => '⁸',
+                '9' => '⁹',
+                _ => '⁰',
+            })
+            .collect()
     }
 
     fn styled_text(&mut self, text: &str, style: Style) {
@@ -163,7 +192,10 @@ impl Renderer {
             },
             Event::InlineHtml(html) => self.inline_html(&html),
             Event::TaskListMarker(done) => self.text(if done { "[x] " } else { "[ ] " }),
-            Event::FootnoteReference(name) => self.text(&format!("[^{name}]")),
+            Event::FootnoteReference(name) => {
+                let mark = self.footnote_mark(&name);
+                self.styled_text(&mark, self.style().patch(self.theme.link_ref()));
+            }
             Event::InlineMath(math) | Event::DisplayMath(math) => self.text(&math),
         }
     }
@@ -290,7 +322,8 @@ impl Renderer {
             }
             Tag::FootnoteDefinition(name) => {
                 self.flush();
-                self.text(&format!("[^{name}]: "));
+                let mark = self.footnote_mark(&name);
+                self.styled_text(&format!("{mark} "), self.theme.link_ref());
             }
             _ => {}
         }

@@ -250,13 +250,13 @@ fn footnotes_heading_attributes_and_case() {
             "",
             "Stage",
             "",
-            "Text.[^a] old",
+            "Text.¹ old",
             "",
             "• [x] done",
             "",
             "│ quoted",
             "",
-            "[^a]: The note."
+            "¹ The note."
         ]
     );
     assert_eq!(
@@ -266,13 +266,13 @@ fn footnotes_heading_attributes_and_case() {
             "",
             "## Stage",
             "",
-            "Text.[^a] old",
+            "Text.¹ old",
             "",
             "- [x] done",
             "",
             "> quoted",
             "",
-            "[^a]: The note."
+            "¹ The note."
         ]
     );
 }
