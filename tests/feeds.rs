@@ -28,6 +28,8 @@ enum Route {
     Huge(usize),
     /// Answers nothing for this long.
     Slow(Duration),
+    /// The body gzipped, when the request accepts gzip (else a 406).
+    Gzipped(String),
 }
 
 struct Server {
@@ -153,6 +155,21 @@ fn serve(
                     return;
                 }
                 sent += chunk.len();
+            }
+        }
+        Some(Route::Gzipped(body)) => {
+            if headers
+                .get("accept-encoding")
+                .is_some_and(|a| a.contains("gzip"))
+            {
+                let mut encoder =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                encoder.write_all(body.as_bytes()).unwrap();
+                let gzipped = encoder.finish().unwrap();
+                let extra = "Content-Type: application/rss+xml\r\nContent-Encoding: gzip\r\n";
+                respond(200, "OK", extra, &gzipped);
+            } else {
+                respond(406, "Not Acceptable", "", b"gzip only");
             }
         }
         Some(Route::Slow(delay)) => {
@@ -663,4 +680,49 @@ fn fetch_says_what_is_missing() {
         "{}",
         stderr(&output)
     );
+}
+
+#[test]
+fn gzip_is_asked_for_and_unpacked() {
+    let env = Env::new();
+    let server = Server::start();
+    server.route("/gz.xml", Route::Gzipped(fixture("rss2.xml")));
+    env.write_feeds(&[("harbour", "Harbour Wire", server.url("/gz.xml"))]);
+    let output = env.fetch(&[]);
+    assert!(
+        stdout(&output).contains("harbour: 3 new"),
+        "{}\n{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert_eq!(server.statuses("/gz.xml"), [200]);
+}
+
+#[test]
+fn feeds_not_started_by_the_deadline_are_reported() {
+    let env = Env::new();
+    let server = Server::start();
+    server.route("/slow.xml", Route::Slow(Duration::from_secs(3)));
+    server.feed(
+        "/rss.xml",
+        &fixture("rss2.xml"),
+        "application/rss+xml",
+        "r1",
+    );
+    // One host: the second feed waits for the first, and the run's deadline comes first.
+    env.write_feeds(&[
+        ("slow", "Slow", server.url("/slow.xml")),
+        ("harbour", "Harbour Wire", server.url("/rss.xml")),
+    ]);
+    let started = std::time::Instant::now();
+    let output = env.fetch(&["--deadline", "0.5"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(3), "{err}");
+    assert!(err.contains("slow: failed: timed out after 0.5 s"), "{err}");
+    assert!(
+        err.contains("harbour: failed: not fetched: the run's deadline"),
+        "{err}"
+    );
+    assert!(!env.library().exists());
 }

@@ -479,6 +479,52 @@ mod tests {
     }
 
     #[test]
+    fn awkward_values_read_back_as_written() {
+        let spec = FeedSpec {
+            name: "Wire: \"quoted\" #1".into(),
+            key: "wire".into(),
+            url: "http://127.0.0.1/feed".into(),
+            tags: vec!["yes".into()],
+            category: Some("null".into()),
+        };
+        let titles = [
+            "null",
+            "123",
+            "- dash: colon",
+            "'single' \"double\"",
+            "@at \u{1b}[31mred",
+        ];
+        let mut items = String::new();
+        for (n, title) in titles.iter().enumerate() {
+            let title = serde_json::to_string(title).unwrap();
+            items.push_str(&format!(
+                "{{\"id\": \"{n}\", \"title\": {title}, \"content_text\": \"x\"}},"
+            ));
+        }
+        let json = format!(
+            "{{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"W\", \"items\": [{}]}}",
+            items.trim_end_matches(',')
+        );
+        let feed = parse(json.as_bytes(), &spec.url).unwrap();
+        let converted = convert(&spec, &feed, Utc::now());
+        assert_eq!(converted.articles.len(), titles.len());
+        for (article, title) in converted.articles.iter().zip(titles) {
+            let parsed = crate::article::parse_article("a.md", "a.md", article.text.as_bytes())
+                .unwrap()
+                .article;
+            assert_eq!(parsed.title, clean_line(title), "{}", article.text);
+            assert!(!parsed.title.contains('\u{1b}'));
+            assert_eq!(parsed.source.name, "Wire: \"quoted\" #1");
+            assert_eq!(parsed.category.as_deref(), Some("null"));
+            assert_eq!(parsed.tags, ["YES"]);
+            assert_eq!(
+                parsed.external_id.as_deref(),
+                Some(article.external_id.as_str())
+            );
+        }
+    }
+
+    #[test]
     fn html_becomes_markdown_without_scripts() {
         let spec = FeedSpec {
             name: "Wire".into(),

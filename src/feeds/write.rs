@@ -61,6 +61,7 @@ impl FeedFolder {
                     .and_then(|n| n.to_str())
                     .and_then(|n| n.strip_suffix(".md"))
                     .and_then(|n| n.rsplit('-').next())
+                    .filter(|id| id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()))
                 {
                     by_id.insert(id.to_owned(), path);
                 }
