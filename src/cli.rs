@@ -139,4 +139,47 @@ pub enum Command {
         #[arg(long)]
         unstar: bool,
     },
+    /// Fetch your feeds (feeds.toml) and write their new and changed entries into the library.
+    Fetch {
+        /// Only these feeds (their keys in feeds.toml).
+        #[arg(value_name = "FEED_KEY")]
+        keys: Vec<String>,
+        /// Say what would be written, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write into this folder instead of the first library folder.
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
+        /// Read this feed list instead of feeds.toml in the config directory.
+        #[arg(long, value_name = "FILE")]
+        feeds: Option<PathBuf>,
+        /// Give up on a feed after this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+        timeout: f64,
+        /// Give up on feeds not yet started after this many seconds for the whole run.
+        #[arg(long, value_name = "SECONDS", default_value_t = 300.0)]
+        deadline: f64,
+    },
+    /// Manage the feed list: import it from another reader, export it.
+    Feeds {
+        #[command(subcommand)]
+        command: FeedsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedsCommand {
+    /// Add the feeds of an OPML file, or of newsboat's `urls` file (tags kept), to feeds.toml.
+    Import {
+        file: PathBuf,
+        /// The feed list to add to, instead of feeds.toml in the config directory.
+        #[arg(long, value_name = "FILE")]
+        feeds: Option<PathBuf>,
+    },
+    /// Print the feed list as OPML, for another reader.
+    Export {
+        /// The feed list to print, instead of feeds.toml in the config directory.
+        #[arg(long, value_name = "FILE")]
+        feeds: Option<PathBuf>,
+    },
 }

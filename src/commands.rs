@@ -15,7 +15,7 @@ use crate::app::index::one_row_per_story;
 use crate::app::{Context, Facets, Query, SortMode, sorted, without_drafts};
 use crate::article::text::{for_terminal, is_terminal_control};
 use crate::article::{AiInfo, Article, ArticleDetails, Source};
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, FeedsCommand};
 use crate::config::Config;
 use crate::library::stories::Preference;
 use crate::library::{Check, Dimension, Library, Marks, Severity, escaped_name};
@@ -75,7 +75,127 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let starred = (star || unstar).then_some(star);
             mark(&setup, &ids, read, starred)
         }
+        Some(Command::Fetch {
+            keys,
+            dry_run,
+            into,
+            feeds,
+            timeout,
+            deadline,
+        }) => {
+            let options = crate::feeds::FetchOptions {
+                timeout: seconds(timeout, "--timeout")?,
+                deadline: seconds(deadline, "--deadline")?,
+                dry_run,
+                ..crate::feeds::FetchOptions::default()
+            };
+            fetch(&setup, &keys, into, feeds, &options)
+        }
+        Some(Command::Feeds { command }) => match command {
+            FeedsCommand::Import { file, feeds } => {
+                let path = feeds.unwrap_or_else(|| setup.locations.feeds_file.clone());
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                let found = crate::feeds::opml::import(&text)
+                    .with_context(|| format!("cannot import {}", file.display()))?;
+                let added = crate::feeds::list::append(&path, &found)?;
+                for feed in &added {
+                    println!("{}: {} <{}>", feed.key, feed.name, feed.url);
+                }
+                println!(
+                    "{} feed(s) added to {} ({} listed already)",
+                    added.len(),
+                    path.display(),
+                    found.len() - added.len()
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            FeedsCommand::Export { feeds } => {
+                let path = feeds.unwrap_or_else(|| setup.locations.feeds_file.clone());
+                let list = crate::feeds::list::load(&path)?;
+                std::io::stdout()
+                    .lock()
+                    .write_all(crate::feeds::opml::export(&list).as_bytes())?;
+                Ok(ExitCode::SUCCESS)
+            }
+        },
     }
+}
+
+fn seconds(value: f64, option: &str) -> Result<std::time::Duration> {
+    std::time::Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .with_context(|| format!("{option} takes a number of seconds above 0"))
+}
+
+/// `tidings fetch`: one line per feed (failures on stderr), exit status 1 if any failed.
+fn fetch(
+    setup: &Setup,
+    keys: &[String],
+    into: Option<std::path::PathBuf>,
+    feeds: Option<std::path::PathBuf>,
+    options: &crate::feeds::FetchOptions,
+) -> Result<ExitCode> {
+    let path = feeds.unwrap_or_else(|| setup.locations.feeds_file.clone());
+    let mut list = crate::feeds::list::load(&path)?;
+    if list.is_empty() {
+        bail!(
+            "no feeds in {}: add [[feed]] tables (name, key, url) or `tidings feeds import FILE`",
+            path.display()
+        );
+    }
+    if !keys.is_empty() {
+        if let Some(unknown) = keys.iter().find(|k| !list.iter().any(|f| &&f.key == k)) {
+            bail!("no feed with the key {unknown:?} in {}", path.display());
+        }
+        list.retain(|f| keys.contains(&f.key));
+    }
+    let Some(library) = into.or_else(|| setup.roots.first().cloned()) else {
+        bail!("no library folder to write into: configure `library`, or give --library or --into");
+    };
+    let progress = std::io::stderr().is_terminal();
+    if progress {
+        eprintln!(
+            "fetching {} feed(s) into {}…",
+            list.len(),
+            library.display()
+        );
+    }
+    let reports = crate::feeds::fetch(
+        &list,
+        &library,
+        &setup.locations.fetch_state,
+        options,
+        |report| {
+            if let Ok(outcome) = &report.outcome {
+                for (path, written) in &outcome.planned {
+                    let what = match written {
+                        crate::feeds::write::Written::New => "new",
+                        _ => "changed",
+                    };
+                    println!("{}: would write {} ({what})", report.key, path.display());
+                }
+            }
+            for problem in &report.problems {
+                eprintln!("{}: {problem}", report.key);
+            }
+            if report.outcome.is_err() {
+                eprintln!("{}", report.line());
+            } else {
+                println!("{}", report.line());
+            }
+        },
+    );
+    let failed = reports.iter().filter(|r| r.failed()).count();
+    if progress {
+        eprintln!("{} feed(s) fetched, {failed} with problems", reports.len());
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// One query from the words on the command line; a word with spaces was a quoted phrase.

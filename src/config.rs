@@ -74,6 +74,10 @@ pub struct Locations {
     pub config_file: PathBuf,
     pub cache_db: PathBuf,
     pub state_db: PathBuf,
+    /// The feed list `tidings fetch` reads, beside the config file.
+    pub feeds_file: PathBuf,
+    /// What feed servers said last (ETag, Last-Modified), beside the user's state.
+    pub fetch_state: PathBuf,
 }
 
 impl Locations {
@@ -94,12 +98,14 @@ impl Locations {
             Some(value) if !value.is_empty() => PathBuf::from(value),
             _ => dir("TIDINGS_CONFIG", config_dir)?.join("config.toml"),
         };
+        let data_dir = dir("TIDINGS_DATA_DIR", project.as_ref().map(|p| p.data_dir()))?;
         Ok(Self {
+            feeds_file: config_file.with_file_name("feeds.toml"),
             config_file,
             cache_db: dir("TIDINGS_CACHE_DIR", project.as_ref().map(|p| p.cache_dir()))?
                 .join("cache.db"),
-            state_db: dir("TIDINGS_DATA_DIR", project.as_ref().map(|p| p.data_dir()))?
-                .join("state.db"),
+            state_db: data_dir.join("state.db"),
+            fetch_state: data_dir.join("feeds-http.json"),
         })
     }
 }

@@ -5,6 +5,7 @@ pub mod article;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod feeds;
 pub mod library;
 pub mod setup;
 pub mod tui;

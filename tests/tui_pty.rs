@@ -946,3 +946,78 @@ fn slash_in_an_article_finds_its_words_and_n_moves_between_them() {
     tui.send(ESC);
     tui.wait_for("the list back", |s| s.contains(" of 4 "));
 }
+
+#[path = "common/feed_server.rs"]
+mod feed_server;
+
+impl Env {
+    /// Runs a command of the binary (not the reader) in this home.
+    fn tidings(&self, args: &[&std::ffi::OsStr]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tidings"))
+            .arg("--library")
+            .arg(self.library())
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("TIDINGS_CACHE_DIR", self.dir.path().join("cache"))
+            .env("TIDINGS_DATA_DIR", self.dir.path().join("data"))
+            .env("TIDINGS_CONFIG", self.dir.path().join("config.toml"))
+            .output()
+            .expect("tidings runs")
+    }
+}
+
+#[test]
+fn a_feed_imported_and_fetched_is_read_and_marked_in_the_reader() {
+    const FIRST: &str = "Lighthouse keepers vote to stay on";
+    const SECOND: &str = "Tide tables printed in large type";
+    let env = Env::new();
+    let server = feed_server::Server::start();
+    let rss = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Coast Post</title>\
+         <link>http://coast.example/</link><language>en</language>\
+         <item><title>{FIRST}</title><guid>coast-1</guid><pubDate>Wed, 04 Nov 2026 10:00:00 GMT</pubDate>\
+         <description>&lt;p&gt;The keepers &lt;b&gt;voted&lt;/b&gt; to stay through winter.&lt;/p&gt;</description></item>\
+         <item><title>{SECOND}</title><guid>coast-2</guid><pubDate>Tue, 03 Nov 2026 10:00:00 GMT</pubDate>\
+         <description>Easier to read on deck.</description></item></channel></rss>"
+    );
+    server.feed("/coast.xml", &rss, "application/rss+xml", "c1");
+    let opml = env.dir.path().join("subscriptions.opml");
+    fs::write(
+        &opml,
+        format!(
+            "<?xml version=\"1.0\"?><opml version=\"2.0\"><body>\
+             <outline text=\"Coast Post\" type=\"rss\" xmlUrl=\"{}\"/></body></opml>",
+            server.url("/coast.xml")
+        ),
+    )
+    .expect("write OPML");
+
+    let import = env.tidings(&["feeds".as_ref(), "import".as_ref(), opml.as_os_str()]);
+    assert!(import.status.success(), "{import:?}");
+    let fetch = env.tidings(&["fetch".as_ref()]);
+    assert!(fetch.status.success(), "{fetch:?}");
+    assert!(
+        String::from_utf8_lossy(&fetch.stdout).contains("coast-post: 2 new"),
+        "{fetch:?}"
+    );
+
+    let mut tui = Tui::start_and_wait(&env, 120, 36, &[FIRST, SECOND]);
+    let unread = |s: &Screen| {
+        s.screen
+            .contents()
+            .lines()
+            .any(|line| line.contains(FIRST) && line.starts_with("│●"))
+    };
+    tui.wait_for("the newest entry unread", unread);
+    tui.send(ENTER);
+    tui.wait_for("the entry opened, read", |s| {
+        s.contains("The keepers voted to stay through winter.")
+            && s.contains("Coast Post")
+            && !unread(s)
+    });
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    let read = env.listed("is:read");
+    assert_eq!(read.len(), 1, "{read:?}");
+    assert!(read[0].contains(FIRST), "{read:?}");
+}
