@@ -34,7 +34,10 @@ fn table(columns: usize) -> String {
 fn hostile(c: &mut Criterion) {
     let cases = [
         ("unterminated OSC introducers", file("\u{1b}]")),
-        ("character references to controls", file("&#x1b;]0;x&#x07;&#x9b;31m&#x202e; ")),
+        (
+            "character references to controls",
+            file("&#x1b;]0;x&#x07;&#x9b;31m&#x202e; "),
+        ),
         ("nested quotes", file(">")),
         ("hard breaks", file("word  \n")),
         ("a table of 5,000 columns", file(&table(5_000))),
