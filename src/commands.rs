@@ -162,12 +162,23 @@ fn fetch(
             library.display()
         );
     }
+    // On a terminal each feed's line says how far the run is ("[3/12]"); a pipe gets the lines
+    // alone, one per feed.
+    let total = list.len();
+    let counted = progress && std::io::stdout().is_terminal();
+    let mut done = 0;
     let reports = crate::feeds::fetch(
         &list,
         &library,
         &setup.locations.fetch_state,
         options,
         |report| {
+            done += 1;
+            let counter = if counted {
+                format!("[{done}/{total}] ")
+            } else {
+                String::new()
+            };
             if let Ok(outcome) = &report.outcome {
                 for (path, written) in &outcome.planned {
                     let what = match written {
@@ -181,9 +192,9 @@ fn fetch(
                 eprintln!("{}: {problem}", report.key);
             }
             if report.outcome.is_err() {
-                eprintln!("{}", report.line());
+                eprintln!("{counter}{}", report.line());
             } else {
-                println!("{}", report.line());
+                println!("{counter}{}", report.line());
             }
         },
     );
