@@ -110,29 +110,35 @@ impl Locations {
     }
 }
 
+/// Reads a TOML file of ours into `T`; a missing file is `None`. A mistake is one line naming
+/// the file.
+pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot read {}", path.display()));
+        }
+    };
+    toml::from_str(&text).map(Some).map_err(|error| {
+        anyhow!(
+            "{}: {}",
+            path.display(),
+            error
+                .message()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
+    })
+}
+
 impl Config {
     /// Reads the file if it exists; a missing file is the default configuration.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Self::default());
-            }
-            Err(error) => {
-                return Err(error).with_context(|| format!("cannot read {}", path.display()));
-            }
+        let Some(mut config) = read_toml::<Self>(path)? else {
+            return Ok(Self::default());
         };
-        let mut config: Self = toml::from_str(&text).map_err(|error| {
-            anyhow!(
-                "{}: {}",
-                path.display(),
-                error
-                    .message()
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            )
-        })?;
         config.keymap = Keymap::with_overrides(&config.keys)
             .map_err(|error| anyhow!("{}: {error}", path.display()))?;
         config.palette = Palette::with_overrides(&config.theme)

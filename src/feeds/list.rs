@@ -30,24 +30,9 @@ struct FeedFile {
 
 /// Reads and checks the feed list; a missing file is an empty list.
 pub fn load(path: &Path) -> Result<Vec<FeedSpec>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(error) => {
-            return Err(error).with_context(|| format!("cannot read {}", path.display()));
-        }
+    let Some(file) = crate::config::read_toml::<FeedFile>(path)? else {
+        return Ok(Vec::new());
     };
-    let file: FeedFile = toml::from_str(&text).map_err(|error| {
-        anyhow!(
-            "{}: {}",
-            path.display(),
-            error
-                .message()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        )
-    })?;
     let mut keys = HashSet::new();
     for feed in &file.feed {
         let problem = if !is_valid_key(&feed.key) {
