@@ -156,18 +156,25 @@ pub fn article_text(
         .find(|(size, _)| size == "regular")
         .or_else(|| details.cover_image.first());
     let mut hyperlinks = Vec::new();
-    if let Some((_, url)) = cover {
-        // Images are not drawn: the cover is a line with its link, never fetched.
-        let (line, placed) = labelled_url("[image:", theme.dim(), url, "]", width, target, theme);
+    // A line with a URL, and where the URL landed on it when it may be a terminal hyperlink.
+    let push_url = |lines: &mut Vec<Line<'static>>,
+                    hyperlinks: &mut Vec<Hyperlink>,
+                    (line, placed): (Line<'static>, Option<(u16, u16)>),
+                    url: &str| {
         if fits_a_hyperlink(url) {
             hyperlinks.extend(placed.map(|(column, width)| Hyperlink {
                 line: lines.len(),
                 column,
                 width,
-                url: url.clone(),
+                url: url.to_owned(),
             }));
         }
         lines.push(line);
+    };
+    if let Some((_, url)) = cover {
+        // Images are not drawn: the cover is a line with its link, never fetched.
+        let line = labelled_url("[image:", theme.dim(), url, "]", width, target, theme);
+        push_url(&mut lines, &mut hyperlinks, line, url);
         lines.push(Line::default());
     }
 
@@ -194,17 +201,8 @@ pub fn article_text(
         lines.push(Line::default());
         lines.push(Line::from(Span::styled("Links", theme.heading(3))));
         for (label, url) in links {
-            let (line, placed) =
-                labelled_url(&label, theme.link_ref(), &url, "", width, target, theme);
-            if fits_a_hyperlink(&url) {
-                hyperlinks.extend(placed.map(|(column, width)| Hyperlink {
-                    line: lines.len(),
-                    column,
-                    width,
-                    url: url.clone(),
-                }));
-            }
-            lines.push(line);
+            let line = labelled_url(&label, theme.link_ref(), &url, "", width, target, theme);
+            push_url(&mut lines, &mut hyperlinks, line, &url);
         }
     }
     ArticleText {
