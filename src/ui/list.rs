@@ -218,16 +218,20 @@ impl Headline<'_> {
         }
     }
 
-    /// `part` of the title (it begins `offset` bytes into it), with the query's words marked.
-    fn title_span(&self, part: &str, offset: usize) -> Vec<Span<'static>> {
-        let title = &self.app.article(self.index).title;
+    /// What the query marks in the title.
+    fn title_marks(&self) -> Vec<Range<usize>> {
+        self.app
+            .highlight()
+            .in_title(&self.app.article(self.index).title)
+    }
+
+    /// `part` of the title (it begins `offset` bytes into it), with `marked` (the title's
+    /// [`Headline::title_marks`]) marked.
+    fn title_span(&self, part: &str, offset: usize, marked: &[Range<usize>]) -> Vec<Span<'static>> {
         let style = self.title_style();
         let end = offset + part.len();
-        let marks: Vec<(Range<usize>, Style)> = self
-            .app
-            .highlight()
-            .in_title(title)
-            .into_iter()
+        let marks: Vec<(Range<usize>, Style)> = marked
+            .iter()
             .filter(|range| range.start < end && range.end > offset)
             .map(|range| {
                 let start = range.start.max(offset) - offset;
@@ -287,7 +291,7 @@ impl Headline<'_> {
         }
         let title = truncate(&article.title, room);
         let shown = title.trim_end_matches('…');
-        spans.extend(self.title_span(shown, 0));
+        spans.extend(self.title_span(shown, 0, &self.title_marks()));
         if shown.len() < title.len() {
             spans.push(Span::styled("…", self.title_style()));
         }
@@ -315,12 +319,13 @@ impl Headline<'_> {
             title_room -= 2;
         }
         let (head, rest) = split_at_width(&article.title, title_room);
-        first.extend(self.title_span(head, 0));
+        let marked = self.title_marks();
+        first.extend(self.title_span(head, 0, &marked));
         let tail = rest.trim_start();
         let tail_offset = article.title.len() - tail.len();
         let cut = truncate(tail, room);
         let shown = cut.trim_end_matches('…');
-        second.extend(self.title_span(shown, tail_offset));
+        second.extend(self.title_span(shown, tail_offset, &marked));
         if shown.len() < cut.len() {
             second.push(Span::styled("…", self.title_style()));
         }

@@ -197,9 +197,12 @@ impl StatefulWidget for ArticlePane<'_> {
             (inner.y..inner.y + inner.height).zip(lines.iter().enumerate().skip(scroll))
         {
             let area = Rect::new(left, y, width, 1);
-            let found = state.found.places.iter().enumerate();
+            // The places are in line order: this line's are one run of them.
+            let places = &state.found.places;
+            let first = places.partition_point(|(line, _)| *line < at);
+            let count = places[first..].partition_point(|(line, _)| *line == at);
+            let found = places.iter().enumerate().skip(first).take(count);
             let mut marks: Vec<(Range<usize>, Style)> = found
-                .filter(|(_, (line, _))| *line == at)
                 .map(|(n, (_, range))| {
                     let style = if current == Some(n) {
                         theme.current_match()
