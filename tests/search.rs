@@ -58,6 +58,7 @@ fn mentions(library: &Library, query: &str, title_only: bool) -> BTreeSet<String
             } else {
                 let body = library.details(i).expect("details").body;
                 let tags = article.tags.join(" ");
+                let authors = article.authors.join("\n");
                 [
                     article.title.as_str(),
                     &article.description,
@@ -65,6 +66,7 @@ fn mentions(library: &Library, query: &str, title_only: bool) -> BTreeSet<String
                     &article.source.key,
                     article.category.as_deref().unwrap_or(""),
                     &tags,
+                    &authors,
                     &body,
                 ]
                 .join("\n")
@@ -148,6 +150,22 @@ fn every_article_that_mentions_a_word_is_found_by_it() {
     assert_eq!(
         found(&library, "glassnode", Scope::Title),
         set(&["dashboards.md"])
+    );
+    // Authors: each name searched on its own, so a phrase never runs from one into the next.
+    assert_eq!(
+        found(&library, "weller", Scope::Author),
+        set(&["miners.md"])
+    );
+    assert_eq!(found(&library, "brin", Scope::Author), set(&["miners.md"]));
+    assert_eq!(
+        found(&library, "гнатюк", Scope::Author),
+        set(&["kyiv-uk.md"])
+    );
+    assert_eq!(found(&library, "weller tomas", Scope::Author), set(&[]));
+    assert_eq!(found(&library, "glassnode", Scope::Author), set(&[]));
+    assert_eq!(
+        found(&library, "weller", Scope::Everywhere),
+        set(&["miners.md"])
     );
     // Link targets are not text: custody.md links to example.org/dash.
     assert!(mentions(&library, "example", false).contains("custody.md"));
@@ -240,6 +258,11 @@ fn list_finds_words_in_bodies_and_title_restricts_to_titles() {
     assert_eq!(titles.lines().count(), 1, "{titles}");
     assert!(titles.contains("How to read a Glassnode chart"));
     assert_eq!(list("-glassnode").lines().count(), 3);
+    let by = list("author:weller");
+    assert_eq!(by.lines().count(), 1, "{by}");
+    assert!(by.contains("Miners feel the squeeze"), "{by}");
+    assert_eq!(list("by:гнатюк").lines().count(), 1);
+    assert_eq!(list("author:glassnode").lines().count(), 0);
 }
 
 #[test]

@@ -271,6 +271,7 @@ impl Columns {
         match filter {
             Filter::Text(words) => self.text(words, Scope::Everywhere, context, errors),
             Filter::Title(words) => self.text(words, Scope::Title, context, errors),
+            Filter::Author(words) => self.text(words, Scope::Author, context, errors),
             Filter::TitlePattern(pattern) => self.title_pattern(pattern, context, errors),
             Filter::Tag(tag) => Compiled::Ids {
                 of: Dimension::Tag,

@@ -35,6 +35,7 @@ pub const SYNTAX: &[(&str, &str)] = &[
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Title,
+    Author,
     Tag,
     Source,
     Category,
@@ -69,6 +70,14 @@ pub const FIELDS: &[FieldInfo] = &[
         example: "title:word",
         help: "a word (or its start) in the title",
         expects: "a word",
+        alternatives: false,
+    },
+    FieldInfo {
+        field: Field::Author,
+        names: &["author", "by"],
+        example: "author:kovalenko  by:\"Anna K\"",
+        help: "a word (or its start) in an author's name",
+        expects: "a name",
         alternatives: false,
     },
     FieldInfo {
@@ -189,6 +198,8 @@ pub enum Filter {
     Text(String),
     /// Words found in the title.
     Title(String),
+    /// Words found in an author's name.
+    Author(String),
     /// A regular expression the title matches (`/rate (cut|hike)/`).
     TitlePattern(TitlePattern),
     Tag(String),
@@ -759,6 +770,7 @@ fn parse_value(field: Field, value: &str, now: DateTime<Utc>) -> Result<Filter, 
     };
     Ok(match field {
         Field::Title => Filter::Title(value.to_lowercase()),
+        Field::Author => Filter::Author(value.to_lowercase()),
         Field::Tag => Filter::Tag(value.to_uppercase()),
         // Names keep the case they were written in (the status line shows them); they match in
         // any case.
@@ -906,6 +918,7 @@ impl Filter {
         match self {
             Self::Text(words)
             | Self::Title(words)
+            | Self::Author(words)
             | Self::Tag(words)
             | Self::Source(words)
             | Self::Category(words)
@@ -938,6 +951,7 @@ impl Filter {
         Some(match self {
             Self::Text(_) | Self::TitlePattern(_) => return None,
             Self::Title(_) => Field::Title,
+            Self::Author(_) => Field::Author,
             Self::Tag(_) => Field::Tag,
             Self::Source(_) => Field::Source,
             Self::Category(_) => Field::Category,
@@ -1310,6 +1324,7 @@ mod tests {
             "/[a-z]{1,4}".prop_map(Filter::Text),
             "[a-z]{1,5} [a-z]{1,5}".prop_map(Filter::Text),
             name().prop_map(Filter::Title),
+            name().prop_map(Filter::Author),
             name().prop_map(|n| Filter::Tag(n.to_uppercase())),
             name().prop_map(Filter::Source),
             name().prop_map(Filter::Category),

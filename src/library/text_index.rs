@@ -13,7 +13,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 use crate::article::Article;
 
 /// Bump when the schema or what is indexed changes: an index of another version is rebuilt.
-const TEXT_INDEX_VERSION: &str = "4";
+const TEXT_INDEX_VERSION: &str = "5";
 
 /// Written once every cached article is indexed, with [`TEXT_INDEX_VERSION`] in it.
 const VERSION_FILE: &str = "tidings-complete";
@@ -60,6 +60,8 @@ struct Fields {
     /// The whole title as one value, for `/patterns/`: a column whose dictionary holds each
     /// distinct title once, so a pattern is tried once per title, not once per document.
     whole_title: tantivy::schema::Field,
+    /// Each author a value of its own, for `author:`.
+    author: tantivy::schema::Field,
     text: tantivy::schema::Field,
     /// The first letter of every word of the text, each once: a one-letter word typed into the
     /// search (`b`) is the start of thousands of words, looked up here as one term instead.
@@ -77,9 +79,10 @@ pub struct TextIndex {
 /// Which part of an article a word must be found in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// Title, description, tags, source, category and body.
+    /// Title, description, tags, source, category, authors and body.
     Everywhere,
     Title,
+    Author,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -94,6 +97,7 @@ fn schema() -> (Schema, Fields) {
     );
     let title = builder.add_text_field("title", text_options.clone());
     let whole_title = builder.add_text_field("whole_title", FAST);
+    let author = builder.add_text_field("author", text_options.clone());
     let text = builder.add_text_field("text", text_options);
     let initials = builder.add_text_field("initials", STRING);
     (
@@ -102,6 +106,7 @@ fn schema() -> (Schema, Fields) {
             file,
             title,
             whole_title,
+            author,
             text,
             initials,
         },
@@ -158,6 +163,7 @@ impl TextIndex {
             file: field("file")?,
             title: field("title")?,
             whole_title: field("whole_title")?,
+            author: field("author")?,
             text: field("text")?,
             initials: field("initials")?,
         };
@@ -239,6 +245,7 @@ impl TextIndex {
         let field = match scope {
             Scope::Everywhere => self.fields.text,
             Scope::Title => self.fields.title,
+            Scope::Author => self.fields.author,
         };
         let query: Box<dyn Query> = match tokens.as_slice() {
             [letter] if scope == Scope::Everywhere && letter.chars().count() == 1 => {
@@ -356,6 +363,9 @@ impl TextWriter {
         document.add_u64(self.fields.file, file_id as u64);
         document.add_text(self.fields.title, &article.title);
         document.add_text(self.fields.whole_title, &article.title);
+        for author in &article.authors {
+            document.add_text(self.fields.author, author);
+        }
         // Each part a value of its own: tantivy leaves a gap between values, so a phrase never
         // runs from one part into the next. The title is in the text too: a word anywhere is one
         // field to look in, not two to join.
@@ -369,6 +379,7 @@ impl TextWriter {
         ]
         .into_iter()
         .chain(article.tags.iter().map(|tag| tag.as_str()))
+        .chain(article.authors.iter().map(String::as_str))
         .chain([body_text])
         {
             if !part.is_empty() {
