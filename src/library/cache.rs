@@ -121,6 +121,16 @@ pub struct Stamp {
     pub mtime_ns: i64,
 }
 
+impl Stamp {
+    /// What a walk saw of the file.
+    pub const fn of(file: &super::scan::FoundFile) -> Self {
+        Self {
+            size: file.size,
+            mtime_ns: file.mtime_ns,
+        }
+    }
+}
+
 /// One file's outcome, ready to store.
 pub enum Entry {
     Article {

@@ -148,7 +148,7 @@ fn refresh_root(
         }
         _ => vec![root.to_owned()],
     };
-    let mut changed = Vec::new();
+    let mut changed = Changes::default();
     let mut removed = Vec::new();
     let mut walked = Vec::new();
     for top in tops {
@@ -202,14 +202,62 @@ fn refresh_root(
     Ok(image)
 }
 
+/// Files to read, each with why: kept as the walk's own list, filtered in place, since a first
+/// index of a million files would otherwise hold a second list of them (90 MB) at its peak.
+#[derive(Default)]
+pub(super) struct Changes {
+    files: Vec<scan::FoundFile>,
+    /// One per file.
+    kinds: Vec<Change>,
+}
+
+impl Changes {
+    pub(super) fn push(&mut self, file: scan::FoundFile, kind: Change) {
+        self.files.push(file);
+        self.kinds.push(kind);
+    }
+
+    fn append(&mut self, mut files: Vec<scan::FoundFile>, mut kinds: Vec<Change>) {
+        if self.files.is_empty() {
+            (self.files, self.kinds) = (files, kinds);
+        } else {
+            self.files.append(&mut files);
+            self.kinds.append(&mut kinds);
+        }
+    }
+
+    const fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    const fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// The last `n` files (fewer when there are not that many), in path order; taken from the
+    /// end so that what was handed over is freed as the refresh goes.
+    fn take_last(&mut self, n: usize) -> Vec<(scan::FoundFile, Change)> {
+        let at = self.files.len().saturating_sub(n);
+        let files = self.files.split_off(at);
+        let kinds = self.kinds.split_off(at);
+        // split_off leaves the capacity: give it back now and then (a million paths are a
+        // hundred megabytes).
+        if self.files.capacity() - self.files.len() > 65_536 {
+            self.files.shrink_to_fit();
+            self.kinds.shrink_to_fit();
+        }
+        files.into_iter().zip(kinds).collect()
+    }
+}
+
 /// Compares a walk's files with the cache's stamps for the same folders (both in path order):
 /// new and changed files go to `changed`, files the cache holds that are gone to `removed`.
 fn compare(
-    found: Vec<scan::FoundFile>,
+    mut found: Vec<scan::FoundFile>,
     stamps: &[(String, Stamp)],
     skipped: &[(String, String)],
     refreshed: &mut Refreshed,
-    changed: &mut Vec<(scan::FoundFile, Stamp, Change)>,
+    changed: &mut Changes,
     removed: &mut Vec<String>,
 ) {
     // A folder we could not read is not a folder whose files were deleted.
@@ -220,37 +268,36 @@ fn compare(
         }
     };
     let mut known = stamps.iter().peekable();
-    for file in found {
+    let mut kinds = Vec::new();
+    found.retain(|file| {
         while let Some((gone, _)) = known.next_if(|(path, _)| *path < file.display) {
             forget(gone);
         }
         let old = known.next_if(|(path, _)| *path == file.display);
-        weigh(file, old.map(|(_, stamp)| *stamp), refreshed, changed);
-    }
+        let kind = weigh(file, old.map(|(_, stamp)| *stamp), refreshed);
+        kinds.extend(kind);
+        kind.is_some()
+    });
     known.for_each(|(gone, _)| forget(gone));
+    changed.append(found, kinds);
 }
 
 /// Counts a file found on disk as added or updated (and to be read) when the cache holds no
 /// stamp for it or another one.
 fn weigh(
-    file: scan::FoundFile,
+    file: &scan::FoundFile,
     known: Option<Stamp>,
     refreshed: &mut Refreshed,
-    changed: &mut Vec<(scan::FoundFile, Stamp, Change)>,
-) {
-    let stamp = Stamp {
-        size: file.size,
-        mtime_ns: file.mtime_ns,
-    };
+) -> Option<Change> {
     match known {
-        Some(old) if old == stamp => {}
+        Some(old) if old == Stamp::of(file) => None,
         Some(_) => {
             refreshed.report.updated += 1;
-            changed.push((file, stamp, Change::Updated));
+            Some(Change::Updated)
         }
         None => {
             refreshed.report.added += 1;
-            changed.push((file, stamp, Change::Added));
+            Some(Change::Added)
         }
     }
 }
@@ -266,13 +313,17 @@ pub(super) fn refresh_files(
     progress: &Progress,
 ) -> Result<Image, LoadError> {
     let since = cache.version(root)?;
-    let mut changed = Vec::new();
+    let mut changed = Changes::default();
     let mut removed = Vec::new();
     for &path in files {
         let display = scan::display_of(path);
         let known = cache.stamp(&display)?;
         match scan::stat(Path::new(root), path) {
-            Some(file) => weigh(file, known, refreshed, &mut changed),
+            Some(file) => {
+                if let Some(kind) = weigh(&file, known, refreshed) {
+                    changed.push(file, kind);
+                }
+            }
             None if known.is_some() => removed.push(display),
             None => {}
         }
@@ -291,7 +342,7 @@ pub(super) fn store_changes(
     text: &TextIndex,
     root: &str,
     since: Version,
-    changed: Vec<(scan::FoundFile, Stamp, Change)>,
+    mut changed: Changes,
     removed: Vec<String>,
     refreshed: &mut Refreshed,
     progress: &Progress,
@@ -319,22 +370,19 @@ pub(super) fn store_changes(
     // the receiver is gone. Files arrive in path order, a batch at a time, so new files get their
     // ids (and so their place in the image) in the same order on every run.
     let parsing = std::thread::spawn(move || {
-        // Taken from the end, so what was handed over is freed as the index goes (a million
-        // paths are a hundred megabytes).
-        let mut changed = changed;
-        changed.reverse();
+        // Taken from the end, so what was handed over is freed as the index goes; the batches
+        // are then sent last first, so the files are reversed, and reversed back in each batch.
+        changed.files.reverse();
+        changed.kinds.reverse();
         while !changed.is_empty() {
-            let mut batch = changed.split_off(changed.len().saturating_sub(256));
+            let mut batch = changed.take_last(256);
             batch.reverse();
-            if changed.len() % 65_536 < 256 {
-                changed.shrink_to_fit();
-            }
             let parsed: Vec<_> = batch
                 .into_par_iter()
-                .map(|(file, stamp, change)| {
+                .map(|(file, change)| {
                     let relative = relative_path(&root_path, &file.display);
                     let entry = read_entry(file.path(), &file.display, relative, file.size);
-                    (file.display, stamp, change, entry)
+                    (Stamp::of(&file), change, entry, file.display)
                 })
                 .collect();
             if sender.send(parsed).is_err() {
@@ -342,7 +390,7 @@ pub(super) fn store_changes(
             }
         }
     });
-    for (path, stamp, change, entry) in receiver.into_iter().flatten() {
+    for (stamp, change, entry, path) in receiver.into_iter().flatten() {
         progress.read.fetch_add(1, Ordering::Relaxed);
         let entry = match entry {
             Ok(entry) => entry,

@@ -324,17 +324,10 @@ fn a_folder_renamed_away_while_it_is_read_is_read_again_when_it_is_back() {
     let away = dir.path().join("away");
     fs::rename(&root, &away).unwrap();
     let mut refreshed = super::refresh::Refreshed::default();
-    let changed: Vec<_> = found
-        .files
-        .into_iter()
-        .map(|file| {
-            let stamp = super::cache::Stamp {
-                size: file.size,
-                mtime_ns: file.mtime_ns,
-            };
-            (file, stamp, super::refresh::Change::Added)
-        })
-        .collect();
+    let mut changed = super::refresh::Changes::default();
+    for file in found.files {
+        changed.push(file, super::refresh::Change::Added);
+    }
     let since = cache.version(&root_key).unwrap();
     let image = super::refresh::store_changes(
         &mut cache,
