@@ -5,6 +5,11 @@ use std::process::ExitCode;
 use tidings::cli::Cli;
 use tidings::commands;
 
+// See Cargo.toml: memory that a long index frees goes back to be used again.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("tidings: internal error: {info}");
