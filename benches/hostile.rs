@@ -1,6 +1,7 @@
 //! Inputs built to be slow (issue 11): each about 1 MB, parsed as a file is at load and rendered
 //! as the reader and `tidings show` render it. Each should take well under a second; the time
-//! should grow with the size of the input, not faster.
+//! should grow with the size of the input, not faster. Reading such a body back from the cache
+//! is measured too: the reader does that on its event loop's thread.
 // Test and benchmark setup fails loudly: `unwrap` is denied in shipped code only.
 #![allow(clippy::unwrap_used)]
 
@@ -9,6 +10,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use tidings::article::parse_article;
+use tidings::library::{Library, StorePaths};
 use tidings::ui::Theme;
 use tidings::ui::markdown::{Target, render};
 
@@ -49,6 +51,18 @@ fn hostile(c: &mut Criterion) {
     for (name, bytes) in &cases {
         group.bench_function(format!("{name}: parse"), |b| {
             b.iter(|| black_box(parse_article("slow.md", "slow.md", bytes).unwrap()));
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("news");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join("slow.md"), bytes).unwrap();
+        let paths = StorePaths {
+            cache: dir.path().join("cache/cache.db"),
+            state: dir.path().join("data/state.db"),
+        };
+        let library = Library::open(&[root], &paths).unwrap();
+        group.bench_function(format!("{name}: body from the cache"), |b| {
+            b.iter(|| black_box(library.details(0).unwrap().body.len()));
         });
         let body = parse_article("slow.md", "slow.md", bytes)
             .unwrap()

@@ -30,6 +30,9 @@ type Refreshed = Result<Option<Library>, LoadError>;
 
 /// How often the loop wakes without input: picks up a finished refresh and keeps "3m" current.
 const TICK: Duration = Duration::from_millis(250);
+/// How soon the loop looks again for an article being rendered off its thread: soon enough
+/// that it shows within a frame or two of being ready, and only while one is on its way.
+const RENDER_CHECK: Duration = Duration::from_millis(15);
 /// Lines the mouse wheel moves.
 const WHEEL_LINES: i32 = 3;
 
@@ -201,7 +204,8 @@ fn event_loop(
         if app.should_quit() {
             return Ok(());
         }
-        if event::poll(TICK)? {
+        let wait = if view.rendering() { RENDER_CHECK } else { TICK };
+        if event::poll(wait)? {
             // Take every event already waiting before drawing again: a held key or a wheel
             // burst costs one frame, not one per event.
             let mut typed = String::new();

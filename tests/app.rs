@@ -28,6 +28,7 @@ const fn viewport(list_rows: usize) -> Viewport {
         article_rows: 10,
         article_lines: 50,
         article_overflow: 20,
+        article_rendering: false,
         sidebar_rows: 8,
         help_max_scroll: 30,
         found_lines: Vec::new(),

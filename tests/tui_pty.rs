@@ -634,6 +634,30 @@ fn q_quits_with_status_zero_and_restores_the_terminal() {
 }
 
 #[test]
+fn q_quits_at_once_while_a_hostile_article_is_rendering() {
+    let env = Env::new();
+    // A megabyte of nested quotes: the slowest input known to render (issue 11), seconds in
+    // a debug build. The reader opens with it shown beside the list.
+    write_article(
+        &env.library(),
+        &Story {
+            file: "deep.md",
+            id: 1,
+            title: "Deep quotes",
+            sentiment: "NEUTRAL",
+            tags: "SLOW",
+            body: &">".repeat(1 << 20),
+        },
+    );
+    let mut tui = Tui::start(&env, 120, 36);
+    tui.wait_for("the headline listed", |s| s.contains("Deep quotes"));
+    tui.send("q");
+    // A hang guard, not a timing: the render may go on, but the reader does not wait for it.
+    let status = tui.wait_exit();
+    assert!(status.success(), "exit status {status}");
+}
+
+#[test]
 fn keys_from_the_config_replace_the_defaults() {
     let env = four_stories();
     fs::write(

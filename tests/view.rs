@@ -25,13 +25,20 @@ fn screen_with(app: &mut App, (width, height): (u16, u16), theme: Theme) -> Term
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let mut view = View::new(theme, Zone::Utc);
     for _ in 0..2 {
-        let mut viewport = None;
-        terminal
-            .draw(|frame| viewport = Some(view.draw(frame, app)))
-            .unwrap();
-        app.handle(Event::Drawn(viewport.unwrap()));
+        draw(&mut terminal, &mut view, app);
+        // A large article is rendered off the loop's thread; a snapshot shows it rendered.
+        view.wait_for_article();
     }
     terminal
+}
+
+/// One frame, as the event loop draws it.
+fn draw(terminal: &mut Terminal<TestBackend>, view: &mut View, app: &mut App) {
+    let mut viewport = None;
+    terminal
+        .draw(|frame| viewport = Some(view.draw(frame, app)))
+        .unwrap();
+    app.handle(Event::Drawn(viewport.unwrap()));
 }
 
 fn text(terminal: &Terminal<TestBackend>) -> String {
@@ -610,4 +617,82 @@ fn a_long_code_line_is_clipped_and_scrolls_sideways() {
         app.handle_key(Key::Char('<'));
     }
     assert_eq!(text(&screen(&mut app, NARROW)), before);
+}
+
+/// The lines of the article pane on a wide screen (the middle pane).
+fn article_pane(terminal: &Terminal<TestBackend>) -> String {
+    text(terminal)
+        .lines()
+        .map(|line| line.chars().skip(60).take(64).collect::<String>() + "\n")
+        .collect()
+}
+
+#[test]
+fn a_large_article_says_rendering_until_its_text_arrives_from_the_worker() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    let mut terminal = Terminal::new(TestBackend::new(WIDE.0, WIDE.1)).unwrap();
+    // Every body counts as large here.
+    let mut view = View::new(Theme::colored(), Zone::Utc).with_inline_rendering_up_to(0);
+    draw(&mut terminal, &mut view, &mut app);
+    let pane = article_pane(&terminal);
+    assert!(pane.contains("rendering…"), "{pane}");
+    assert!(!pane.contains("Charlie rates held steady"), "{pane}");
+    assert!(view.rendering());
+    view.wait_for_article();
+    draw(&mut terminal, &mut view, &mut app);
+    let pane = article_pane(&terminal);
+    assert!(!pane.contains("rendering…"), "{pane}");
+    assert!(pane.contains("Charlie rates held steady"), "{pane}");
+    assert!(!view.rendering());
+    // The same article at the same width is not rendered again.
+    draw(&mut terminal, &mut view, &mut app);
+    assert!(!view.rendering());
+}
+
+#[test]
+fn keys_are_handled_while_an_article_renders_and_only_the_newest_is_shown() {
+    use std::sync::mpsc;
+    use std::time::Duration;
+    let fixture = Fixture::new();
+    let mut app = fixture.app();
+    let mut terminal = Terminal::new(TestBackend::new(WIDE.0, WIDE.1)).unwrap();
+    // A render that takes as long as the test wants (a hang guard aside): if drawing waited for
+    // it, the first frame would come only after the guard ran out, and show the text.
+    let (release, gate) = mpsc::channel::<()>();
+    let (started, starts) = mpsc::channel::<String>();
+    let render: tidings::ui::rendering::RenderFn = Box::new(move |request| {
+        let _ = started.send(request.article.title.clone());
+        let _ = gate.recv_timeout(Duration::from_secs(30));
+        request.render()
+    });
+    let mut view = View::new(Theme::colored(), Zone::Utc)
+        .with_inline_rendering_up_to(0)
+        .with_render(render);
+    draw(&mut terminal, &mut view, &mut app);
+    assert_eq!(starts.recv().unwrap(), "Charlie rates held steady");
+    assert!(article_pane(&terminal).contains("rendering…"));
+    // While it renders, the keys still move the selection and the frames still come.
+    app.handle_key(Key::Char('j'));
+    draw(&mut terminal, &mut view, &mut app);
+    app.handle_key(Key::Char('j'));
+    draw(&mut terminal, &mut view, &mut app);
+    assert_eq!(common::selected_title(&app), "Bravo miners sell off");
+    assert!(article_pane(&terminal).contains("rendering…"));
+    app.handle_key(Key::Char('q'));
+    assert!(
+        app.should_quit(),
+        "q is taken while the render is in progress"
+    );
+    drop(release);
+    view.wait_for_article();
+    draw(&mut terminal, &mut view, &mut app);
+    let pane = article_pane(&terminal);
+    assert!(pane.contains("Bravo miners sell off"), "{pane}");
+    assert!(!pane.contains("Charlie rates held steady"), "{pane}");
+    // The article in between was superseded before the worker was free: never rendered.
+    assert_eq!(
+        starts.try_iter().collect::<Vec<_>>(),
+        ["Bravo miners sell off"]
+    );
 }

@@ -80,6 +80,9 @@ pub struct Viewport {
     /// How far the open article's widest line reaches past the pane: the most it scrolls
     /// sideways.
     pub article_overflow: usize,
+    /// The open article is still being rendered: its lines are not known yet, and its scroll
+    /// position is kept as it is until they are.
+    pub article_rendering: bool,
     pub sidebar_rows: usize,
     /// How far the help screen can scroll.
     pub help_max_scroll: usize,
@@ -180,6 +183,7 @@ impl App {
                 article_rows: 20,
                 article_lines: 0,
                 article_overflow: 0,
+                article_rendering: false,
                 sidebar_rows: 20,
                 help_max_scroll: 0,
                 found_lines: Vec::new(),

@@ -8,6 +8,7 @@ pub mod highlight;
 pub mod list;
 pub mod markdown;
 pub mod reader;
+pub mod rendering;
 pub mod sidebar;
 pub mod status;
 pub mod terminal_safe;
@@ -143,6 +144,33 @@ impl View {
         self
     }
 
+    /// Whether the shown article is being rendered off this thread: the caller draws again soon
+    /// to pick it up.
+    pub const fn rendering(&self) -> bool {
+        self.article.rendering
+    }
+
+    /// Blocks until the article being rendered off this thread, if any, has arrived, so the next
+    /// frame shows it (for tests and benchmarks, which compare whole screens).
+    pub fn wait_for_article(&mut self) {
+        self.article.wait_for_article();
+    }
+
+    /// Renders article bodies larger than `bytes` off this thread
+    /// ([`reader::INLINE_BODY_BYTES`] unless set).
+    #[must_use]
+    pub const fn with_inline_rendering_up_to(mut self, bytes: usize) -> Self {
+        self.article.render_inline_up_to(bytes);
+        self
+    }
+
+    /// Renders articles off this thread with `render`: a test's stand-in for the real thing.
+    #[must_use]
+    pub fn with_render(mut self, render: rendering::RenderFn) -> Self {
+        self.article.render_with(render);
+        self
+    }
+
     /// Draws a frame; returns the sizes the app needs for paging and scrolling.
     pub fn draw(&mut self, frame: &mut Frame<'_>, app: &App) -> Viewport {
         let area = frame.area();
@@ -159,6 +187,7 @@ impl View {
             article_rows: body_rows,
             article_lines: 0,
             article_overflow: 0,
+            article_rendering: false,
             sidebar_rows: body_rows,
             help_max_scroll: 0,
             found_lines: Vec::new(),
@@ -191,6 +220,7 @@ impl View {
             viewport.article_lines = self.article.lines;
             viewport.article_rows = self.article.rows;
             viewport.article_overflow = self.article.overflow;
+            viewport.article_rendering = self.article.rendering;
             viewport.found_lines = self.article.found_lines();
         }
         // No sidebar on screen, no entries to click.

@@ -13,9 +13,10 @@ use ratatui::widgets::{
 };
 use unicode_width::UnicodeWidthChar;
 
-use super::article::{ArticleText, Zone, article_text};
+use super::article::{ArticleText, Zone};
 use super::highlight::{mark, text_of};
 use super::markdown::Target;
+use super::rendering::{RenderFn, Renderer, Request, Ticket};
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::highlight::occurrences;
@@ -45,6 +46,8 @@ pub struct ArticleState {
     pub rows: usize,
     /// Columns the widest line reaches past the text's width (a long code line).
     pub overflow: usize,
+    /// The shown article is being rendered on the worker: `lines` is not known yet.
+    pub rendering: bool,
     /// Where the text searched for in the article occurs, and what it was found for.
     found: Found,
 }
@@ -61,6 +64,23 @@ impl ArticleState {
     pub fn found_lines(&self) -> Vec<usize> {
         self.found.places.iter().map(|(line, _)| *line).collect()
     }
+
+    /// Renders bodies larger than `bytes` on the worker ([`INLINE_BODY_BYTES`] unless set).
+    pub const fn render_inline_up_to(&mut self, bytes: usize) {
+        self.cache.inline_up_to = bytes;
+    }
+
+    /// Has the worker render with `render` instead of [`Request::render`]: a test's stand-in.
+    /// Takes effect if the worker has not started yet.
+    pub fn render_with(&mut self, render: RenderFn) {
+        self.cache.render = Some(render);
+    }
+
+    /// Blocks until the article being rendered on the worker, if any, has arrived; the next
+    /// frame shows it.
+    pub fn wait_for_article(&mut self) {
+        self.cache.wait();
+    }
 }
 
 /// What the cached lines were rendered from.
@@ -70,18 +90,47 @@ struct Key {
     index: usize,
     width: u16,
     marks: Marks,
+    theme: Theme,
+    zone: Zone,
 }
 
-/// Rendered article text, kept until the article, width or marks change.
-#[derive(Default)]
+/// Bodies up to this size are rendered in the frame that shows them: a news article of a few
+/// KB takes well under a millisecond, and showing "rendering…" for it would only flicker.
+/// Rendering is linear in the input now (issue 11), so this much of even the slowest input
+/// costs a few milliseconds in a release build; anything larger goes to the worker.
+pub const INLINE_BODY_BYTES: usize = 16 * 1024;
+
+/// Rendered article text, kept until the article, width, marks or theme change.
 struct ArticleCache {
     key: Option<Key>,
     text: ArticleText,
     /// The width of the widest line.
     widest: usize,
+    /// The render on the worker the pane is waiting for, and what it was asked for.
+    pending: Option<(Key, Ticket)>,
+    /// Started with the first body too large to render inline.
+    renderer: Option<Renderer>,
+    /// What the worker will render with, until it is started.
+    render: Option<RenderFn>,
+    inline_up_to: usize,
+}
+
+impl Default for ArticleCache {
+    fn default() -> Self {
+        Self {
+            key: None,
+            text: ArticleText::default(),
+            widest: 0,
+            pending: None,
+            renderer: None,
+            render: None,
+            inline_up_to: INLINE_BODY_BYTES,
+        }
+    }
 }
 
 impl ArticleCache {
+    /// The shown article's text, or `None` while the worker renders it.
     fn text(
         &mut self,
         app: &App,
@@ -89,38 +138,94 @@ impl ArticleCache {
         width: u16,
         theme: Theme,
         zone: Zone,
-    ) -> &ArticleText {
+    ) -> Option<&ArticleText> {
         let key = Key {
             generation: app.generation(),
             index,
             width,
             marks: app.marks(index),
+            theme,
+            zone,
         };
-        if self.key.as_ref() != Some(&key) {
-            let only = |lines| ArticleText {
-                lines,
-                ..ArticleText::default()
-            };
-            self.text = match app.details() {
-                Some(Ok(details)) => article_text(
-                    app.article(index),
-                    details,
-                    key.marks,
+        // Everything the worker sent is taken each frame; what no longer answers the pending
+        // request is dropped here.
+        if let Some(renderer) = &self.renderer {
+            let wanted = self.pending.as_ref().map_or(0, |(_, ticket)| *ticket);
+            if let Some(text) = renderer.take(wanted)
+                && let Some((rendered, _)) = self.pending.take()
+            {
+                self.keep(rendered, text);
+            }
+        }
+        if self.key.as_ref() == Some(&key) {
+            self.pending = None;
+            return Some(&self.text);
+        }
+        if self
+            .pending
+            .as_ref()
+            .is_some_and(|(asked, _)| *asked == key)
+        {
+            return None;
+        }
+        let only = |lines| ArticleText {
+            lines,
+            ..ArticleText::default()
+        };
+        let text = match app.details() {
+            Some(Ok(details)) => {
+                let request = Request {
+                    article: app.article(index).clone(),
+                    details: details.clone(),
+                    marks: key.marks,
                     width,
                     theme,
                     zone,
-                    app.library().original_language(index),
-                    Target::Screen,
-                ),
-                Some(Err(error)) => {
-                    only(vec![Line::from(Span::styled(error.clone(), theme.error()))])
+                    original_language: app.library().original_language(index).map(str::to_owned),
+                    target: Target::Screen,
+                };
+                if details.body.len() > self.inline_up_to
+                    && let Some(renderer) = self.renderer()
+                {
+                    self.pending = Some((key, renderer.ask(request)));
+                    return None;
                 }
-                None => only(Vec::new()),
-            };
-            self.widest = self.text.lines.iter().map(Line::width).max().unwrap_or(0);
-            self.key = Some(key);
+                request.render()
+            }
+            Some(Err(error)) => only(vec![Line::from(Span::styled(error.clone(), theme.error()))]),
+            None => only(Vec::new()),
+        };
+        self.pending = None;
+        self.keep(key, text);
+        Some(&self.text)
+    }
+
+    fn keep(&mut self, key: Key, text: ArticleText) {
+        self.widest = text.lines.iter().map(Line::width).max().unwrap_or(0);
+        self.text = text;
+        self.key = Some(key);
+    }
+
+    /// The worker, started now if it was not yet; `None` if no thread can be had, and then
+    /// the pane renders inline as it did before there was a worker.
+    fn renderer(&mut self) -> Option<&mut Renderer> {
+        if self.renderer.is_none() {
+            let render = self
+                .render
+                .take()
+                .unwrap_or_else(|| Box::new(Request::render));
+            self.renderer = Renderer::start(render);
         }
-        &self.text
+        self.renderer.as_mut()
+    }
+
+    /// Blocks until the pending render, if any, has arrived.
+    fn wait(&mut self) {
+        if let Some((key, ticket)) = self.pending.take()
+            && let Some(text) = self.renderer.as_ref().and_then(|r| r.wait(ticket))
+        {
+            self.keep(key, text);
+        }
     }
 }
 
@@ -138,25 +243,36 @@ impl StatefulWidget for ArticlePane<'_> {
         } = self;
         let inner = block.inner(area);
         state.rows = inner.height as usize;
-        let Some(index) = app.shown() else {
-            state.lines = 0;
-            block.title(" Article ").render(area, buf);
+        state.rendering = false;
+        let placeholder = |note: &str, buf: &mut Buffer| {
+            block.clone().title(" Article ").render(area, buf);
             if inner.width > 2 && inner.height > 0 {
                 buf.set_stringn(
                     inner.x + 1,
                     inner.y,
-                    "No article selected.",
+                    note,
                     inner.width as usize - 2,
                     theme.dim(),
                 );
             }
+        };
+        let Some(index) = app.shown() else {
+            state.lines = 0;
+            placeholder("No article selected.", buf);
             return;
         };
         // One column stays free for the scrollbar; the text is a column centred in the rest.
         let room = inner.width.saturating_sub(2).max(1);
         let width = room.min(text_width.max(1));
         let left = inner.x + 1 + (room - width) / 2;
-        state.cache.text(app, index, width, theme, zone);
+        if state.cache.text(app, index, width, theme, zone).is_none() {
+            state.lines = 0;
+            state.overflow = 0;
+            state.rendering = true;
+            state.found = Found::default();
+            placeholder("rendering…", buf);
+            return;
+        }
         state.overflow = state.cache.widest.saturating_sub(width.into());
         let sideways = app.article_column().min(state.overflow);
         let text = &state.cache.text;

@@ -372,6 +372,10 @@ impl App {
     }
 
     pub(super) const fn max_article_scroll(&self) -> usize {
+        if self.viewport.article_rendering {
+            // Its length is not known yet: stay where it was opened (a remembered position).
+            return self.reader.scroll;
+        }
         self.viewport
             .article_lines
             .saturating_sub(self.viewport.article_rows)
