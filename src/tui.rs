@@ -23,6 +23,7 @@ use crate::library::watch::{Changes, FolderWatch};
 use crate::library::{Library, LoadError, Progress};
 use crate::setup::Setup;
 use crate::ui::article::Zone;
+use crate::ui::cover::Graphics;
 use crate::ui::{Theme, View};
 
 /// What the background refresh sends back: a new library when the folders changed.
@@ -75,11 +76,21 @@ pub fn run(setup: &Setup) -> Result<ExitCode> {
     // Without mouse reporting the reader still works; say nothing and go on.
     let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
     let theme = Theme::from_env(setup.config.palette);
+    // Asked once, in raw mode and before the first event is read, so the answer is not taken
+    // for keys.
+    let graphics = (setup.config.images == crate::config::Images::Auto)
+        .then(|| {
+            Graphics::detect(crate::library::covers::covers_dir(
+                &setup.locations.cache_db,
+            ))
+        })
+        .flatten();
     let config_file = &setup.locations.config_file;
     let result = event_loop(
         &mut terminal,
         &mut app,
         theme,
+        graphics,
         setup.config.text_width.0,
         config_file,
         refresh,
@@ -144,6 +155,7 @@ fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     theme: Theme,
+    graphics: Option<Graphics>,
     text_width: u16,
     config_file: &std::path::Path,
     mut refresh: Option<Receiver<Refreshed>>,
@@ -153,7 +165,8 @@ fn event_loop(
     let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
     let mut view = View::new(theme, Zone::Local)
         .with_hyperlinks(theme.color && !dumb)
-        .with_text_width(text_width);
+        .with_text_width(text_width)
+        .with_graphics(graphics);
     // Opening a link happens off the loop's thread; what went wrong comes back here.
     let (open_failures, failed_opens) = mpsc::channel::<String>();
     loop {

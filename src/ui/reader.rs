@@ -14,6 +14,7 @@ use ratatui::widgets::{
 use unicode_width::UnicodeWidthChar;
 
 use super::article::{ArticleText, Zone, article_text};
+use super::cover::CoverState;
 use super::highlight::{mark, text_of};
 use super::markdown::Target;
 use super::theme::Theme;
@@ -47,6 +48,7 @@ pub struct ArticleState {
     pub overflow: usize,
     /// Where the text searched for in the article occurs, and what it was found for.
     found: Found,
+    pub(super) cover: CoverState,
 }
 
 /// Every place some text occurs in the rendered article: its line and bytes there.
@@ -70,6 +72,7 @@ struct Key {
     index: usize,
     width: u16,
     marks: Marks,
+    cover_rows: u16,
 }
 
 /// Rendered article text, kept until the article, width or marks change.
@@ -89,12 +92,14 @@ impl ArticleCache {
         width: u16,
         theme: Theme,
         zone: Zone,
+        cover_rows: u16,
     ) -> &ArticleText {
         let key = Key {
             generation: app.generation(),
             index,
             width,
             marks: app.marks(index),
+            cover_rows,
         };
         if self.key.as_ref() != Some(&key) {
             let only = |lines| ArticleText {
@@ -117,6 +122,7 @@ impl ArticleCache {
                 }
                 None => only(Vec::new()),
             };
+            self.text.make_room_for_cover(cover_rows.into());
             self.widest = self.text.lines.iter().map(Line::width).max().unwrap_or(0);
             self.key = Some(key);
         }
@@ -156,7 +162,8 @@ impl StatefulWidget for ArticlePane<'_> {
         let room = inner.width.saturating_sub(2).max(1);
         let width = room.min(text_width.max(1));
         let left = inner.x + 1 + (room - width) / 2;
-        state.cache.text(app, index, width, theme, zone);
+        let cover_rows = state.cover.rows_for(app, index, width, inner.height);
+        state.cache.text(app, index, width, theme, zone, cover_rows);
         state.overflow = state.cache.widest.saturating_sub(width.into());
         let sideways = app.article_column().min(state.overflow);
         let text = &state.cache.text;
@@ -234,6 +241,8 @@ impl StatefulWidget for ArticlePane<'_> {
                 line.render(area, buf);
             }
         }
+        let text_area = Rect::new(left, inner.y, width, inner.height);
+        state.cover.draw(text, scroll, text_area, buf);
         if hyperlinks {
             let shown = scroll..scroll + rows;
             for link in text
