@@ -85,13 +85,17 @@ pub fn run(setup: &Setup) -> Result<ExitCode> {
             ))
         })
         .flatten();
+    // OSC 8 hyperlinks only where colour is wanted: a dumb terminal or NO_COLOR gets plain text.
+    let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
+    let view = View::new(theme, Zone::Local)
+        .with_hyperlinks(theme.color && !dumb)
+        .with_text_width(setup.config.text_width.0)
+        .with_graphics(graphics);
     let config_file = &setup.locations.config_file;
     let result = event_loop(
         &mut terminal,
         &mut app,
-        theme,
-        graphics,
-        setup.config.text_width.0,
+        view,
         config_file,
         refresh,
         &progress,
@@ -154,19 +158,11 @@ fn install_mouse_release_on_panic() {
 fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
-    theme: Theme,
-    graphics: Option<Graphics>,
-    text_width: u16,
+    mut view: View,
     config_file: &std::path::Path,
     mut refresh: Option<Receiver<Refreshed>>,
     progress: &Progress,
 ) -> Result<()> {
-    // OSC 8 hyperlinks only where colour is wanted: a dumb terminal or NO_COLOR gets plain text.
-    let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
-    let mut view = View::new(theme, Zone::Local)
-        .with_hyperlinks(theme.color && !dumb)
-        .with_text_width(text_width)
-        .with_graphics(graphics);
     // Opening a link happens off the loop's thread; what went wrong comes back here.
     let (open_failures, failed_opens) = mpsc::channel::<String>();
     loop {

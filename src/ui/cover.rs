@@ -171,6 +171,9 @@ struct Wanted {
     room: (u16, u16),
 }
 
+/// An image made for a request, or why it could not be.
+type Made = (Wanted, Result<Protocol, String>);
+
 /// The pane's cover: the image being made or made, and the cells it left in the last frame.
 #[derive(Default)]
 pub struct CoverState {
@@ -179,8 +182,8 @@ pub struct CoverState {
     /// index): the file, if there is one.
     resolved: Option<((u64, usize), Option<PathBuf>)>,
     wanted: Option<Wanted>,
-    ready: Option<(Wanted, Result<Protocol, String>)>,
-    worker: Option<(Sender<Wanted>, Receiver<(Wanted, Result<Protocol, String>)>)>,
+    ready: Option<Made>,
+    worker: Option<(Sender<Wanted>, Receiver<Made>)>,
     /// Cells the image wrote in the last frame, by position and a hash of the symbol: the
     /// terminal boundary lets exactly these through.
     own: Vec<(u16, u16, u64)>,
