@@ -329,6 +329,17 @@ mod tests {
     }
 
     #[test]
+    fn images_are_auto_or_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        assert_eq!(Config::default().images, Images::Auto);
+        std::fs::write(&path, "images = \"off\"\n").unwrap();
+        assert_eq!(Config::load(&path).unwrap().images, Images::Off);
+        std::fs::write(&path, "images = \"sometimes\"\n").unwrap();
+        assert!(Config::load(&path).is_err());
+    }
+
+    #[test]
     fn text_width_is_a_readable_column() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");

@@ -144,7 +144,10 @@ impl Graphics {
     pub fn detect(covers: PathBuf) -> Option<Self> {
         let term = std::env::var("TERM").ok();
         let tmux = std::env::var("TMUX").ok();
-        if !worth_asking(term.as_deref(), tmux.as_deref()) {
+        // The answer comes on standard input: only where that is the terminal itself.
+        if !worth_asking(term.as_deref(), tmux.as_deref())
+            || !std::io::IsTerminal::is_terminal(&std::io::stdin())
+        {
             return None;
         }
         let answer = ask_terminal(QUERY_TIMEOUT);
