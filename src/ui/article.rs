@@ -284,6 +284,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_cover_line_gives_its_place_to_rows_for_the_image() {
+        let link = |line: usize| Hyperlink {
+            line,
+            column: 1,
+            width: 3,
+            url: format!("https://example.org/{line}"),
+        };
+        let text = || ArticleText {
+            lines: ["title", "[image: u]", "", "body", "Links", "[1] u"]
+                .into_iter()
+                .map(Line::from)
+                .collect(),
+            hyperlinks: vec![link(1), link(5)],
+            title_lines: 1,
+            links_from: 4,
+            cover_line: Some(1),
+        };
+        let mut room = text();
+        room.make_room_for_cover(3);
+        let lines: Vec<String> = room.lines.iter().map(ToString::to_string).collect();
+        assert_eq!(lines, ["title", "", "", "", "", "body", "Links", "[1] u"]);
+        let mut moved = link(5);
+        moved.line = 7;
+        assert_eq!(room.hyperlinks, [moved]);
+        assert_eq!(room.links_from, 6);
+        assert_eq!(room.cover_line, Some(1));
+
+        let mut none = text();
+        none.make_room_for_cover(0);
+        assert_eq!(none.lines, text().lines);
+        assert_eq!(none.hyperlinks, text().hyperlinks);
+    }
+
+    #[test]
     fn a_url_is_whole_or_cut_on_its_label_line() {
         let url = "https://example.org/a/rather/long/path?q=1";
         let theme = Theme::plain();
