@@ -87,6 +87,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 timeout: seconds(timeout, "--timeout")?,
                 deadline: seconds(deadline, "--deadline")?,
                 dry_run,
+                covers: Some(crate::library::covers::covers_dir(
+                    &setup.locations.cache_db,
+                )),
                 ..crate::feeds::FetchOptions::default()
             };
             fetch(&setup, &keys, into, feeds, &options)
@@ -190,6 +193,9 @@ fn fetch(
             }
             for problem in &report.problems {
                 eprintln!("{}: {problem}", report.key);
+            }
+            for warning in &report.warnings {
+                eprintln!("{}: warning: {warning}", report.key);
             }
             if report.outcome.is_err() {
                 eprintln!("{counter}{}", report.line());

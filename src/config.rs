@@ -29,6 +29,8 @@ pub struct Config {
     pub languages: Vec<String>,
     /// The widest the article's text is set, in columns; a wider pane centres it.
     pub text_width: TextWidth,
+    /// Whether the reader draws cover images where the terminal says it can.
+    pub images: Images,
     /// Keys by action name (`quit = ["q", "ctrl-c"]`), in place of the defaults.
     keys: BTreeMap<String, KeyNames>,
     /// Saved searches by name (`"ETF longs" = "tag:etf sentiment:pos"`), checked when the file
@@ -42,6 +44,16 @@ pub struct Config {
     /// The keys in force: the defaults with `keys` applied, checked when the file is read.
     #[serde(skip)]
     pub keymap: Keymap,
+}
+
+/// Cover images in the reader: `auto` draws them where the terminal answers that it can (kitty
+/// graphics or sixel) and a local copy exists; `off` keeps the `[image: …]` line everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Images {
+    #[default]
+    Auto,
+    Off,
 }
 
 /// The reading column's width: lines much longer than ~100 columns are hard to follow.
@@ -235,7 +247,11 @@ pub fn default_text() -> String {
          languages = []\n\
          # The widest the article's text is set, in columns (at least 20); a wider pane\n\
          # centres it.\n\
-         text-width = 100\n\n\
+         text-width = 100\n\
+         # Cover images: auto draws them where the terminal answers that it can (kitty graphics\n\
+         # or sixel) and a local copy exists (a file, or one `tidings fetch` downloaded); off\n\
+         # shows the [image: URL] line.\n\
+         images = \"auto\"\n\n\
          # Saved searches: @name in any query, and the sidebar's first section.\n\
          [saved]\n\
          # \"ETF longs\" = \"tag:etf sentiment:pos\"\n\n\
@@ -310,6 +326,17 @@ mod tests {
             error.contains("config.toml") && error.contains("libary"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn images_are_auto_or_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        assert_eq!(Config::default().images, Images::Auto);
+        std::fs::write(&path, "images = \"off\"\n").unwrap();
+        assert_eq!(Config::load(&path).unwrap().images, Images::Off);
+        std::fs::write(&path, "images = \"sometimes\"\n").unwrap();
+        assert!(Config::load(&path).is_err());
     }
 
     #[test]

@@ -23,6 +23,7 @@ use crate::library::watch::{Changes, FolderWatch};
 use crate::library::{Library, LoadError, Progress};
 use crate::setup::Setup;
 use crate::ui::article::Zone;
+use crate::ui::cover::Graphics;
 use crate::ui::{Theme, View};
 
 /// What the background refresh sends back: a new library when the folders changed.
@@ -78,12 +79,26 @@ pub fn run(setup: &Setup) -> Result<ExitCode> {
     // Without mouse reporting the reader still works; say nothing and go on.
     let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
     let theme = Theme::from_env(setup.config.palette);
+    // Asked once, in raw mode and before the first event is read, so the answer is not taken
+    // for keys.
+    let graphics = (setup.config.images == crate::config::Images::Auto)
+        .then(|| {
+            Graphics::detect(crate::library::covers::covers_dir(
+                &setup.locations.cache_db,
+            ))
+        })
+        .flatten();
+    // OSC 8 hyperlinks only where colour is wanted: a dumb terminal or NO_COLOR gets plain text.
+    let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
+    let view = View::new(theme, Zone::Local)
+        .with_hyperlinks(theme.color && !dumb)
+        .with_text_width(setup.config.text_width.0)
+        .with_graphics(graphics);
     let config_file = &setup.locations.config_file;
     let result = event_loop(
         &mut terminal,
         &mut app,
-        theme,
-        setup.config.text_width.0,
+        view,
         config_file,
         refresh,
         &progress,
@@ -146,17 +161,11 @@ fn install_mouse_release_on_panic() {
 fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
-    theme: Theme,
-    text_width: u16,
+    mut view: View,
     config_file: &std::path::Path,
     mut refresh: Option<Receiver<Refreshed>>,
     progress: &Progress,
 ) -> Result<()> {
-    // OSC 8 hyperlinks only where colour is wanted: a dumb terminal or NO_COLOR gets plain text.
-    let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
-    let mut view = View::new(theme, Zone::Local)
-        .with_hyperlinks(theme.color && !dumb)
-        .with_text_width(text_width);
     // Opening a link happens off the loop's thread; what went wrong comes back here.
     let (open_failures, failed_opens) = mpsc::channel::<String>();
     loop {

@@ -164,7 +164,11 @@ fn feeds_land_as_articles_with_every_field() {
     );
     assert!(out.contains("steppe: 2 new"), "{out}");
     assert!(out.contains("orchard: 2 new"), "{out}");
-    let problems: Vec<&str> = err.lines().collect();
+    // The fixtures' cover images are on hosts that do not exist: warnings, not problems.
+    let problems: Vec<&str> = err
+        .lines()
+        .filter(|line| !line.contains(": warning: cover image "))
+        .collect();
     assert_eq!(problems.len(), 1, "{err}");
     assert!(
         problems[0].starts_with(
@@ -557,4 +561,50 @@ fn feeds_not_started_by_the_deadline_are_reported() {
         "{err}"
     );
     assert!(!env.library().exists());
+}
+
+#[test]
+fn fetch_downloads_covers_into_the_cache_and_a_missing_one_is_a_warning() {
+    let env = Env::new();
+    let server = Server::start();
+    let item = |title: &str, cover: &str| {
+        format!(
+            "<item><title>{title}</title><link>http://news.example/{title}</link>\
+             <media:content url=\"{cover}\" type=\"image/png\" medium=\"image\"/></item>"
+        )
+    };
+    let (found, missing) = (server.url("/img/found.png"), server.url("/img/missing.png"));
+    let rss = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:media=\"http://search.yahoo.com/mrss/\">\
+         <channel><title>Covers</title><link>http://news.example/</link>{}{}</channel></rss>",
+        item("found", &found),
+        item("missing", &missing)
+    );
+    server.feed("/covers.xml", &rss, "application/rss+xml", "c1");
+    // The fetch stores what the server sent; whether it decodes is the reader's business.
+    server.feed("/img/found.png", "pretend png", "image/png", "p1");
+    server.route("/img/missing.png", Route::Status(404));
+    env.write_feeds(&[("covers", "Covers", server.url("/covers.xml"))]);
+
+    let output = env.fetch(&[]);
+    let (out, err) = (stdout(&output), stderr(&output));
+    assert!(output.status.success(), "{out}\n{err}");
+    assert!(out.contains("covers: 2 new"), "{out}");
+    assert_eq!(
+        err.trim(),
+        format!("covers: warning: cover image {missing} not downloaded: HTTP 404 Not Found"),
+    );
+    let covers = env.path("cache/covers");
+    let cached = tidings::library::covers::cached_path(&covers, &found);
+    assert_eq!(fs::read_to_string(&cached).unwrap(), "pretend png");
+    assert_eq!(files(&covers).len(), 1, "{:?}", files(&covers));
+    assert_eq!(
+        tidings::library::covers::local_cover(&found, &env.library().join("any.md"), &covers),
+        Some(cached)
+    );
+
+    // A cover already in the cache is not asked for again.
+    let output = env.fetch(&[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(server.statuses("/img/found.png"), [200]);
 }

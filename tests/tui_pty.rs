@@ -1045,3 +1045,56 @@ fn a_feed_imported_and_fetched_is_read_and_marked_in_the_reader() {
     assert_eq!(read.len(), 1, "{read:?}");
     assert!(read[0].contains(FIRST), "{read:?}");
 }
+
+const COVERED: &str = "Lighthouse repainted";
+
+/// One article whose cover is a small PNG beside it.
+fn covered_story() -> Env {
+    let env = Env::new();
+    let root = env.library();
+    let text = format!(
+        "---\ntitle: '{COVERED}'\npublishedAt: '2026-03-02T10:00:00Z'\nexternalId: '9'\n\
+         source: {{name: Test Wire, key: testwire, type: RSS}}\ncoverImage: img/cover.png\n---\n\
+         The keepers chose red again.\n"
+    );
+    fs::write(root.join("lighthouse.md"), text).expect("write article");
+    fs::create_dir_all(root.join("img")).expect("image folder");
+    image::RgbImage::from_pixel(64, 32, image::Rgb([200, 60, 30]))
+        .save(root.join("img/cover.png"))
+        .expect("write the cover");
+    env
+}
+
+/// The start of every kitty image transmission ratatui-image writes (the query is `_Gi=31`).
+const KITTY_IMAGE: &[u8] = b"\x1b_Gq=2,";
+
+#[test]
+fn a_terminal_that_answers_kitty_gets_the_cover_drawn_and_a_silent_one_its_line() {
+    let env = covered_story();
+    let mut tui = Tui::start(&env, 120, 36);
+    tui.wait_for_raw("the graphics query", b"\x1b_Gi=31,");
+    // What kitty answers: graphics OK, device attributes, cell size 10×20, status.
+    tui.send("\x1b_Gi=31;OK\x1b\\\x1b[?62;22c\x1b[6;20;10t\x1b[0n");
+    tui.wait_for("the article beside the list", |s| {
+        s.contains("The keepers chose red again.")
+    });
+    tui.wait_for_raw("a kitty image", KITTY_IMAGE);
+    tui.wait_for("the cover's line gives way to the image", |s| {
+        !s.contains("[image:") && s.contains("The keepers chose red again.")
+    });
+    drop(tui);
+
+    // A terminal that does not answer: the line, and no image, after the query's short wait.
+    let started = Instant::now();
+    let tui = Tui::start(&env, 120, 36);
+    tui.wait_for("the cover as a line", |s| {
+        s.contains("[image: img/cover.png]") && s.contains("The keepers chose red again.")
+    });
+    let waited = started.elapsed();
+    std::thread::sleep(Duration::from_millis(600));
+    assert!(
+        !contains_bytes(&tui.raw(), KITTY_IMAGE),
+        "an image for a terminal that never said it draws them"
+    );
+    assert!(waited < Duration::from_secs(3), "start-up took {waited:?}");
+}

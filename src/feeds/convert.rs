@@ -26,6 +26,8 @@ pub struct ArticleFile {
     pub title: String,
     /// The whole file: frontmatter and body.
     pub text: String,
+    /// The entry's cover image, as written in the frontmatter.
+    pub cover_url: Option<String>,
 }
 
 /// A feed's entries as files, and what could not be made of some of them.
@@ -233,8 +235,10 @@ impl Context<'_> {
             }
         }
         let mut cover_image = BTreeMap::new();
-        if let Some(url) = cover_image_url(entry, body_html.map(|(text, _)| text)) {
-            cover_image.insert("raw", clean_line(&url));
+        let cover_url =
+            cover_image_url(entry, body_html.map(|(text, _)| text)).map(|url| clean_line(&url));
+        if let Some(url) = &cover_url {
+            cover_image.insert("raw", url.clone());
         }
         let frontmatter = Frontmatter {
             title: &title,
@@ -280,6 +284,7 @@ impl Context<'_> {
             title,
             external_id,
             text,
+            cover_url,
         }
     }
 

@@ -29,6 +29,8 @@ pub struct FetchOptions {
     /// Feeds fetched at once (one connection per host at a time whatever this says).
     pub workers: usize,
     pub dry_run: bool,
+    /// Where entries' cover images are downloaded for the reader; `None`: they are not.
+    pub covers: Option<PathBuf>,
 }
 
 impl Default for FetchOptions {
@@ -39,6 +41,7 @@ impl Default for FetchOptions {
             max_body: 20 * 1000 * 1000,
             workers: 4,
             dry_run: false,
+            covers: None,
         }
     }
 }
@@ -51,6 +54,8 @@ pub struct Report {
     pub outcome: Result<Outcome, String>,
     /// Entries that could not be written, each a sentence.
     pub problems: Vec<String>,
+    /// What went wrong that costs nothing but a cover image, each a sentence.
+    pub warnings: Vec<String>,
     /// To remember for the next run, when the feed was read and written in full.
     validators: Option<(String, Validators)>,
 }
@@ -143,6 +148,7 @@ pub fn fetch(
                                     options.deadline.as_secs_f64()
                                 )),
                                 problems: Vec::new(),
+                                warnings: Vec::new(),
                                 validators: None,
                             }
                         } else {
@@ -181,6 +187,32 @@ pub fn fetch(
     reports
 }
 
+/// Downloads the cover image at `url` into the `covers` cache unless it is there already (or is
+/// not a web URL). The reader never downloads: this is how a cover gets to it.
+fn download_cover(
+    agent: &ureq::Agent,
+    url: &str,
+    covers: &Path,
+    timeout: Duration,
+) -> Result<(), String> {
+    if !crate::library::covers::is_remote(url) {
+        return Ok(());
+    }
+    let path = crate::library::covers::cached_path(covers, url);
+    if path.is_file() {
+        return Ok(());
+    }
+    let max = crate::library::covers::MAX_DOWNLOAD_BYTES;
+    let body = match http::get(agent, url, None, timeout, max) {
+        Ok(Response::Feed { body, .. }) => body,
+        Ok(Response::NotModified) => return Ok(()),
+        Err(error) => return Err(format!("cover image {url} not downloaded: {error}")),
+    };
+    std::fs::create_dir_all(covers)
+        .and_then(|()| write::replace_file(&path, &body))
+        .map_err(|e| format!("cover image {url} not saved in {}: {e}", covers.display()))
+}
+
 fn one_feed(
     agent: &ureq::Agent,
     feed: &FeedSpec,
@@ -194,6 +226,7 @@ fn one_feed(
         name: feed.name.clone(),
         outcome: Err(String::new()),
         problems: Vec::new(),
+        warnings: Vec::new(),
         validators: None,
     };
     report.outcome = (|| {
@@ -232,6 +265,12 @@ fn one_feed(
             }
             if options.dry_run && written != Written::Unchanged {
                 outcome.planned.push((path, written));
+            }
+            if let (Some(covers), Some(url), false) =
+                (&options.covers, &article.cover_url, options.dry_run)
+                && let Err(warning) = download_cover(agent, url, covers, timeout)
+            {
+                report.warnings.push(warning);
             }
         }
         if validators != Validators::default() {

@@ -4,6 +4,7 @@
 pub mod cache;
 pub mod columns;
 mod compression;
+pub mod covers;
 mod image;
 mod refresh;
 mod samples;

@@ -45,6 +45,27 @@ pub struct ArticleText {
     pub title_lines: usize,
     /// Where the list of links begins (the end of the text when there is none).
     pub links_from: usize,
+    /// The line of the cover's `[image: …]`, or the first of the rows kept for its image.
+    pub cover_line: Option<usize>,
+}
+
+impl ArticleText {
+    /// Puts `rows` blank lines in place of the cover's `[image: …]` line, for its image to be
+    /// drawn over; its link stays under Links.
+    pub fn make_room_for_cover(&mut self, rows: usize) {
+        let Some(at) = self.cover_line.filter(|_| rows > 0) else {
+            return;
+        };
+        self.lines
+            .splice(at..=at, std::iter::repeat_n(Line::default(), rows));
+        self.hyperlinks.retain(|link| link.line != at);
+        for link in &mut self.hyperlinks {
+            if link.line > at {
+                link.line += rows - 1;
+            }
+        }
+        self.links_from += rows - 1;
+    }
 }
 
 /// A URL on screen: `width` columns from `column` of line `line`, one column per character.
@@ -150,11 +171,7 @@ pub fn article_text(
     }
     lines.push(Line::from(Span::styled("─".repeat(width), theme.dim())));
 
-    let cover = details
-        .cover_image
-        .iter()
-        .find(|(size, _)| size == "regular")
-        .or_else(|| details.cover_image.first());
+    let cover = cover_image(details);
     let mut hyperlinks = Vec::new();
     // A line with a URL, and where the URL landed on it when it may be a terminal hyperlink.
     let push_url = |lines: &mut Vec<Line<'static>>,
@@ -171,8 +188,11 @@ pub fn article_text(
         }
         lines.push(line);
     };
+    let mut cover_line = None;
     if let Some((_, url)) = cover {
-        // Images are not drawn: the cover is a line with its link, never fetched.
+        // The cover is a line with its link; where the terminal draws images, the reader puts
+        // the image over it (`make_room_for_cover`).
+        cover_line = Some(lines.len());
         let line = labelled_url("[image:", theme.dim(), url, "]", width, target, theme);
         push_url(&mut lines, &mut hyperlinks, line, url);
         lines.push(Line::default());
@@ -210,7 +230,17 @@ pub fn article_text(
         hyperlinks,
         title_lines,
         links_from,
+        cover_line,
     }
+}
+
+/// The cover image shown: its `regular` size, else the first it has, as `(size, url)`.
+pub fn cover_image(details: &ArticleDetails) -> Option<&(String, String)> {
+    details
+        .cover_image
+        .iter()
+        .find(|(size, _)| size == "regular")
+        .or_else(|| details.cover_image.first())
 }
 
 /// `label url end` on one line, and the columns the URL takes there. Piped, the URL is whole
@@ -252,6 +282,40 @@ pub fn local_time(at: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cover_line_gives_its_place_to_rows_for_the_image() {
+        let link = |line: usize| Hyperlink {
+            line,
+            column: 1,
+            width: 3,
+            url: format!("https://example.org/{line}"),
+        };
+        let text = || ArticleText {
+            lines: ["title", "[image: u]", "", "body", "Links", "[1] u"]
+                .into_iter()
+                .map(Line::from)
+                .collect(),
+            hyperlinks: vec![link(1), link(5)],
+            title_lines: 1,
+            links_from: 4,
+            cover_line: Some(1),
+        };
+        let mut room = text();
+        room.make_room_for_cover(3);
+        let lines: Vec<String> = room.lines.iter().map(ToString::to_string).collect();
+        assert_eq!(lines, ["title", "", "", "", "", "body", "Links", "[1] u"]);
+        let mut moved = link(5);
+        moved.line = 7;
+        assert_eq!(room.hyperlinks, [moved]);
+        assert_eq!(room.links_from, 6);
+        assert_eq!(room.cover_line, Some(1));
+
+        let mut none = text();
+        none.make_room_for_cover(0);
+        assert_eq!(none.lines, text().lines);
+        assert_eq!(none.hyperlinks, text().hyperlinks);
+    }
 
     #[test]
     fn a_url_is_whole_or_cut_on_its_label_line() {

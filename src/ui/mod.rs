@@ -3,6 +3,7 @@
 
 pub mod ansi;
 pub mod article;
+pub mod cover;
 pub mod help;
 pub mod highlight;
 pub mod list;
@@ -137,6 +138,13 @@ impl View {
         self
     }
 
+    /// Draws covers with what the terminal said it can show (`None`: the `[image: …]` line).
+    #[must_use]
+    pub fn with_graphics(mut self, graphics: Option<cover::Graphics>) -> Self {
+        self.article.cover = cover::CoverState::new(graphics);
+        self
+    }
+
     /// Writes the article's link URLs as OSC 8 hyperlinks, or not.
     #[must_use]
     pub const fn with_hyperlinks(mut self, hyperlinks: bool) -> Self {
@@ -173,6 +181,7 @@ impl View {
 
     /// Draws a frame; returns the sizes the app needs for paging and scrolling.
     pub fn draw(&mut self, frame: &mut Frame<'_>, app: &App) -> Viewport {
+        self.article.cover.forget_drawn();
         let area = frame.area();
         let panes = panes(area, app);
         let (theme, zone) = (self.theme, self.zone);
@@ -256,7 +265,8 @@ impl View {
             frame.set_cursor_position(cursor);
         }
         // Last, after every widget: what reaches the terminal is checked here and nowhere else.
-        terminal_safe::make_safe(frame.buffer_mut());
+        let cover = &self.article.cover;
+        terminal_safe::make_safe(frame.buffer_mut(), |x, y, symbol| cover.owns(x, y, symbol));
         self.last = panes;
         self.list_offset = app.list_offset();
         viewport

@@ -14,6 +14,7 @@ use ratatui::widgets::{
 use unicode_width::UnicodeWidthChar;
 
 use super::article::{ArticleText, Zone};
+use super::cover::CoverState;
 use super::highlight::{mark, text_of};
 use super::markdown::Target;
 use super::rendering::{RenderFn, Renderer, Request, Ticket};
@@ -50,6 +51,7 @@ pub struct ArticleState {
     pub rendering: bool,
     /// Where the text searched for in the article occurs, and what it was found for.
     found: Found,
+    pub(super) cover: CoverState,
 }
 
 /// Every place some text occurs in the rendered article: its line and bytes there.
@@ -92,6 +94,7 @@ struct Key {
     marks: Marks,
     theme: Theme,
     zone: Zone,
+    cover_rows: u16,
 }
 
 /// Bodies up to this size are rendered in the frame that shows them: a news article of a few
@@ -138,6 +141,7 @@ impl ArticleCache {
         width: u16,
         theme: Theme,
         zone: Zone,
+        cover_rows: u16,
     ) -> Option<&ArticleText> {
         let key = Key {
             generation: app.generation(),
@@ -146,6 +150,7 @@ impl ArticleCache {
             marks: app.marks(index),
             theme,
             zone,
+            cover_rows,
         };
         // Everything the worker sent is taken each frame; what no longer answers the pending
         // request is dropped here.
@@ -200,7 +205,8 @@ impl ArticleCache {
         Some(&self.text)
     }
 
-    fn keep(&mut self, key: Key, text: ArticleText) {
+    fn keep(&mut self, key: Key, mut text: ArticleText) {
+        text.make_room_for_cover(key.cover_rows.into());
         self.widest = text.lines.iter().map(Line::width).max().unwrap_or(0);
         self.text = text;
         self.key = Some(key);
@@ -265,7 +271,12 @@ impl StatefulWidget for ArticlePane<'_> {
         let room = inner.width.saturating_sub(2).max(1);
         let width = room.min(text_width.max(1));
         let left = inner.x + 1 + (room - width) / 2;
-        if state.cache.text(app, index, width, theme, zone).is_none() {
+        let cover_rows = state.cover.rows_for(app, index, width, inner.height);
+        if state
+            .cache
+            .text(app, index, width, theme, zone, cover_rows)
+            .is_none()
+        {
             state.lines = 0;
             state.overflow = 0;
             state.rendering = true;
@@ -350,6 +361,8 @@ impl StatefulWidget for ArticlePane<'_> {
                 line.render(area, buf);
             }
         }
+        let text_area = Rect::new(left, inner.y, width, inner.height);
+        state.cover.draw(text, scroll, text_area, buf);
         if hyperlinks {
             let shown = scroll..scroll + rows;
             for link in text
