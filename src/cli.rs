@@ -44,7 +44,7 @@ impl Cli {
     /// (`tidings list bitcoin -is:read --json`): such a term is not an option, so it is handed to
     /// the hidden `--term` option instead of making clap stop at it.
     pub fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Self {
-        const QUERY_COMMANDS: [&str; 2] = ["list", "stats"];
+        const QUERY_COMMANDS: [&str; 3] = ["list", "stats", "covers"];
         const SHORT_OPTIONS: [&str; 5] = ["-n", "-L", "-h", "-V", "-"];
         const TAKES_VALUE: [&str; 6] = ["-n", "-L", "--limit", "--library", "--sort", "--width"];
         let mut out = Vec::new();
@@ -159,6 +159,22 @@ pub enum Command {
         /// Give up on feeds not yet started after this many seconds for the whole run.
         #[arg(long, value_name = "SECONDS", default_value_t = 300.0)]
         deadline: f64,
+    },
+    /// Download the cover images of the articles a query lists (every article when none is
+    /// given) into the cache, for the reader to draw; `fetch` does this for feed entries itself.
+    /// Exit status 1 if an image could not be had.
+    Covers {
+        /// Only the articles this query lists (same syntax as `list`).
+        #[arg(value_name = "QUERY", long_help = query_help())]
+        query: Vec<String>,
+        #[arg(long = "term", hide = true, allow_hyphen_values = true)]
+        terms: Vec<String>,
+        /// Give up on an image after this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+        timeout: f64,
+        /// Say how many images would be downloaded, and download nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Manage the feed list: import it from another reader, export it.
     Feeds {

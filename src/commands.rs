@@ -1,5 +1,7 @@
 //! The subcommands: each loads the library, does one thing, and prints for a terminal or a pipe.
 
+mod covers;
+
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
@@ -94,6 +96,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             };
             fetch(&setup, &keys, into, feeds, &options)
         }
+        Some(Command::Covers {
+            query,
+            terms,
+            timeout,
+            dry_run,
+        }) => covers::covers(
+            &setup,
+            &join_query(query, terms),
+            seconds(timeout, "--timeout")?,
+            dry_run,
+        ),
         Some(Command::Feeds { command }) => match command {
             FeedsCommand::Import { file, feeds } => {
                 let path = feeds.unwrap_or_else(|| setup.locations.feeds_file.clone());

@@ -608,3 +608,76 @@ fn fetch_downloads_covers_into_the_cache_and_a_missing_one_is_a_warning() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(server.statuses("/img/found.png"), [200]);
 }
+
+#[test]
+fn covers_downloads_the_covers_a_query_lists_once_each() {
+    let env = Env::new();
+    let server = Server::start();
+    let (found, missing, other) = (
+        server.url("/img/found.png"),
+        server.url("/img/missing.jpg"),
+        server.url("/img/other.png"),
+    );
+    server.feed("/img/found.png", "pretend png", "image/png", "p1");
+    server.route("/img/missing.jpg", Route::Status(404));
+    server.feed("/img/other.png", "another png", "image/png", "p2");
+    let write = |name: &str, tag: &str, cover: &str| {
+        let text = format!(
+            "---\ntitle: \"{name}\"\npublishedAt: '2026-12-0{}T08:00:00Z'\ntags: [{tag}]\n\
+             coverImage: {cover}\n---\nA body.\n",
+            name.len() % 9 + 1
+        );
+        fs::create_dir_all(env.library()).unwrap();
+        fs::write(env.library().join(format!("{name}.md")), text).unwrap();
+    };
+    write("harbour", "PORTS", &found);
+    // Two articles with one cover: asked for once.
+    write("quay", "PORTS", &found);
+    write("lighthouse", "PORTS", &missing);
+    write("orchard", "FARMS", &other);
+    // A cover beside the article needs no download.
+    write("barn", "FARMS", "barn.png");
+    let library = env.library();
+    let covers = |args: &[&str]| {
+        let mut all = vec!["--library", library.to_str().unwrap(), "covers"];
+        all.extend_from_slice(args);
+        env.run(&all)
+    };
+
+    let planned = covers(&["--dry-run", "tag:ports"]);
+    assert!(planned.status.success(), "{}", stderr(&planned));
+    assert_eq!(
+        stdout(&planned).trim(),
+        "2 cover image(s) to download, 0 in the cache already"
+    );
+    assert!(server.statuses("/img/found.png").is_empty());
+
+    let output = covers(&["tag:ports"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output).trim(),
+        "1 cover image(s) downloaded, 0 in the cache already, 1 could not be had"
+    );
+    assert_eq!(
+        stderr(&output).trim(),
+        format!("tidings: cover image {missing} not downloaded: HTTP 404 Not Found")
+    );
+    let dir = env.path("cache/covers");
+    let cached = tidings::library::covers::cached_path(&dir, &found);
+    assert_eq!(fs::read_to_string(&cached).unwrap(), "pretend png");
+    // The query kept the farm's cover out.
+    assert_eq!(files(&dir).len(), 1, "{:?}", files(&dir));
+
+    // Every article now: the one cached is not asked for again.
+    let output = covers(&[]);
+    assert_eq!(
+        stdout(&output).trim(),
+        "1 cover image(s) downloaded, 1 in the cache already, 1 could not be had"
+    );
+    assert_eq!(server.statuses("/img/found.png"), [200]);
+    assert_eq!(server.statuses("/img/other.png"), [200]);
+    assert_eq!(
+        fs::read_to_string(tidings::library::covers::cached_path(&dir, &other)).unwrap(),
+        "another png"
+    );
+}

@@ -188,29 +188,31 @@ pub fn fetch(
 }
 
 /// Downloads the cover image at `url` into the `covers` cache unless it is there already (or is
-/// not a web URL). The reader never downloads: this is how a cover gets to it.
-fn download_cover(
+/// not a web URL). The reader never downloads: this is how a cover gets to it. `Ok(true)` when
+/// it was downloaded now.
+pub fn download_cover(
     agent: &ureq::Agent,
     url: &str,
     covers: &Path,
     timeout: Duration,
-) -> Result<(), String> {
+) -> Result<bool, String> {
     if !crate::library::covers::is_remote(url) {
-        return Ok(());
+        return Ok(false);
     }
     let path = crate::library::covers::cached_path(covers, url);
     if path.is_file() {
-        return Ok(());
+        return Ok(false);
     }
     let max = crate::library::covers::MAX_DOWNLOAD_BYTES;
     let body = match http::get(agent, url, None, timeout, max) {
         Ok(Response::Feed { body, .. }) => body,
-        Ok(Response::NotModified) => return Ok(()),
+        Ok(Response::NotModified) => return Ok(false),
         Err(error) => return Err(format!("cover image {url} not downloaded: {error}")),
     };
     std::fs::create_dir_all(covers)
         .and_then(|()| write::replace_file(&path, &body))
-        .map_err(|e| format!("cover image {url} not saved in {}: {e}", covers.display()))
+        .map_err(|e| format!("cover image {url} not saved in {}: {e}", covers.display()))?;
+    Ok(true)
 }
 
 fn one_feed(
