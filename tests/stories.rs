@@ -166,3 +166,23 @@ fn lang_terms_list_versions_and_english_plus_ukrainian_is_every_article() {
     assert_eq!(listed, files);
     assert_eq!(list("lang:en|uk").len(), ARTICLES);
 }
+
+#[test]
+fn marking_every_version_listed_writes_each_article_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = StorePaths {
+        cache: dir.path().join("cache/cache.db"),
+        state: dir.path().join("data/state.db"),
+    };
+    let mut library = Library::open(&[fixture()], &paths).unwrap();
+    // As `lang:en|uk` lists them: every version a row, so a story's rows name each other.
+    let every: Vec<usize> = (0..library.len()).collect();
+    let changed = library
+        .change_marks(&every, |_, marks| tidings::library::Marks {
+            read: true,
+            ..marks
+        })
+        .unwrap();
+    assert_eq!(changed, library.len(), "each article counted once");
+    assert!((0..library.len()).all(|i| library.marks(i).read));
+}

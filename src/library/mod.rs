@@ -769,6 +769,8 @@ impl Library {
         change: impl Fn(usize, Marks) -> Marks,
     ) -> Result<usize, StateError> {
         let mut changed = Vec::new();
+        // Rows of one story in several languages (`lang:en|uk`) name its versions each time.
+        let mut seen = std::collections::HashSet::new();
         for &index in indices {
             // The groups as hashed, unconfirmed: marking thousands at once reads no article.
             let versions = self.stories.versions(index);
@@ -779,6 +781,9 @@ impl Library {
                 versions
             };
             for version in versions.iter().map(|&v| v as usize) {
+                if !seen.insert(version) {
+                    continue;
+                }
                 let old = self.marks[version];
                 let flags = MarkChange::between(old, change(index, old));
                 if !flags.is_empty() {
