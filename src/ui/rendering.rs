@@ -138,7 +138,17 @@ fn work(
                 slot = wake.wait(slot).unwrap_or_else(PoisonError::into_inner);
             }
         };
-        if results.send((ticket, render(&request))).is_err() {
+        // A render that panics (a bug, not the article's fault) costs that article, not every
+        // article after it: the worker goes on, and the pane says so instead of waiting forever.
+        let text = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render(&request)))
+            .unwrap_or_else(|_| ArticleText {
+                lines: vec![ratatui::text::Line::styled(
+                    "tidings could not render this article (an internal error)",
+                    request.theme.error(),
+                )],
+                ..ArticleText::default()
+            });
+        if results.send((ticket, text)).is_err() {
             return;
         }
     }
@@ -230,5 +240,28 @@ mod tests {
         // The render is blocked until `go`; if dropping joined the worker, this would hang.
         drop(renderer);
         drop(go);
+    }
+
+    #[test]
+    fn a_render_that_panics_costs_that_article_and_the_worker_goes_on() {
+        let render: RenderFn = Box::new(|request: &Request| {
+            assert!(request.article.title != "broken", "a bug in rendering");
+            request.render()
+        });
+        let mut renderer = Renderer::start(render).expect("a thread");
+        let ticket = renderer.ask(request("broken"));
+        let text = renderer.wait(ticket).expect("an answer, not silence");
+        assert!(
+            text.lines[0].to_string().contains("could not render"),
+            "{:?}",
+            text.lines
+        );
+        let ticket = renderer.ask(request("fine"));
+        let text = renderer.wait(ticket).expect("the worker still works");
+        assert!(
+            text.lines
+                .iter()
+                .any(|line| line.to_string().contains("fine"))
+        );
     }
 }
