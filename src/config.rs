@@ -122,15 +122,28 @@ impl Locations {
     }
 }
 
+/// The text of a TOML file of ours; a missing file is `None`.
+fn read_text(path: &Path) -> Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(error).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// A TOML file of ours to change in place, comments and all; a missing file is an empty one.
+pub fn editable_toml(path: &Path) -> Result<toml_edit::DocumentMut> {
+    read_text(path)?
+        .unwrap_or_default()
+        .parse()
+        .with_context(|| format!("cannot update {}", path.display()))
+}
+
 /// Reads a TOML file of ours into `T`; a missing file is `None`. A mistake is one line naming
 /// the file.
 pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => {
-            return Err(error).with_context(|| format!("cannot read {}", path.display()));
-        }
+    let Some(text) = read_text(path)? else {
+        return Ok(None);
     };
     toml::from_str(&text).map(Some).map_err(|error| {
         anyhow!(
@@ -202,16 +215,7 @@ pub fn save_search(path: &Path, name: &str, query: &str) -> Result<()> {
     // A config linked from a dotfiles folder stays a link: the file it points at is replaced.
     let resolved = std::fs::canonicalize(path);
     let path = resolved.as_deref().unwrap_or(path);
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(error) => {
-            return Err(error).with_context(|| format!("cannot read {}", path.display()));
-        }
-    };
-    let mut document: toml_edit::DocumentMut = text
-        .parse()
-        .with_context(|| format!("cannot update {}", path.display()))?;
+    let mut document = editable_toml(path)?;
     let saved = document
         .entry("saved")
         .or_insert_with(toml_edit::table)

@@ -93,16 +93,7 @@ pub fn key_for(name: &str, taken: &HashSet<String>) -> String {
 /// (comments included); a feed whose URL is listed already is left out. Returns those added.
 pub fn append(path: &Path, feeds: &[FeedSpec]) -> Result<Vec<FeedSpec>> {
     let existing = load(path)?;
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(error) => {
-            return Err(error).with_context(|| format!("cannot read {}", path.display()));
-        }
-    };
-    let mut document: toml_edit::DocumentMut = text
-        .parse()
-        .with_context(|| format!("cannot update {}", path.display()))?;
+    let mut document = crate::config::editable_toml(path)?;
     let mut urls: HashSet<String> = existing.iter().map(|f| f.url.clone()).collect();
     let mut keys: HashSet<String> = existing.iter().map(|f| f.key.clone()).collect();
     let tables = document
