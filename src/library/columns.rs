@@ -2,10 +2,14 @@
 //! enough to filter, sort and count a million articles without holding one of them. The articles
 //! themselves stay in the cache and are read when a row is drawn or an article opened.
 
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::sync::Arc;
+
+use memmap2::Mmap;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::mapped::Column;
 use crate::article::{Article, ArticleId};
 
 /// Interned strings: an id per distinct value, names by id.
@@ -110,38 +114,38 @@ pub(crate) const NO_STORY: u64 = 0;
 pub struct Columns {
     /// Where the article is stored: its cache file id (or its slot among the built-in samples).
     #[serde(skip)]
-    pub(crate) keys: Vec<u64>,
+    pub(crate) keys: Column<u64>,
     /// [`ArticleId::hash`] of each id: marks and duplicates are matched on it, then confirmed.
     #[serde(skip)]
-    pub(crate) id_hashes: Vec<u64>,
+    pub(crate) id_hashes: Column<u64>,
     /// A hash of [`Article::story_key`]; translations share it.
     #[serde(skip)]
-    pub(crate) stories: Vec<u64>,
+    pub(crate) stories: Column<u64>,
     /// Milliseconds since the epoch; `i64::MIN` when unknown.
     #[serde(skip)]
-    pub(crate) published: Vec<i64>,
+    pub(crate) published: Column<i64>,
     #[serde(skip)]
-    pub(crate) updated: Vec<i64>,
+    pub(crate) updated: Column<i64>,
     #[serde(skip)]
-    pub(crate) sticky: Vec<f64>,
+    pub(crate) sticky: Column<f64>,
     #[serde(skip)]
-    pub(crate) scores: Vec<f64>,
+    pub(crate) scores: Column<f64>,
     #[serde(skip)]
-    pub(crate) sentiments: Vec<u8>,
+    pub(crate) sentiments: Column<u8>,
     #[serde(skip)]
-    pub(crate) flags: Vec<u8>,
+    pub(crate) flags: Column<u8>,
     #[serde(skip)]
-    pub(crate) sources: Vec<u32>,
+    pub(crate) sources: Column<u32>,
     #[serde(skip)]
-    pub(crate) categories: Vec<u32>,
+    pub(crate) categories: Column<u32>,
     #[serde(skip)]
-    pub(crate) langs: Vec<u32>,
+    pub(crate) langs: Column<u32>,
     /// Tag ids of every article, one after another; article `i`'s are
     /// `tag_ids[tag_starts[i]..tag_starts[i + 1]]`. One flat array keeps counting cache-friendly.
     #[serde(skip)]
-    pub(crate) tag_ids: Vec<u32>,
+    pub(crate) tag_ids: Column<u32>,
     #[serde(skip)]
-    pub(crate) tag_starts: Vec<u32>,
+    pub(crate) tag_starts: Column<u32>,
     pub(crate) tag_names: Interner,
     pub(crate) source_names: Interner,
     /// Lower-cased source keys, by source id (filters match the key or the name).
@@ -157,20 +161,20 @@ fn millis(at: Option<chrono::DateTime<chrono::Utc>>) -> i64 {
 impl Columns {
     pub fn with_capacity(articles: usize) -> Self {
         let mut columns = Self {
-            keys: Vec::with_capacity(articles),
-            id_hashes: Vec::with_capacity(articles),
-            stories: Vec::with_capacity(articles),
-            published: Vec::with_capacity(articles),
-            updated: Vec::with_capacity(articles),
-            sticky: Vec::with_capacity(articles),
-            scores: Vec::with_capacity(articles),
-            sentiments: Vec::with_capacity(articles),
-            flags: Vec::with_capacity(articles),
-            sources: Vec::with_capacity(articles),
-            categories: Vec::with_capacity(articles),
-            langs: Vec::with_capacity(articles),
-            tag_ids: Vec::with_capacity(articles * 3),
-            tag_starts: Vec::with_capacity(articles + 1),
+            keys: Column::with_capacity(articles),
+            id_hashes: Column::with_capacity(articles),
+            stories: Column::with_capacity(articles),
+            published: Column::with_capacity(articles),
+            updated: Column::with_capacity(articles),
+            sticky: Column::with_capacity(articles),
+            scores: Column::with_capacity(articles),
+            sentiments: Column::with_capacity(articles),
+            flags: Column::with_capacity(articles),
+            sources: Column::with_capacity(articles),
+            categories: Column::with_capacity(articles),
+            langs: Column::with_capacity(articles),
+            tag_ids: Column::with_capacity(articles * 3),
+            tag_starts: Column::with_capacity(articles + 1),
             ..Self::default()
         };
         columns.tag_starts.push(0);
@@ -186,7 +190,7 @@ impl Columns {
         columns
     }
 
-    pub const fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.keys.len()
     }
 
@@ -198,7 +202,7 @@ impl Columns {
             .count()
     }
 
-    pub const fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
 
@@ -327,31 +331,33 @@ impl Columns {
     /// Whether no two rows share an id hash (so no two share an id).
     pub fn id_hashes_unique(&self) -> bool {
         use rayon::prelude::*;
-        let mut hashes = self.id_hashes.clone();
+        let mut hashes = self.id_hashes.to_vec();
         hashes.par_sort_unstable();
         hashes.windows(2).all(|pair| pair[0] != pair[1])
     }
 
     /// How many tags all rows have together: what [`Columns::read_numbers`] needs besides the
     /// rows.
-    pub const fn tag_count(&self) -> usize {
+    pub fn tag_count(&self) -> usize {
         self.tag_ids.len()
     }
 
     /// How many bytes [`Columns::write_numbers`] writes for `rows` rows and `tags` tags.
     pub fn number_bytes(rows: u64, tags: u64) -> Option<u64> {
-        // keys, hashes, stories, published, updated, sticky, scores: 8 bytes each; sentiment and
-        // flags 1; source, category, language and tag start 4; one more tag start; 4 per tag.
-        let per_row = 7 * 8 + 2 + 4 * 4;
+        // keys, hashes, stories, published, updated, sticky, scores: 8 bytes each; source,
+        // category, language and tag start 4; sentiment and flags 1; one more tag start; 4 per
+        // tag.
+        let per_row = 7 * 8 + 4 * 4 + 2;
         rows.checked_mul(per_row)?
             .checked_add(4)?
             .checked_add(tags.checked_mul(4)?)
     }
 
-    /// Writes the number columns as their bytes in memory, one after another.
+    /// Writes the number columns as their bytes in memory, one after another, widest first: from
+    /// an 8-byte aligned start every column is aligned, so a mapped file is read in place.
     pub fn write_numbers(&self, out: &mut impl Write) -> std::io::Result<()> {
         use bytemuck::cast_slice;
-        let mut tag_starts = self.tag_starts.as_slice();
+        let mut tag_starts: &[u32] = &self.tag_starts;
         if tag_starts.is_empty() {
             tag_starts = &[0];
         }
@@ -363,71 +369,102 @@ impl Columns {
             cast_slice(&self.updated),
             cast_slice(&self.sticky),
             cast_slice(&self.scores),
-            cast_slice(&self.sentiments),
-            cast_slice(&self.flags),
             cast_slice(&self.sources),
             cast_slice(&self.categories),
             cast_slice(&self.langs),
             cast_slice(tag_starts),
             cast_slice(&self.tag_ids),
+            cast_slice(&self.sentiments),
+            cast_slice(&self.flags),
         ] {
             out.write_all(bytes)?;
         }
         Ok(())
     }
 
-    /// Reads what [`Columns::write_numbers`] wrote for `rows` rows and `tags` tags (on a machine
-    /// of the same byte order) into these columns, whose names are already read. Every id is
-    /// checked against the names, so a damaged file is an error here, not a panic later.
-    pub fn read_numbers(
+    /// Takes the number columns [`Columns::write_numbers`] wrote for `rows` rows and `tags` tags
+    /// (on a machine of the same byte order) in place from `file`, starting `start` bytes in, for
+    /// these columns whose names are already read. `None` if they do not fit in the file.
+    pub fn map_numbers(
         &mut self,
-        input: &mut impl Read,
+        file: &Arc<Mmap>,
+        start: usize,
+        rows: usize,
+        tags: usize,
+    ) -> Option<()> {
+        let mut at = start;
+        let mut next = |len: usize, width: usize| {
+            let here = at;
+            at = here.checked_add(len.checked_mul(width)?)?;
+            Some(here)
+        };
+        self.keys = Column::mapped(file, next(rows, 8)?, rows)?;
+        self.id_hashes = Column::mapped(file, next(rows, 8)?, rows)?;
+        self.stories = Column::mapped(file, next(rows, 8)?, rows)?;
+        self.published = Column::mapped(file, next(rows, 8)?, rows)?;
+        self.updated = Column::mapped(file, next(rows, 8)?, rows)?;
+        self.sticky = Column::mapped(file, next(rows, 8)?, rows)?;
+        self.scores = Column::mapped(file, next(rows, 8)?, rows)?;
+        self.sources = Column::mapped(file, next(rows, 4)?, rows)?;
+        self.categories = Column::mapped(file, next(rows, 4)?, rows)?;
+        self.langs = Column::mapped(file, next(rows, 4)?, rows)?;
+        self.tag_starts = Column::mapped(file, next(rows + 1, 4)?, rows + 1)?;
+        self.tag_ids = Column::mapped(file, next(tags, 4)?, tags)?;
+        self.sentiments = Column::mapped(file, next(rows, 1)?, rows)?;
+        self.flags = Column::mapped(file, next(rows, 1)?, rows)?;
+        Some(())
+    }
+
+    /// Checks what [`Columns::write_numbers`] wrote for `rows` rows and `tags` tags, read from
+    /// `input` at its start, against these columns' names: every id names a value, tag starts
+    /// climb to the number of tags, sentiments are known. A damaged file is then an error here,
+    /// not a panic later. Read through a small buffer rather than the mapping, so the check
+    /// leaves no column in memory that the command does not use.
+    pub fn check_numbers(
+        &self,
+        input: &mut (impl Read + Seek),
         rows: usize,
         tags: usize,
     ) -> std::io::Result<()> {
-        fn column<T: bytemuck::Pod>(input: &mut impl Read, len: usize) -> std::io::Result<Vec<T>> {
-            let mut values = vec![T::zeroed(); len];
-            // Straight into the column's memory: one copy from the OS file cache, no decoding.
-            input.read_exact(bytemuck::cast_slice_mut(&mut values))?;
-            Ok(values)
+        fn all<T: bytemuck::Pod>(
+            input: &mut impl Read,
+            len: usize,
+            mut ok: impl FnMut(T) -> bool,
+        ) -> std::io::Result<bool> {
+            let mut buffer = vec![T::zeroed(); len.min(1 << 14)];
+            let mut left = len;
+            let mut fine = true;
+            while left > 0 {
+                let chunk = &mut buffer[..left.min(1 << 14)];
+                input.read_exact(bytemuck::cast_slice_mut(chunk))?;
+                fine &= chunk.iter().all(|&value| ok(value));
+                left -= chunk.len();
+            }
+            Ok(fine)
         }
-        self.keys = column(input, rows)?;
-        self.id_hashes = column(input, rows)?;
-        self.stories = column(input, rows)?;
-        self.published = column(input, rows)?;
-        self.updated = column(input, rows)?;
-        self.sticky = column(input, rows)?;
-        self.scores = column(input, rows)?;
-        self.sentiments = column(input, rows)?;
-        self.flags = column(input, rows)?;
-        self.sources = column(input, rows)?;
-        self.categories = column(input, rows)?;
-        self.langs = column(input, rows)?;
-        self.tag_starts = column(input, rows + 1)?;
-        self.tag_ids = column(input, tags)?;
-        self.check()
-            .map_err(|what| std::io::Error::new(std::io::ErrorKind::InvalidData, what))
-    }
-
-    fn check(&self) -> Result<(), &'static str> {
-        let below = |ids: &[u32], len: usize, none: bool| {
-            ids.iter()
-                .all(|&id| (id as usize) < len || (none && id == NONE))
-        };
-        let starts = &self.tag_starts;
-        let ok = starts.first() == Some(&0)
-            && starts.windows(2).all(|pair| pair[0] <= pair[1])
-            && starts.last().map(|&end| end as usize) == Some(self.tag_ids.len())
-            && below(&self.tag_ids, self.tag_names.names.len(), false)
-            && below(&self.sources, self.source_names.names.len(), false)
-            && self.source_keys.len() == self.source_names.names.len()
-            && below(&self.categories, self.category_names.names.len(), true)
-            && below(&self.langs, self.lang_names.names.len(), true)
-            && self.sentiments.iter().all(|&s| s < 4);
+        let below =
+            |len: usize, none: bool| move |id: u32| (id as usize) < len || (none && id == NONE);
+        input.seek(SeekFrom::Current(7 * 8 * rows as i64))?;
+        let mut previous = None;
+        let ok = all(input, rows, below(self.source_names.names.len(), false))?
+            & all(input, rows, below(self.category_names.names.len(), true))?
+            & all(input, rows, below(self.lang_names.names.len(), true))?
+            & all(input, rows + 1, |start: u32| {
+                let climbs = previous.map_or(start == 0, |previous| previous <= start);
+                previous = Some(start);
+                climbs
+            })?
+            & (previous == Some(tags as u32))
+            & all(input, tags, below(self.tag_names.names.len(), false))?
+            & all(input, rows, |sentiment: u8| sentiment < 4)?
+            & (self.source_keys.len() == self.source_names.names.len());
         if ok {
             Ok(())
         } else {
-            Err("columns that do not fit together")
+            Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "columns that do not fit together",
+            ))
         }
     }
 
@@ -557,19 +594,26 @@ mod tests {
         let names = postcard::to_allocvec(&first).unwrap();
         let mut numbers = Vec::new();
         first.write_numbers(&mut numbers).unwrap();
-        let mut merged: Columns = postcard::from_bytes(&names).unwrap();
-        merged
-            .read_numbers(&mut numbers.as_slice(), 2, first.tag_count())
-            .unwrap();
+        let read = |numbers: &[u8]| -> Option<Columns> {
+            let mut columns: Columns = postcard::from_bytes(&names).unwrap();
+            let mut file = tempfile::tempfile().unwrap();
+            file.write_all(numbers).unwrap();
+            file.rewind().unwrap();
+            let (rows, tags) = (first.len(), first.tag_count());
+            columns.check_numbers(&mut file, rows, tags).ok()?;
+            let mapped = crate::library::mapped::map(&file).unwrap();
+            columns.map_numbers(&mapped, 0, rows, tags)?;
+            Some(columns)
+        };
+        let mut merged = read(&numbers).expect("columns read back");
+        assert!(matches!(merged.published, Column::Mapped { .. }));
+        assert_eq!(*merged.published, *first.published);
+        // The last tag id names no tag; a short file holds no columns.
         let mut damaged = numbers.clone();
-        let last = damaged.len() - 1;
-        damaged[last] = 0xff;
-        let mut broken: Columns = postcard::from_bytes(&names).unwrap();
-        assert!(
-            broken
-                .read_numbers(&mut damaged.as_slice(), 2, first.tag_count())
-                .is_err()
-        );
+        let last_tag = numbers.len() - 2 * first.len() - 1;
+        damaged[last_tag] = 0xff;
+        assert!(read(&damaged).is_none());
+        assert!(read(&numbers[..numbers.len() - 1]).is_none());
         merged.extend_from(&second, |_| true);
 
         assert_eq!(merged.len(), 3);

@@ -4,7 +4,7 @@
 //! it was made from, and one that does not match is rebuilt from the rows.
 
 use std::collections::HashSet;
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use super::columns::Columns;
 use crate::article::{Article, ArticleId};
 
-// Bumped when what the columns mean or the image holds changes (4: the translated flag; 5: notes),
-// so older images are rebuilt.
-const MAGIC: &[u8; 8] = b"tidings5";
+// Bumped when what the columns mean or the image holds changes (4: the translated flag; 5: notes;
+// 6: columns aligned, widest first, to be mapped), so older images are rebuilt.
+const MAGIC: &[u8; 8] = b"tidings6";
 
 /// One file the cache holds, as a refresh or a rebuild hands it over.
 pub enum Stored {
@@ -143,7 +143,8 @@ impl Image {
         }
     }
 
-    /// Reads the image of `root` from `dir`, if there is one made from `version`.
+    /// Reads the image of `root` from `dir`, if there is one made from `version`. Its number
+    /// columns stay in the file, mapped: only the pages a command reads are read.
     pub fn read(dir: &Path, root: &str, version: Version) -> Option<Self> {
         let mut file = std::fs::File::open(file_of(dir, root)).ok()?;
         let size = file.metadata().ok()?.len();
@@ -160,16 +161,22 @@ impl Image {
         file.read_exact(&mut header).ok()?;
         let (stored, stored_root, little_endian, rows, tags, unique, mut image): Header =
             postcard::from_bytes(&header).ok()?;
+        let start = numbers_start(length);
         let fits = stored == version
             && stored_root == root
             && little_endian == cfg!(target_endian = "little")
-            && Columns::number_bytes(rows, tags) == Some(size - 16 - length);
+            && Columns::number_bytes(rows, tags) == size.checked_sub(start);
         if !fits {
             return None;
         }
         let rows = usize::try_from(rows).ok()?;
         let tags = usize::try_from(tags).ok()?;
-        image.columns.read_numbers(&mut file, rows, tags).ok()?;
+        file.seek(SeekFrom::Start(start)).ok()?;
+        image.columns.check_numbers(&mut file, rows, tags).ok()?;
+        let mapped = super::mapped::map(&file).ok()?;
+        image
+            .columns
+            .map_numbers(&mapped, usize::try_from(start).ok()?, rows, tags)?;
         image.ids_unique = unique;
         Some(image)
     }
@@ -194,6 +201,8 @@ impl Image {
             file.write_all(MAGIC)?;
             file.write_all(&(header.len() as u64).to_le_bytes())?;
             file.write_all(&header)?;
+            let padding = numbers_start(header.len() as u64) - 16 - header.len() as u64;
+            file.write_all(&[0; 8][..padding as usize])?;
             self.columns.write_numbers(&mut file)?;
             file.flush()
         })();
@@ -205,6 +214,12 @@ impl Image {
             let _ = std::fs::remove_file(&temporary);
         })
     }
+}
+
+/// Where the number columns start in a file whose header is `header` bytes long: the first
+/// 8-byte boundary after it, where every column is aligned.
+const fn numbers_start(header: u64) -> u64 {
+    (16 + header).next_multiple_of(8)
 }
 
 /// One file per root, named by a hash of its path (the path itself is inside, and checked).

@@ -6,6 +6,7 @@ pub mod columns;
 mod compression;
 pub mod covers;
 mod image;
+pub(crate) mod mapped;
 mod refresh;
 mod samples;
 mod scan;
@@ -512,11 +513,11 @@ impl Library {
         &self.columns
     }
 
-    pub const fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.columns.len()
     }
 
-    pub const fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.columns.is_empty()
     }
 
