@@ -72,18 +72,42 @@ impl Stories {
         if self.count() == 0 {
             return indices.to_vec();
         }
-        let mut chosen = vec![ALONE; self.count()];
-        for &index in indices {
-            let Some(&story) = self.story.get(index as usize) else {
-                continue;
-            };
-            if story == ALONE {
-                continue;
+        // Per story, the best version so far as its rank (high half) and index (low half): the
+        // rank of the best is never read again. Each core takes a run of `indices`; a later run's
+        // version wins only by a better rank, so equals keep the first.
+        let rank_of = |chosen: u64| chosen >> 32;
+        let best_in = |run: &[u32]| {
+            let mut chosen = vec![u64::MAX; self.count()];
+            for &index in run {
+                let Some(&story) = self.story.get(index as usize) else {
+                    continue;
+                };
+                if story == ALONE {
+                    continue;
+                }
+                let rank = u64::from(rank.of(columns, index as usize));
+                let best = &mut chosen[story as usize];
+                if rank < rank_of(*best) {
+                    *best = (rank << 32) | u64::from(index);
+                }
             }
-            let best = &mut chosen[story as usize];
-            if *best == ALONE || rank.of(columns, index as usize) < rank.of(columns, *best as usize)
-            {
-                *best = index;
+            chosen
+        };
+        let run = indices
+            .len()
+            .div_ceil(rayon::current_num_threads())
+            .max(if cfg!(test) { 2 } else { 1 << 16 });
+        let mut runs = indices.par_chunks(run).map(best_in).collect::<Vec<_>>();
+        let mut chosen = if runs.is_empty() {
+            Vec::new()
+        } else {
+            runs.remove(0)
+        };
+        for later in runs {
+            for (best, other) in chosen.iter_mut().zip(later) {
+                if rank_of(other) < rank_of(*best) {
+                    *best = other;
+                }
             }
         }
         indices
@@ -93,7 +117,7 @@ impl Stories {
             .filter(|&index| {
                 self.story
                     .get(index as usize)
-                    .is_none_or(|&story| story == ALONE || chosen[story as usize] == index)
+                    .is_none_or(|&story| story == ALONE || chosen[story as usize] as u32 == index)
             })
             .collect()
     }
@@ -203,5 +227,16 @@ mod tests {
         // Of the versions among the results, the preferred one: here only the translation.
         let preference = Preference::new(&columns, &["en".to_owned()]);
         assert_eq!(stories.one_each(&columns, &[1, 3], &preference), [1, 3]);
+        // Versions met in any order, by either core, in the order given.
+        let mixed = [1, 4, 3, 2, 5, 0];
+        assert_eq!(
+            stories.one_each(&columns, &mixed, &preference),
+            [3, 2, 5, 0]
+        );
+        let preference = Preference::new(&columns, &["uk".to_owned()]);
+        assert_eq!(
+            stories.one_each(&columns, &mixed, &preference),
+            [1, 4, 3, 2]
+        );
     }
 }

@@ -22,8 +22,12 @@ impl App {
     /// Searches only the current results: the query was made narrower by typing.
     pub(super) fn narrow(&mut self) {
         let keep = self.selected_index();
-        let within = self.narrowing_candidates();
-        let narrower = self.search(Some(&within), !self.sidebar.count_later);
+        // Gathering the candidates reads the whole order once; worth it only when they are few
+        // (after a word or two), not after the first letter, which matches nearly everything.
+        let few =
+            self.list.visible.len() + self.list.hidden_drafts.len() < self.list.order.len() / 2;
+        let within = few.then(|| self.narrowing_candidates());
+        let narrower = self.search(within.as_deref(), !self.sidebar.count_later);
         let previous = self.show_results(narrower, keep);
         self.list.typed.push(previous);
         // Typing a long query keeps a bounded history (in entries, and in headlines: at a million
