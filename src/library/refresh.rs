@@ -11,6 +11,7 @@ use std::sync::mpsc;
 use rayon::prelude::*;
 
 use super::cache::{Cache, Entry, Stamp};
+use super::columns::Columns;
 use super::image::{Image, Stored, Version};
 use super::text_index::TextIndex;
 use super::{
@@ -359,7 +360,12 @@ pub(super) fn store_changes(
     let mut writer = cache.writer(root)?;
     // A long refresh (a first index) commits as it goes, so an interruption loses one batch at
     // most; the image is stored at the end, and until then a start rebuilds it from the rows.
-    let mut fresh = Image::default();
+    // Sized for every file at once: growing a million rows by doubling would hold the old
+    // columns and the new together while each one is copied.
+    let mut fresh = Image {
+        columns: Columns::with_capacity(changed.len()),
+        ..Image::default()
+    };
     let mut replaced = HashSet::new();
     let mut problems = 0;
     let mut stored = 0;

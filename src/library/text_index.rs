@@ -26,6 +26,47 @@ pub(super) const LOCK_WAIT: std::time::Duration =
 /// Memory the writer may use before it writes a segment (split between its threads).
 const WRITER_BUDGET: usize = 96 * 1024 * 1024;
 
+/// The most documents one merge writes. A merge maps the files of the segments it reads, and
+/// what it has read stays resident until it ends: tantivy's own policy merges eight segments of
+/// 32,768 documents into one of 262,144 while a million articles are first indexed, 260 MB
+/// resident at once. Capped, a million articles end in about as many segments (a dozen), so a
+/// search asks no more of them.
+const MAX_MERGED_DOCS: u32 = 131_072;
+
+/// Tantivy's merge policy, with merges cut down to [`MAX_MERGED_DOCS`].
+#[derive(Debug, Default)]
+struct CappedMerges(tantivy::indexer::LogMergePolicy);
+
+impl tantivy::indexer::MergePolicy for CappedMerges {
+    fn compute_merge_candidates(
+        &self,
+        segments: &[tantivy::index::SegmentMeta],
+    ) -> Vec<tantivy::indexer::MergeCandidate> {
+        let docs = |id| {
+            segments
+                .iter()
+                .find(|segment| segment.id() == id)
+                .map_or(0, tantivy::index::SegmentMeta::num_docs)
+        };
+        self.0
+            .compute_merge_candidates(segments)
+            .into_iter()
+            .filter_map(|candidate| {
+                let mut total = 0;
+                let kept: Vec<_> = candidate
+                    .0
+                    .into_iter()
+                    .take_while(|&id| {
+                        total += docs(id);
+                        total <= MAX_MERGED_DOCS
+                    })
+                    .collect();
+                (kept.len() >= 2).then_some(tantivy::indexer::MergeCandidate(kept))
+            })
+            .collect()
+    }
+}
+
 /// How many words a prefix may stand for while it is typed (`b` in a large library stands for
 /// thousands): enough for any real word, bounded so one letter cannot stall a keystroke.
 const MAX_PREFIX_EXPANSIONS: u32 = 4096;
@@ -208,6 +249,7 @@ impl TextIndex {
                 other => break other.map_err(|e| self.err(e))?,
             }
         };
+        writer.set_merge_policy(Box::new(CappedMerges::default()));
         // A writer killed mid-commit leaves files no commit names; the next commit may want the
         // same name for one of them (a segment's deletes) and would fail on it.
         writer
@@ -470,6 +512,32 @@ pub fn plain_text(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merges_stop_at_the_cap_and_large_segments_are_left_alone() {
+        use tantivy::index::SegmentId;
+        use tantivy::indexer::MergePolicy;
+        let index = Index::create_in_ram(schema().0);
+        let segments = |count, docs| -> Vec<_> {
+            (0..count)
+                .map(|_| index.new_segment_meta(SegmentId::generate_random(), docs))
+                .collect()
+        };
+        let policy = CappedMerges::default();
+        // Tantivy's own policy would merge all eight into one of 262,144.
+        let level = segments(8, 32_768);
+        let merges = policy.compute_merge_candidates(&level);
+        assert_eq!(merges.len(), 1);
+        assert_eq!(merges[0].0.len(), 4, "four of them make the cap");
+        assert!(
+            policy
+                .compute_merge_candidates(&segments(8, 131_072))
+                .is_empty()
+        );
+        // Small segments still merge as they did.
+        let small = policy.compute_merge_candidates(&segments(8, 4_096));
+        assert_eq!(small.iter().map(|m| m.0.len()).collect::<Vec<_>>(), [8]);
+    }
 
     #[test]
     fn a_second_writer_waits_for_the_first_instead_of_failing() {
