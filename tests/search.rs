@@ -94,8 +94,8 @@ fn found(library: &Library, query: &str, scope: Scope) -> BTreeSet<String> {
         .text_matches(query, scope)
         .expect("the index answers")
         .expect("searchable words")
-        .into_iter()
-        .map(|i| name(library, i as usize))
+        .iter()
+        .map(|&i| name(library, i as usize))
         .collect()
 }
 

@@ -2,6 +2,8 @@
 //! each keystroke filters and counts with plain comparisons and array bumps. Words are looked up
 //! in the library's full-text index on disk, once per query, not per article.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::article::Sentiment;
@@ -90,13 +92,13 @@ impl<'a> Context<'a> {
 /// Full-text search: the articles (by index) whose text holds `words` in `scope`, `None` when
 /// the words hold nothing searchable.
 pub trait TextSearch {
-    fn text_matches(&self, words: &str, scope: Scope) -> Result<Option<Vec<u32>>, String>;
+    fn text_matches(&self, words: &str, scope: Scope) -> Result<Option<Arc<[u32]>>, String>;
     /// The articles whose title `pattern` matches.
     fn title_pattern_matches(&self, pattern: &regex::Regex) -> Result<Vec<u32>, String>;
 }
 
 impl TextSearch for Library {
-    fn text_matches(&self, words: &str, scope: Scope) -> Result<Option<Vec<u32>>, String> {
+    fn text_matches(&self, words: &str, scope: Scope) -> Result<Option<Arc<[u32]>>, String> {
         Self::text_matches(self, words, scope)
     }
 
@@ -187,7 +189,7 @@ impl Columns {
         errors: &mut Vec<QueryError>,
     ) -> Compiled {
         match context.text.text_matches(words, scope) {
-            Ok(Some(found)) => self.found(found),
+            Ok(Some(found)) => self.found(&found),
             Ok(None) => Compiled::Everything,
             Err(reason) => Self::not_searched(words, reason, errors),
         }
@@ -201,14 +203,14 @@ impl Columns {
         errors: &mut Vec<QueryError>,
     ) -> Compiled {
         match context.text.title_pattern_matches(pattern.regex()) {
-            Ok(found) => self.found(found),
+            Ok(found) => self.found(&found),
             Err(reason) => Self::not_searched(pattern.regex().as_str(), reason, errors),
         }
     }
 
-    fn found(&self, found: Vec<u32>) -> Compiled {
+    fn found(&self, found: &[u32]) -> Compiled {
         let mut matches = vec![false; self.len()];
-        for index in found {
+        for &index in found {
             if let Some(slot) = matches.get_mut(index as usize) {
                 *slot = true;
             }
