@@ -134,7 +134,8 @@ impl Columns {
         let compiled = self.compile(&query.expr, context, &mut errors);
         let show_drafts = context.show_drafts || query.wants_drafts();
         let marks = context.marks;
-        let shown = |i: usize| show_drafts || self.flags[i] & DRAFT == 0;
+        let flags: &[u8] = &self.flags;
+        let shown = |i: usize| show_drafts || flags[i] & DRAFT == 0;
         let visible = candidates
             .par_iter()
             .with_min_len(4096)

@@ -76,6 +76,8 @@ impl Stories {
         // rank of the best is never read again. Each core takes a run of `indices`; a later run's
         // version wins only by a better rank, so equals keep the first.
         let rank_of = |chosen: u64| chosen >> 32;
+        // Borrowed once: a mapped column is a little work to borrow, a million times more.
+        let ranked_by = (&columns.langs[..], &columns.flags[..]);
         let best_in = |run: &[u32]| {
             let mut chosen = vec![u64::MAX; self.count()];
             for &index in run {
@@ -85,7 +87,7 @@ impl Stories {
                 if story == ALONE {
                     continue;
                 }
-                let rank = u64::from(rank.of(columns, index as usize));
+                let rank = u64::from(rank.of(ranked_by, index as usize));
                 let best = &mut chosen[story as usize];
                 if rank < rank_of(*best) {
                     *best = (rank << 32) | u64::from(index);
@@ -152,12 +154,12 @@ impl Preference {
     }
 
     /// Lower is shown first.
-    fn of(&self, columns: &Columns, i: usize) -> u32 {
-        let lang = columns.langs.get(i).copied().unwrap_or(u32::MAX);
+    fn of(&self, (langs, flags): (&[u32], &[u8]), i: usize) -> u32 {
+        let lang = langs.get(i).copied().unwrap_or(u32::MAX);
         match self.place.get(lang as usize).copied().flatten() {
             Some(place) => place,
             None => {
-                let translated = columns.flags.get(i).is_none_or(|f| f & TRANSLATED != 0);
+                let translated = flags.get(i).is_none_or(|f| f & TRANSLATED != 0);
                 self.preferred + u32::from(translated)
             }
         }
