@@ -445,6 +445,7 @@ impl Cache {
         }
         let mut image = self.rows(root)?;
         image.ids_unique = image.columns.id_hashes_unique();
+        image.stories = Some(super::stories::Stories::of(&image.columns));
         self.store_image(root, version, &image);
         Ok(image)
     }

@@ -426,22 +426,6 @@ impl Columns {
         rows: usize,
         tags: usize,
     ) -> std::io::Result<()> {
-        fn all<T: bytemuck::Pod>(
-            input: &mut impl Read,
-            len: usize,
-            mut ok: impl FnMut(T) -> bool,
-        ) -> std::io::Result<bool> {
-            let mut buffer = vec![T::zeroed(); len.min(1 << 14)];
-            let mut left = len;
-            let mut fine = true;
-            while left > 0 {
-                let chunk = &mut buffer[..left.min(1 << 14)];
-                input.read_exact(bytemuck::cast_slice_mut(chunk))?;
-                fine &= chunk.iter().all(|&value| ok(value));
-                left -= chunk.len();
-            }
-            Ok(fine)
-        }
         let below =
             |len: usize, none: bool| move |id: u32| (id as usize) < len || (none && id == NONE);
         input.seek(SeekFrom::Current(7 * 8 * rows as i64))?;
@@ -558,6 +542,24 @@ impl Columns {
     pub fn story(&self, i: usize) -> Option<u64> {
         (self.stories[i] != NO_STORY).then_some(self.stories[i])
     }
+}
+
+/// Whether `ok` holds for each of the next `len` values in `input`, read a few kB at a time.
+pub(super) fn all<T: bytemuck::Pod>(
+    input: &mut impl Read,
+    len: usize,
+    mut ok: impl FnMut(T) -> bool,
+) -> std::io::Result<bool> {
+    let mut buffer = vec![T::zeroed(); len.min(1 << 14)];
+    let mut left = len;
+    let mut fine = true;
+    while left > 0 {
+        let chunk = &mut buffer[..left.min(1 << 14)];
+        input.read_exact(bytemuck::cast_slice_mut(chunk))?;
+        fine &= chunk.iter().all(|&value| ok(value));
+        left -= chunk.len();
+    }
+    Ok(fine)
 }
 
 /// Interned ids of one [`Columns`] in another, by the first's id.

@@ -10,11 +10,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::columns::Columns;
+use super::stories::Stories;
 use crate::article::{Article, ArticleId};
 
 // Bumped when what the columns mean or the image holds changes (4: the translated flag; 5: notes;
-// 6: columns aligned, widest first, to be mapped), so older images are rebuilt.
-const MAGIC: &[u8; 8] = b"tidings6";
+// 6: columns aligned, widest first, to be mapped; 7: stories), so older images are rebuilt.
+const MAGIC: &[u8; 8] = b"tidings7";
 
 /// One file the cache holds, as a refresh or a rebuild hands it over.
 pub enum Stored {
@@ -53,11 +54,15 @@ pub struct Image {
     /// loading it need not look for duplicates.
     #[serde(skip)]
     pub ids_unique: bool,
+    /// The stories of these columns, as read from the file; worked out again when they change.
+    #[serde(skip)]
+    pub stories: Option<Stories>,
 }
 
 /// What an image file holds before its number columns: the version and root it was made from,
-/// the byte order of its numbers, how many rows and tags, and the rest of the image.
-type Header = (Version, String, bool, u64, u64, bool, Image);
+/// the byte order of its numbers, how many rows and tags, whether ids are unique, how many
+/// stories and versions of them, and the rest of the image.
+type Header = (Version, String, bool, u64, u64, bool, u64, u64, Image);
 
 /// Which cache and which state of a root an image was made from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,12 +139,14 @@ impl Image {
         let mut notes: Vec<FileNote> = self.notes.into_iter().filter(keep).collect();
         notes.extend(fresh.notes);
         let ids_unique = columns.id_hashes_unique();
+        let stories = Some(Stories::of(&columns));
         Self {
             columns,
             problems,
             warnings,
             notes,
             ids_unique,
+            stories,
         }
     }
 
@@ -159,24 +166,37 @@ impl Image {
         }
         let mut header = vec![0; usize::try_from(length).ok()?];
         file.read_exact(&mut header).ok()?;
-        let (stored, stored_root, little_endian, rows, tags, unique, mut image): Header =
-            postcard::from_bytes(&header).ok()?;
+        let header: Header = postcard::from_bytes(&header).ok()?;
+        let (stored, stored_root, little_endian, rows, tags, unique, stories, members, mut image) =
+            header;
         let start = numbers_start(length);
+        let stories_start = stories_start(start, rows, tags)?;
         let fits = stored == version
             && stored_root == root
             && little_endian == cfg!(target_endian = "little")
-            && Columns::number_bytes(rows, tags) == size.checked_sub(start);
+            && Stories::bytes(rows, stories, members) == size.checked_sub(stories_start);
         if !fits {
             return None;
         }
-        let rows = usize::try_from(rows).ok()?;
-        let tags = usize::try_from(tags).ok()?;
+        let [rows, tags, stories, members] =
+            [rows, tags, stories, members].map(|n| usize::try_from(n).ok());
+        let (rows, tags, stories, members) = (rows?, tags?, stories?, members?);
         file.seek(SeekFrom::Start(start)).ok()?;
         image.columns.check_numbers(&mut file, rows, tags).ok()?;
+        file.seek(SeekFrom::Start(stories_start)).ok()?;
+        Stories::check(&mut file, rows, stories, members).ok()?;
         let mapped = super::mapped::map(&file).ok()?;
         image
             .columns
             .map_numbers(&mapped, usize::try_from(start).ok()?, rows, tags)?;
+        let stories_start = usize::try_from(stories_start).ok()?;
+        image.stories = Some(Stories::mapped(
+            &mapped,
+            stories_start,
+            rows,
+            stories,
+            members,
+        )?);
         image.ids_unique = unique;
         Some(image)
     }
@@ -186,13 +206,25 @@ impl Image {
         std::fs::create_dir_all(dir)?;
         let path = file_of(dir, root);
         let temporary = path.with_extension(format!("tmp{}", std::process::id()));
+        let worked_out;
+        let stories = match &self.stories {
+            Some(stories) if stories.rows() == self.columns.len() => stories,
+            _ => {
+                worked_out = Stories::of(&self.columns);
+                &worked_out
+            }
+        };
+        let rows = self.columns.len() as u64;
+        let tags = self.columns.tag_count() as u64;
         let header = postcard::to_allocvec(&(
             version,
             root,
             cfg!(target_endian = "little"),
-            self.columns.len() as u64,
-            self.columns.tag_count() as u64,
+            rows,
+            tags,
             self.ids_unique,
+            stories.count() as u64,
+            stories.member_count() as u64,
             self,
         ))
         .map_err(std::io::Error::other)?;
@@ -204,6 +236,11 @@ impl Image {
             let padding = numbers_start(header.len() as u64) - 16 - header.len() as u64;
             file.write_all(&[0; 8][..padding as usize])?;
             self.columns.write_numbers(&mut file)?;
+            let start = numbers_start(header.len() as u64);
+            let written = start + Columns::number_bytes(rows, tags).unwrap_or(0);
+            let padding = stories_start(start, rows, tags).unwrap_or(written) - written;
+            file.write_all(&[0; 8][..padding as usize])?;
+            stories.write(&mut file)?;
             file.flush()
         })();
         if let Err(error) = written {
@@ -220,6 +257,13 @@ impl Image {
 /// 8-byte boundary after it, where every column is aligned.
 const fn numbers_start(header: u64) -> u64 {
     (16 + header).next_multiple_of(8)
+}
+
+/// Where the stories start: the first 8-byte boundary after the number columns.
+fn stories_start(numbers_start: u64, rows: u64, tags: u64) -> Option<u64> {
+    numbers_start
+        .checked_add(Columns::number_bytes(rows, tags)?)?
+        .checked_next_multiple_of(8)
 }
 
 /// One file per root, named by a hash of its path (the path itself is inside, and checked).

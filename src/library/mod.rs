@@ -1033,9 +1033,11 @@ impl Library {
             }));
         };
         let mut ids_unique = false;
+        let mut stories = None;
         if images.len() == 1 {
             let image = images.remove(0);
             ids_unique = image.ids_unique;
+            stories = image.stories;
             self.root_of = vec![0; image.columns.len()];
             self.columns = image.columns;
             note(image.problems, Severity::Error);
@@ -1067,7 +1069,10 @@ impl Library {
         if !ids_unique {
             self.remove_duplicates();
         }
-        self.stories = Stories::of(&self.columns);
+        // Kept from the image unless duplicates were taken out of its rows.
+        self.stories = stories
+            .filter(|stories| stories.rows() == self.columns.len())
+            .unwrap_or_else(|| Stories::of(&self.columns));
         self.drafts = self.columns.count_drafts();
         self.marks = self
             .columns

@@ -478,3 +478,56 @@ fn a_check_looks_at_every_page_of_the_cache() {
     );
     assert!((0..checked.len()).all(|i| checked.details(i).is_ok()));
 }
+
+#[test]
+fn stories_are_kept_in_the_image_and_worked_out_again_when_it_is_damaged() {
+    let (dir, root, paths) = setup(6);
+    fs::create_dir_all(root.join("told")).unwrap();
+    for (name, lang, from) in [
+        ("en", "en", ""),
+        ("uk", "uk", "ai: {translatedFrom: shared}\n"),
+    ] {
+        fs::write(
+            root.join(format!("told/{name}.md")),
+            format!(
+                "---\ntitle: Told in {lang}\nlang: {lang}\nexternalId: shared\n{from}\
+                 source: {{name: Test Wire, key: testwire}}\n---\nBody.\n"
+            ),
+        )
+        .unwrap();
+    }
+    let told = |library: &Library| -> Vec<String> {
+        let en = (0..library.len())
+            .find(|&i| library.article(i).title == "Told in en")
+            .unwrap();
+        let versions = library.stories().versions(en);
+        versions
+            .iter()
+            .map(|&i| library.article(i as usize).title.clone())
+            .collect()
+    };
+    let opened = Library::open(std::slice::from_ref(&root), &paths).unwrap();
+    assert_eq!(told(&opened), ["Told in en", "Told in uk"]);
+    assert_eq!(opened.stories().count(), 1);
+    let cached = Library::open_cached(std::slice::from_ref(&root), &paths).unwrap();
+    assert_eq!(told(&cached), told(&opened));
+
+    // The last version's index, the last bytes of the image, made to point past the articles.
+    let image = fs::read_dir(dir.path().join("cache/cache.images"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut bytes = fs::read(&image).unwrap();
+    let end = bytes.len();
+    bytes[end - 4..].copy_from_slice(&u32::MAX.to_le_bytes());
+    fs::write(&image, &bytes).unwrap();
+    let rebuilt = Library::open_cached(std::slice::from_ref(&root), &paths).unwrap();
+    assert_eq!(told(&rebuilt), told(&opened));
+    assert_ne!(
+        fs::read(&image).unwrap(),
+        bytes,
+        "the image is written again"
+    );
+}
