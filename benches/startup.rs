@@ -13,7 +13,7 @@
 
 mod common;
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::num::NonZeroU16;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -62,10 +62,18 @@ impl Reader {
             Condvar::new(),
         ));
         let mut output = pair.master.try_clone_reader().expect("pty reader");
+        let mut input = pair.master.take_writer().expect("pty writer");
         let shared = Arc::clone(&screen);
         std::thread::spawn(move || {
             let mut buf = [0u8; 65536];
             while let Ok(n @ 1..) = output.read(&mut buf) {
+                // The reader asks the terminal what it can draw and waits up to 300 ms for
+                // the status report that ends the answer: answered at once, as terminals do
+                // (device attributes of a VT220 with no graphics, then "ok"), so the figure is
+                // tidings' own, not a timeout's.
+                if buf[..n].windows(4).any(|w| w == b"\x1b[5n") {
+                    let _ = input.write_all(b"\x1b[?62;22c\x1b[0n");
+                }
                 let (parser, changed) = &*shared;
                 parser.lock().expect("screen").process(&buf[..n]);
                 changed.notify_all();
