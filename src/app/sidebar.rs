@@ -111,11 +111,14 @@ impl Timeline {
     /// is part of what each key costs.
     pub fn build(index: &Columns, visible: &[u32], now: DateTime<Utc>) -> Self {
         const CHUNK: usize = 16_384;
+        // Borrowed once: a mapped column is a little work to borrow, a million times more.
+        let (published, sentiments): (&[i64], &[u8]) = (&index.published, &index.sentiments);
+        let day = |i: u32| super::index::day_of(published[i as usize]);
         let horizon = (now + Duration::days(1)).timestamp().div_euclid(86_400);
         let Some(last) = visible
             .par_iter()
             .with_min_len(CHUNK)
-            .filter_map(|&i| index.day(i as usize))
+            .filter_map(|&i| day(i))
             .filter(|&day| day <= horizon)
             .max()
         else {
@@ -127,12 +130,13 @@ impl Timeline {
             .map(|chunk| {
                 let mut days = empty();
                 for &i in chunk {
-                    let Some(day) = index.day(i as usize) else {
+                    let Some(day) = day(i) else {
                         continue;
                     };
                     let back = last - day;
                     if (0..TIMELINE_DAYS as i64).contains(&back) {
-                        days[TIMELINE_DAYS - 1 - back as usize][index.sentiment(i as usize)] += 1;
+                        let sentiment = (sentiments[i as usize] & 3) as usize;
+                        days[TIMELINE_DAYS - 1 - back as usize][sentiment] += 1;
                     }
                 }
                 days

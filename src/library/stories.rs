@@ -57,6 +57,15 @@ impl Stories {
         }
     }
 
+    /// The same grouping in memory. Lists read it at random, in sort order, where a mapped
+    /// file's small pages cost more than the copy (a few milliseconds at a million articles).
+    pub fn into_owned(mut self) -> Self {
+        for column in [&mut self.story, &mut self.starts, &mut self.members] {
+            column.to_mut();
+        }
+        self
+    }
+
     /// How many articles these stories are of.
     pub fn rows(&self) -> usize {
         self.story.len()
@@ -138,12 +147,16 @@ impl Stories {
     /// Every version of article `i`'s story, `i` included, in article order; empty when the
     /// story is told in one language only.
     pub fn versions(&self, i: usize) -> &[u32] {
-        match self.story.get(i) {
-            Some(&story) if story != ALONE => {
-                let story = story as usize;
-                &self.members[self.starts[story] as usize..self.starts[story + 1] as usize]
-            }
-            _ => &[],
+        self.borrowed().versions(i)
+    }
+
+    /// The grouping borrowed once, for a loop over many articles: a mapped column is a little
+    /// work to borrow, a million times more.
+    pub fn borrowed(&self) -> Borrowed<'_> {
+        Borrowed {
+            story: &self.story,
+            starts: &self.starts,
+            members: &self.members,
         }
     }
 
@@ -159,10 +172,11 @@ impl Stories {
         let rank_of = |chosen: u64| chosen >> 32;
         // Borrowed once: a mapped column is a little work to borrow, a million times more.
         let ranked_by = (&columns.langs[..], &columns.flags[..]);
+        let story_of: &[u32] = &self.story;
         let best_in = |run: &[u32]| {
             let mut chosen = vec![u64::MAX; self.count()];
             for &index in run {
-                let Some(&story) = self.story.get(index as usize) else {
+                let Some(&story) = story_of.get(index as usize) else {
                     continue;
                 };
                 if story == ALONE {
@@ -198,11 +212,32 @@ impl Stories {
             .with_min_len(4096)
             .copied()
             .filter(|&index| {
-                self.story
+                story_of
                     .get(index as usize)
                     .is_none_or(|&story| story == ALONE || chosen[story as usize] as u32 == index)
             })
             .collect()
+    }
+}
+
+/// [`Stories`], borrowed.
+#[derive(Clone, Copy)]
+pub struct Borrowed<'a> {
+    story: &'a [u32],
+    starts: &'a [u32],
+    members: &'a [u32],
+}
+
+impl<'a> Borrowed<'a> {
+    /// See [`Stories::versions`].
+    pub fn versions(self, i: usize) -> &'a [u32] {
+        match self.story.get(i) {
+            Some(&story) if story != ALONE => {
+                let story = story as usize;
+                &self.members[self.starts[story] as usize..self.starts[story + 1] as usize]
+            }
+            _ => &[],
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! Searching and showing results: the query and filters run against the index, narrowed while
 //! typing, remembered for Backspace, and shown with the selection kept where it can be.
 
+use rayon::prelude::*;
+
 use super::*;
 use crate::app::highlight::Highlight;
 use crate::app::index::SavedCount;
@@ -50,7 +52,7 @@ impl App {
     /// version of their stories (a row shows one; the words typed next may be in another) and
     /// the drafts left out (the list's title counts them).
     fn narrowing_candidates(&self) -> Vec<u32> {
-        let stories = self.library.stories();
+        let stories = self.library.stories().borrowed();
         let mut wanted = vec![false; self.library.len()];
         for &index in self.list.visible.iter().chain(&self.list.hidden_drafts) {
             wanted[index as usize] = true;
@@ -193,18 +195,35 @@ impl App {
         let ascending = ascending(visible, columns.len());
         let mut facets = columns.facets(&ascending);
         if per_story {
-            let stories = self.library.stories();
+            let stories = self.library.stories().borrowed();
+            let langs: &[u32] = &columns.langs;
             let languages = &mut facets.values[Dimension::Lang.index()];
-            for &shown in &ascending {
-                for &other in stories.versions(shown as usize) {
-                    if other != shown {
-                        for &lang in columns.values(Dimension::Lang, other as usize) {
-                            if let Some(count) = languages.get_mut(lang as usize) {
+            let others = ascending
+                .par_chunks(16_384)
+                .map(|chunk| {
+                    let mut counts = vec![0; languages.len()];
+                    for &shown in chunk {
+                        for &other in stories.versions(shown as usize) {
+                            if other != shown
+                                && let Some(count) = counts.get_mut(langs[other as usize] as usize)
+                            {
                                 *count += 1;
                             }
                         }
                     }
-                }
+                    counts
+                })
+                .reduce(
+                    || vec![0; languages.len()],
+                    |mut a, b| {
+                        for (x, y) in a.iter_mut().zip(b) {
+                            *x += y;
+                        }
+                        a
+                    },
+                );
+            for (count, more) in languages.iter_mut().zip(others) {
+                *count += more;
             }
         }
         let context = Context::of(&self.library, self.query.show_drafts);
