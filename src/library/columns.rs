@@ -545,7 +545,7 @@ impl Columns {
 }
 
 /// Whether `ok` holds for each of the next `len` values in `input`, read a few kB at a time.
-pub(super) fn all<T: bytemuck::Pod>(
+fn all<T: bytemuck::Pod>(
     input: &mut impl Read,
     len: usize,
     mut ok: impl FnMut(T) -> bool,

@@ -184,19 +184,11 @@ impl Image {
         file.seek(SeekFrom::Start(start)).ok()?;
         image.columns.check_numbers(&mut file, rows, tags).ok()?;
         file.seek(SeekFrom::Start(stories_start)).ok()?;
-        Stories::check(&mut file, rows, stories, members).ok()?;
+        image.stories = Some(Stories::read(&mut file, rows, stories, members).ok()?);
         let mapped = super::mapped::map(&file).ok()?;
         image
             .columns
             .map_numbers(&mapped, usize::try_from(start).ok()?, rows, tags)?;
-        let stories_start = usize::try_from(stories_start).ok()?;
-        image.stories = Some(Stories::mapped(
-            &mapped,
-            stories_start,
-            rows,
-            stories,
-            members,
-        )?);
         image.ids_unique = unique;
         Some(image)
     }

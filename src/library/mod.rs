@@ -1072,7 +1072,7 @@ impl Library {
         // Kept from the image unless duplicates were taken out of its rows.
         self.stories = stories
             .filter(|stories| stories.rows() == self.columns.len())
-            .map_or_else(|| Stories::of(&self.columns), Stories::into_owned);
+            .unwrap_or_else(|| Stories::of(&self.columns));
         self.drafts = self.columns.count_drafts();
         self.marks = self
             .columns

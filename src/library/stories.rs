@@ -2,13 +2,10 @@
 //! same source and external id. The list shows one row per story; marks belong to the story.
 
 use std::io::{Read, Write};
-use std::sync::Arc;
 
-use memmap2::Mmap;
 use rayon::prelude::*;
 
 use super::columns::{Columns, NO_STORY, TRANSLATED};
-use super::mapped::Column;
 
 /// An article told in one language only.
 const ALONE: u32 = u32::MAX;
@@ -18,10 +15,10 @@ const ALONE: u32 = u32::MAX;
 #[derive(Debug, Default, Clone)]
 pub struct Stories {
     /// Per article, its story among those told in several languages, or [`ALONE`].
-    story: Column<u32>,
+    story: Vec<u32>,
     /// Story `s`'s articles are `members[starts[s]..starts[s + 1]]`, in article order.
-    starts: Column<u32>,
-    members: Column<u32>,
+    starts: Vec<u32>,
+    members: Vec<u32>,
 }
 
 impl Stories {
@@ -51,32 +48,23 @@ impl Stories {
             starts.push(members.len() as u32);
         }
         Self {
-            story: story.into(),
-            starts: starts.into(),
-            members: members.into(),
+            story,
+            starts,
+            members,
         }
-    }
-
-    /// The same grouping in memory. Lists read it at random, in sort order, where a mapped
-    /// file's small pages cost more than the copy (a few milliseconds at a million articles).
-    pub fn into_owned(mut self) -> Self {
-        for column in [&mut self.story, &mut self.starts, &mut self.members] {
-            column.to_mut();
-        }
-        self
     }
 
     /// How many articles these stories are of.
-    pub fn rows(&self) -> usize {
+    pub const fn rows(&self) -> usize {
         self.story.len()
     }
 
     /// How many articles are versions of a story told in several languages.
-    pub fn member_count(&self) -> usize {
+    pub const fn member_count(&self) -> usize {
         self.members.len()
     }
 
-    /// Writes the grouping as its bytes in memory, for [`Stories::mapped`] to read in place.
+    /// Writes the grouping as its bytes in memory, for [`Stories::read`].
     pub fn write(&self, out: &mut impl Write) -> std::io::Result<()> {
         use bytemuck::cast_slice;
         for column in [&self.story, &self.starts, &self.members] {
@@ -93,27 +81,36 @@ impl Stories {
             .checked_mul(4)
     }
 
-    /// What [`Stories::write`] wrote for `rows` articles, `stories` stories and `members`
-    /// versions, read from `input` at its start and checked before it is used: every story id
-    /// and every member is in range, the starts climb to the members. Read through a small
-    /// buffer, as the columns are checked.
-    pub fn check(
+    /// Reads what [`Stories::write`] wrote for `rows` articles, `stories` stories and `members`
+    /// versions into memory (a list reads it at random, in sort order, where a mapped file's small
+    /// pages cost a key several milliseconds), and checks it before it is used: every story id and
+    /// every member is in range, the starts climb to the members.
+    pub fn read(
         input: &mut impl Read,
         rows: usize,
         stories: usize,
         members: usize,
-    ) -> std::io::Result<()> {
-        let mut previous = None;
-        let ok = super::columns::all(input, rows, |story: u32| {
-            story == ALONE || (story as usize) < stories
-        })? & super::columns::all(input, stories + 1, |start: u32| {
-            let climbs = previous.map_or(start == 0, |previous| previous <= start);
-            previous = Some(start);
-            climbs
-        })? & (previous == Some(members as u32))
-            & super::columns::all(input, members, |member: u32| (member as usize) < rows)?;
+    ) -> std::io::Result<Self> {
+        fn values(input: &mut impl Read, len: usize) -> std::io::Result<Vec<u32>> {
+            let mut values = vec![0; len];
+            input.read_exact(bytemuck::cast_slice_mut(&mut values))?;
+            Ok(values)
+        }
+        let read = Self {
+            story: values(input, rows)?,
+            starts: values(input, stories + 1)?,
+            members: values(input, members)?,
+        };
+        let ok = read
+            .story
+            .iter()
+            .all(|&story| story == ALONE || (story as usize) < stories)
+            && read.starts.first() == Some(&0)
+            && read.starts.windows(2).all(|pair| pair[0] <= pair[1])
+            && read.starts.last() == Some(&(members as u32))
+            && read.members.iter().all(|&member| (member as usize) < rows);
         if ok {
-            Ok(())
+            Ok(read)
         } else {
             Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
@@ -122,41 +119,20 @@ impl Stories {
         }
     }
 
-    /// The grouping [`Stories::write`] wrote, `start` bytes into `file`, taken in place.
-    pub fn mapped(
-        file: &Arc<Mmap>,
-        start: usize,
-        rows: usize,
-        stories: usize,
-        members: usize,
-    ) -> Option<Self> {
-        let starts = start.checked_add(rows.checked_mul(4)?)?;
-        let members_start = starts.checked_add(stories.checked_add(1)?.checked_mul(4)?)?;
-        Some(Self {
-            story: Column::mapped(file, start, rows)?,
-            starts: Column::mapped(file, starts, stories + 1)?,
-            members: Column::mapped(file, members_start, members)?,
-        })
-    }
-
     /// How many stories are told in several languages.
-    pub fn count(&self) -> usize {
+    pub const fn count(&self) -> usize {
         self.starts.len().saturating_sub(1)
     }
 
     /// Every version of article `i`'s story, `i` included, in article order; empty when the
     /// story is told in one language only.
     pub fn versions(&self, i: usize) -> &[u32] {
-        self.borrowed().versions(i)
-    }
-
-    /// The grouping borrowed once, for a loop over many articles: a mapped column is a little
-    /// work to borrow, a million times more.
-    pub fn borrowed(&self) -> Borrowed<'_> {
-        Borrowed {
-            story: &self.story,
-            starts: &self.starts,
-            members: &self.members,
+        match self.story.get(i) {
+            Some(&story) if story != ALONE => {
+                let story = story as usize;
+                &self.members[self.starts[story] as usize..self.starts[story + 1] as usize]
+            }
+            _ => &[],
         }
     }
 
@@ -172,11 +148,10 @@ impl Stories {
         let rank_of = |chosen: u64| chosen >> 32;
         // Borrowed once: a mapped column is a little work to borrow, a million times more.
         let ranked_by = (&columns.langs[..], &columns.flags[..]);
-        let story_of: &[u32] = &self.story;
         let best_in = |run: &[u32]| {
             let mut chosen = vec![u64::MAX; self.count()];
             for &index in run {
-                let Some(&story) = story_of.get(index as usize) else {
+                let Some(&story) = self.story.get(index as usize) else {
                     continue;
                 };
                 if story == ALONE {
@@ -212,32 +187,11 @@ impl Stories {
             .with_min_len(4096)
             .copied()
             .filter(|&index| {
-                story_of
+                self.story
                     .get(index as usize)
                     .is_none_or(|&story| story == ALONE || chosen[story as usize] as u32 == index)
             })
             .collect()
-    }
-}
-
-/// [`Stories`], borrowed.
-#[derive(Clone, Copy)]
-pub struct Borrowed<'a> {
-    story: &'a [u32],
-    starts: &'a [u32],
-    members: &'a [u32],
-}
-
-impl<'a> Borrowed<'a> {
-    /// See [`Stories::versions`].
-    pub fn versions(self, i: usize) -> &'a [u32] {
-        match self.story.get(i) {
-            Some(&story) if story != ALONE => {
-                let story = story as usize;
-                &self.members[self.starts[story] as usize..self.starts[story + 1] as usize]
-            }
-            _ => &[],
-        }
     }
 }
 

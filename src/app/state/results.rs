@@ -52,7 +52,7 @@ impl App {
     /// version of their stories (a row shows one; the words typed next may be in another) and
     /// the drafts left out (the list's title counts them).
     fn narrowing_candidates(&self) -> Vec<u32> {
-        let stories = self.library.stories().borrowed();
+        let stories = self.library.stories();
         let mut wanted = vec![false; self.library.len()];
         for &index in self.list.visible.iter().chain(&self.list.hidden_drafts) {
             wanted[index as usize] = true;
@@ -195,7 +195,7 @@ impl App {
         let ascending = ascending(visible, columns.len());
         let mut facets = columns.facets(&ascending);
         if per_story {
-            let stories = self.library.stories().borrowed();
+            let stories = self.library.stories();
             let langs: &[u32] = &columns.langs;
             let languages = &mut facets.values[Dimension::Lang.index()];
             let others = ascending
