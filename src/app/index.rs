@@ -359,60 +359,8 @@ impl Columns {
                 .any(|term| self.matches(term, i, marks, undated_pass)),
         }
     }
-
-    /// Counts per sentiment and per value of every [`Dimension`] of `indices`, on both cores.
-    pub fn facets(&self, indices: &[u32]) -> Facets {
-        let empty = || Facets {
-            total: 0,
-            sentiment: [0; 4],
-            values: Dimension::ALL.map(|dimension| vec![0; self.names(dimension).len()]),
-            saved: Vec::new(),
-        };
-        // Borrowed once: a mapped column is a little work to borrow, a million times more.
-        let sentiments: &[u8] = &self.sentiments;
-        let (tag_starts, tag_ids): (&[u32], &[u32]) = (&self.tag_starts, &self.tag_ids);
-        let single: [&[u32]; 3] = [&self.sources, &self.categories, &self.langs];
-        let mut facets = indices
-            .par_chunks(16_384)
-            .map(|chunk| {
-                let mut facets = empty();
-                let count = |counts: &mut Vec<usize>, id: u32| {
-                    if let Some(count) = counts.get_mut(id as usize) {
-                        *count += 1;
-                    }
-                };
-                let [tags, rest @ ..] = &mut facets.values;
-                for &index in chunk {
-                    let i = index as usize;
-                    if let Some(sentiment) = facets.sentiment.get_mut(sentiments[i] as usize) {
-                        *sentiment += 1;
-                    }
-                    let (start, end) = (tag_starts[i] as usize, tag_starts[i + 1] as usize);
-                    for &tag in tag_ids.get(start..end).unwrap_or_default() {
-                        count(tags, tag);
-                    }
-                    for (counts, ids) in rest.iter_mut().zip(single) {
-                        // `NONE` (no category, no language) is past every name: not counted.
-                        count(counts, ids[i]);
-                    }
-                }
-                facets
-            })
-            .reduce(empty, |mut a, b| {
-                for (x, y) in a.sentiment.iter_mut().zip(b.sentiment) {
-                    *x += y;
-                }
-                for (into, from) in a.values.iter_mut().zip(&b.values) {
-                    for (x, y) in into.iter_mut().zip(from) {
-                        *x += y;
-                    }
-                }
-                a
-            });
-        facets.total = indices.len();
-        facets
-    }
 }
+
 /// The day (since the epoch) of a publication time in milliseconds, if it is known.
 pub const fn day_of(millis: i64) -> Option<i64> {
     if millis == i64::MIN {
@@ -422,27 +370,6 @@ pub const fn day_of(millis: i64) -> Option<i64> {
     }
 }
 
-/// `indices` (distinct, each below `len`) in ascending order, found through a mask in two passes
-/// rather than sorted.
-pub fn ascending(indices: &[u32], len: usize) -> Vec<u32> {
-    let mut mask = vec![false; len];
-    for &index in indices {
-        if let Some(slot) = mask.get_mut(index as usize) {
-            *slot = true;
-        }
-    }
-    let mut ascending = Vec::with_capacity(indices.len());
-    ascending.extend(
-        mask.iter()
-            .enumerate()
-            .filter(|&(_, &on)| on)
-            .map(|(index, _)| index as u32),
-    );
-    ascending
-}
-
-/// What a query without terms matches: the `candidates` (in their order) that are not drafts,
-/// unless drafts are shown.
 /// `visible` with one row per story, in the preferred language; every version when the query
 /// picks languages (`lang:uk`). The reader and the commands list the same rows.
 pub fn one_row_per_story(
@@ -460,6 +387,8 @@ pub fn one_row_per_story(
     }
 }
 
+/// What a query without terms matches: the `candidates` (in their order) that are not drafts,
+/// unless drafts are shown.
 pub fn without_drafts(columns: &Columns, candidates: &[u32], show_drafts: bool) -> Vec<u32> {
     candidates
         .iter()

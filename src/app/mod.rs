@@ -5,6 +5,7 @@
 //! background refresh).
 
 pub mod action;
+pub mod counts;
 pub mod event;
 pub mod filters;
 pub mod format;

@@ -96,6 +96,12 @@ pub fn entries(facets: &Facets, index: &Columns, filters: &Filters) -> Vec<Entry
     entries
 }
 
+/// The newest day (since the epoch) a timeline at `now` may end on: the day after now's, so
+/// that an article stamped a little ahead (another time zone, a clock ahead) still shows.
+pub fn horizon(now: DateTime<Utc>) -> i64 {
+    (now + Duration::days(1)).timestamp().div_euclid(86_400)
+}
+
 /// Articles per day by sentiment, over the days up to the newest article of a result set.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Timeline {
@@ -114,7 +120,7 @@ impl Timeline {
         // Borrowed once: a mapped column is a little work to borrow, a million times more.
         let (published, sentiments): (&[i64], &[u8]) = (&index.published, &index.sentiments);
         let day = |i: u32| super::index::day_of(published[i as usize]);
-        let horizon = (now + Duration::days(1)).timestamp().div_euclid(86_400);
+        let horizon = horizon(now);
         let Some(last) = visible
             .par_iter()
             .with_min_len(CHUNK)

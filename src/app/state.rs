@@ -15,7 +15,7 @@ use super::action::{Action, Focus};
 use super::filters::Filters;
 use super::format::thousands;
 use super::highlight::Highlight;
-use super::index::{Context, Facets, ascending, without_drafts};
+use super::index::{Context, Facets, without_drafts};
 use super::keys::{Key, KeyContext, Keymap};
 use super::query::{Expr, Query, QueryError, SavedSearches};
 use super::query_line::{QueryLine, narrows};

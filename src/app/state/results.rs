@@ -1,12 +1,10 @@
 //! Searching and showing results: the query and filters run against the index, narrowed while
 //! typing, remembered for Backspace, and shown with the selection kept where it can be.
 
-use rayon::prelude::*;
-
 use super::*;
+use crate::app::counts::{Basis, Rows};
 use crate::app::highlight::Highlight;
 use crate::app::index::SavedCount;
-use crate::library::Dimension;
 
 impl App {
     /// Re-runs the query and filters, keeping the selected article when it is still listed.
@@ -182,72 +180,55 @@ impl App {
 pub(super) struct Counts {
     pub(super) facets: Facets,
     pub(super) timeline: Timeline,
+    /// What they were counted from, for the next counts to start from; `None` before the
+    /// first.
+    basis: Option<Basis>,
 }
 
 impl App {
     /// The sidebar's counts and the timeline of `visible`, and how many of them each saved
-    /// search matches.
+    /// search matches; from the counts on screen, if they are of this library.
     /// `per_story`: `visible` holds one version of each story; a language then counts the
     /// stories told in it, shown in another language or not.
     fn counts_of(&self, visible: &[u32], per_story: bool) -> Counts {
         let columns = self.library.columns();
-        // Counts do not depend on order: in index order they read the columns front to back.
-        let ascending = ascending(visible, columns.len());
-        let mut facets = columns.facets(&ascending);
-        if per_story {
-            let stories = self.library.stories();
-            let langs: &[u32] = &columns.langs;
-            let languages = &mut facets.values[Dimension::Lang.index()];
-            let others = ascending
-                .par_chunks(16_384)
-                .map(|chunk| {
-                    let mut counts = vec![0; languages.len()];
-                    for &shown in chunk {
-                        for &other in stories.versions(shown as usize) {
-                            if other != shown
-                                && let Some(count) = counts.get_mut(langs[other as usize] as usize)
-                            {
-                                *count += 1;
-                            }
-                        }
+        let basis = Basis::count(
+            columns,
+            self.library.stories(),
+            Rows::of(visible, columns.len()),
+            per_story,
+            self.refresh.generation,
+            self.now,
+            self.sidebar.counts.basis.as_ref(),
+        );
+        let mut facets = basis.tally().facets.clone();
+        if !self.query.saved.is_empty() {
+            // Counts do not depend on order: in index order they read the columns front to back.
+            let ascending = basis.rows().ascending();
+            let context = Context::of(&self.library, self.query.show_drafts);
+            let marks = self.library.all_marks();
+            facets.saved = self
+                .query
+                .saved
+                .keys()
+                .map(|name| {
+                    let query = Query {
+                        expr: self.saved_search(name),
+                        errors: Vec::new(),
+                    };
+                    let matched = columns.search(&query, &context, &ascending).visible;
+                    SavedCount {
+                        name: name.clone(),
+                        total: matched.len(),
+                        unread: matched.iter().filter(|&&i| !marks[i as usize].read).count(),
                     }
-                    counts
                 })
-                .reduce(
-                    || vec![0; languages.len()],
-                    |mut a, b| {
-                        for (x, y) in a.iter_mut().zip(b) {
-                            *x += y;
-                        }
-                        a
-                    },
-                );
-            for (count, more) in languages.iter_mut().zip(others) {
-                *count += more;
-            }
+                .collect();
         }
-        let context = Context::of(&self.library, self.query.show_drafts);
-        let marks = self.library.all_marks();
-        facets.saved = self
-            .query
-            .saved
-            .keys()
-            .map(|name| {
-                let query = Query {
-                    expr: self.saved_search(name),
-                    errors: Vec::new(),
-                };
-                let matched = columns.search(&query, &context, &ascending).visible;
-                SavedCount {
-                    name: name.clone(),
-                    total: matched.len(),
-                    unread: matched.iter().filter(|&&i| !marks[i as usize].read).count(),
-                }
-            })
-            .collect();
         Counts {
             facets,
-            timeline: Timeline::build(columns, &ascending, self.now),
+            timeline: basis.timeline(columns, self.now),
+            basis: Some(basis),
         }
     }
 }
