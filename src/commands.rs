@@ -13,6 +13,7 @@ use chrono::{Local, Utc};
 use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use crate::app::counts::Rows;
 use crate::app::index::one_row_per_story;
 use crate::app::{Context, Facets, Query, SortMode, sorted, without_drafts};
 use crate::article::text::{for_terminal, is_terminal_control};
@@ -580,7 +581,11 @@ fn stats(setup: &Setup, query: &str) -> Result<ExitCode> {
     let index = library.columns();
     let everything: Vec<u32> = (0..library.len() as u32).collect();
     let matches = matching(&library, &setup.config, &query, &everything)?;
-    let facets = index.facets(&matches);
+    // As in the sidebar: one row per story, and a language counts the stories told in it.
+    let stories = (!query.picks_languages()).then(|| library.stories());
+    let facets = index
+        .tally(&Rows::of(&matches, index.len()), stories, None)
+        .facets;
     let mut out = stdout();
     // One row per story unless the query picks languages (then each version is one).
     let what = if query.picks_languages() {

@@ -123,25 +123,58 @@ fn l_turns_a_story_to_its_other_language_and_a_read_mark_covers_both() {
     assert_eq!(app.visible().len(), STORIES, "still one row per story");
 }
 
+/// What `tidings ARGS` prints on the fixture, with its cache and marks in `env`.
+fn run(env: &tempfile::TempDir, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .args(["--library", fixture().to_str().unwrap()])
+        .args(args)
+        .env("TIDINGS_CACHE_DIR", env.path().join("cache"))
+        .env("TIDINGS_DATA_DIR", env.path().join("data"))
+        .env("TIDINGS_CONFIG", env.path().join("config.toml"))
+        .env("LANG", "en_GB.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn stats_counts_stories_and_the_languages_they_are_told_in_as_the_sidebar_does() {
+    let env = tempfile::tempdir().unwrap();
+    let stats = run(&env, &["stats"]);
+    assert!(
+        stats.starts_with(&format!("{STORIES} stories\n")),
+        "{stats}"
+    );
+    let languages: Vec<(String, usize)> = stats
+        .split("\nLanguages\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|line| !line.is_empty())
+        .map(|line| {
+            let (lang, count) = line.trim().split_once(' ').unwrap();
+            (lang.to_owned(), count.trim().parse().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        languages,
+        [("en".to_owned(), ENGLISH), ("uk".to_owned(), UKRAINIAN)]
+    );
+    // Naming a language counts its versions, each a row.
+    assert!(run(&env, &["stats", "lang:uk"]).starts_with(&format!("{UKRAINIAN} articles\n")));
+}
+
 #[test]
 fn lang_terms_list_versions_and_english_plus_ukrainian_is_every_article() {
     let env = tempfile::tempdir().unwrap();
     let list = |query: &str| -> Vec<String> {
-        let output = Command::new(env!("CARGO_BIN_EXE_tidings"))
-            .args(["--library", fixture().to_str().unwrap(), "list", "--json"])
-            .args((!query.is_empty()).then_some(query))
-            .env("TIDINGS_CACHE_DIR", env.path().join("cache"))
-            .env("TIDINGS_DATA_DIR", env.path().join("data"))
-            .env("TIDINGS_CONFIG", env.path().join("config.toml"))
-            .env("LANG", "en_GB.UTF-8")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{output:?}");
-        String::from_utf8(output.stdout)
-            .unwrap()
+        let mut args = vec!["list", "--json"];
+        args.extend((!query.is_empty()).then_some(query));
+        run(&env, &args)
             .lines()
             .map(|line| {
                 let json: serde_json::Value = serde_json::from_str(line).unwrap();

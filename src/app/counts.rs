@@ -244,12 +244,6 @@ impl Columns {
         tally.facets.total = rows.len();
         tally
     }
-
-    /// Counts per sentiment and per value of every [`Dimension`] of `indices` (distinct).
-    pub fn facets(&self, indices: &[u32]) -> Facets {
-        self.tally(&Rows::of(indices, self.len()), None, None)
-            .facets
-    }
 }
 
 /// What counts were counted from, to count the next result set from them.
