@@ -43,6 +43,46 @@ fn frame(terminal: &mut Terminal<TestBackend>, view: &mut View, app: &mut App) {
     app.handle(Event::Drawn(viewport.expect("drawn")));
 }
 
+/// As the reader does after a key: the headlines drawn, then counted and drawn again.
+fn settle(terminal: &mut Terminal<TestBackend>, view: &mut View, app: &mut App) {
+    frame(terminal, view, app);
+    app.handle(Event::Idle);
+    frame(terminal, view, app);
+}
+
+/// The time the last key of `text` takes, the keys before it already searched and counted:
+/// until its headlines are drawn, or with `counted` until the sidebar's counts are drawn too.
+fn last_key_of(
+    text: &str,
+    counted: bool,
+    terminal: &mut Terminal<TestBackend>,
+    view: &mut View,
+    app: &mut App,
+) -> Duration {
+    let (before, last) = text.split_at(text.len() - 1);
+    // Each word is looked up afresh, except the words before the last, which the reader
+    // remembers from typing them.
+    app.library().forget_recent_words();
+    app.update(Action::ClearFilters);
+    app.update(Action::StartQuery);
+    for c in before.chars() {
+        app.update(Action::QueryInput(c));
+    }
+    settle(terminal, view, app);
+    let started = Instant::now();
+    app.update(Action::QueryInput(
+        last.chars().next().expect("one character"),
+    ));
+    if counted {
+        settle(terminal, view, app);
+    } else {
+        frame(terminal, view, app);
+    }
+    let spent = started.elapsed();
+    app.update(Action::QueryAccept);
+    spent
+}
+
 fn reader(c: &mut Criterion) {
     let corpus = common::Corpus::new();
     let paths = corpus.paths("warm");
@@ -80,13 +120,6 @@ fn reader(c: &mut Criterion) {
     frame(&mut terminal, &mut view, &mut app);
     app.handle(Event::Idle);
 
-    // As the reader does after a key: the headlines drawn, then counted and drawn again.
-    let settle = |terminal: &mut Terminal<TestBackend>, view: &mut View, app: &mut App| {
-        frame(terminal, view, app);
-        app.handle(Event::Idle);
-        frame(terminal, view, app);
-    };
-
     // Each key of "bitcoin" typed and drawn, then erased and drawn: 14 keys per iteration,
     // from the widest result (one letter) to the narrowest.
     app.update(Action::StartQuery);
@@ -112,8 +145,6 @@ fn reader(c: &mut Criterion) {
     // the widest result (one letter) to a two-word and a title-only query. Two figures a key:
     // until its headlines are drawn, and until the sidebar's counts are drawn too.
     for text in ["b", "bi", "bitc", "bitcoin", "bitcoin l", "title:bitcoin"] {
-        let (before, last) = text.split_at(text.len() - 1);
-        let last = last.chars().next().expect("one character");
         for counted in [false, true] {
             let name = if counted {
                 format!("query: the key that makes {text:?}, headlines and counts drawn")
@@ -122,28 +153,9 @@ fn reader(c: &mut Criterion) {
             };
             group.bench_function(name, |b| {
                 b.iter_custom(|iters| {
-                    let mut spent = Duration::ZERO;
-                    for _ in 0..iters {
-                        // Each word is looked up afresh, except the words before the last,
-                        // which the reader remembers from typing them.
-                        app.library().forget_recent_words();
-                        app.update(Action::ClearFilters);
-                        app.update(Action::StartQuery);
-                        for c in before.chars() {
-                            app.update(Action::QueryInput(c));
-                        }
-                        settle(&mut terminal, &mut view, &mut app);
-                        let started = Instant::now();
-                        app.update(Action::QueryInput(last));
-                        if counted {
-                            settle(&mut terminal, &mut view, &mut app);
-                        } else {
-                            frame(&mut terminal, &mut view, &mut app);
-                        }
-                        spent += started.elapsed();
-                        app.update(Action::QueryAccept);
-                    }
-                    spent
+                    (0..iters)
+                        .map(|_| last_key_of(text, counted, &mut terminal, &mut view, &mut app))
+                        .sum()
                 });
             });
         }
@@ -168,6 +180,33 @@ fn reader(c: &mut Criterion) {
             frame(&mut terminal, &mut view, &mut app);
         });
     });
+    drop(app);
+
+    // Saved searches are counted in the sidebar too: each is a search of the result.
+    let library = Library::open_cached(&corpus.roots, &paths).expect("cache opens");
+    let mut saved = settings();
+    saved.saved = [
+        ("ETF longs", "tag:etf sentiment:pos"),
+        ("unread", "is:unread"),
+        ("miners", "mining"),
+    ]
+    .into_iter()
+    .map(|(name, query)| (name.to_owned(), query.to_owned()))
+    .collect();
+    let mut app = App::new(library, saved);
+    settle(&mut terminal, &mut view, &mut app);
+    for text in ["b", "bitcoin l"] {
+        let name = format!(
+            "query: the key that makes {text:?}, headlines and counts drawn, three saved searches"
+        );
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                (0..iters)
+                    .map(|_| last_key_of(text, true, &mut terminal, &mut view, &mut app))
+                    .sum()
+            });
+        });
+    }
     group.finish();
 }
 

@@ -1327,3 +1327,59 @@ fn typing_a_word_only_another_version_holds_finds_that_story() {
     full.type_text("ралі");
     assert_eq!(titles(&full), titles(&app), "as one search finds");
 }
+
+#[test]
+fn saved_search_counts_follow_each_key_and_the_marks() {
+    let fixture = Fixture::new();
+    let saved = [
+        ("etf", "tag:etf"),
+        ("unread", "is:unread"),
+        ("word", "rally"),
+    ];
+    let mut app = fixture.app_with_saved(true, &saved);
+    app.handle(Event::Idle);
+    // Reading the first headline changes what `unread` counts from then on.
+    app.handle_key(Key::Enter);
+    app.handle_key(Key::Esc);
+    app.handle(Event::Idle);
+    let mut typed = String::new();
+    let mut followed = 0;
+    app.handle_key(Key::Char('/'));
+    for c in "e b".chars() {
+        let before = app.visible().to_vec();
+        app.handle_key(Key::Char(c));
+        app.handle(Event::Idle);
+        typed.push(c);
+        let after = app.visible();
+        let changed = before.iter().filter(|i| !after.contains(i)).count()
+            + after.iter().filter(|i| !before.contains(i)).count();
+        followed += usize::from(changed > 0 && changed < after.len());
+        // What each saved search counts is what the typed text with it lists.
+        let counts: Vec<(usize, Option<usize>)> = app
+            .sidebar_entries()
+            .iter()
+            .take(saved.len())
+            .map(|entry| (entry.count, entry.unread))
+            .collect();
+        let mut names: Vec<&(&str, &str)> = saved.iter().collect();
+        names.sort();
+        let expected: Vec<(usize, Option<usize>)> = names
+            .iter()
+            .map(|(_, query)| {
+                let mut check = fixture.app();
+                type_query(&mut check, &format!("{typed} {query}"));
+                let listed = check.visible();
+                let unread = listed
+                    .iter()
+                    .filter(|&&i| !check.marks(i as usize).read)
+                    .count();
+                (listed.len(), Some(unread))
+            })
+            .collect();
+        assert_eq!(counts, expected, "after {typed:?}");
+    }
+    assert!(
+        followed > 0,
+        "a key's counts followed from the last ones and what changed"
+    );
+}

@@ -256,10 +256,17 @@ pub struct Basis {
     tally: Tally,
 }
 
+/// How a result differs from the last one counted.
+#[derive(Debug)]
+pub struct Changes {
+    pub came: Rows,
+    pub went: Rows,
+}
+
 impl Basis {
     /// The counts of `rows` (one per story if `per_story`) in `columns` of library
     /// `generation`, with the days up to `now`; from `previous` when they are near: then what
-    /// differs is counted, not all.
+    /// differs is counted, not all, and returned.
     pub fn count(
         columns: &Columns,
         stories: &Stories,
@@ -268,7 +275,7 @@ impl Basis {
         generation: u64,
         now: DateTime<Utc>,
         previous: Option<&Self>,
-    ) -> Self {
+    ) -> (Self, Option<Changes>) {
         let horizon = horizon(now);
         let count = |rows: &Rows| columns.tally(rows, per_story.then_some(stories), Some(horizon));
         let near = previous.filter(|previous| {
@@ -277,28 +284,29 @@ impl Basis {
                 && previous.rows.spans(columns.len())
                 && previous.tally.days.as_ref().map(|days| days.horizon) == Some(horizon)
         });
-        let tally = match near {
-            Some(previous) => {
-                let came = rows.without(&previous.rows);
-                let went = previous.rows.without(&rows);
-                if came.len() + went.len() < rows.len() {
-                    let mut tally = previous.tally.clone();
-                    tally.combine(&count(&came), false);
-                    tally.combine(&count(&went), true);
-                    tally.facets.total = rows.len();
-                    tally
-                } else {
-                    count(&rows)
-                }
+        let changes = near
+            .map(|previous| Changes {
+                came: rows.without(&previous.rows),
+                went: previous.rows.without(&rows),
+            })
+            .filter(|changes| changes.came.len() + changes.went.len() < rows.len());
+        let tally = match (near, &changes) {
+            (Some(previous), Some(changes)) => {
+                let mut tally = previous.tally.clone();
+                tally.combine(&count(&changes.came), false);
+                tally.combine(&count(&changes.went), true);
+                tally.facets.total = rows.len();
+                tally
             }
-            None => count(&rows),
+            _ => count(&rows),
         };
-        Self {
+        let basis = Self {
             rows,
             per_story,
             generation,
             tally,
-        }
+        };
+        (basis, changes)
     }
 
     pub const fn rows(&self) -> &Rows {
@@ -384,6 +392,7 @@ mod tests {
             };
             let mut shown: Vec<u32> = (0..600).filter(|i| i % 3 != 1).collect();
             let mut previous: Option<Basis> = None;
+            let mut last_shown: Vec<u32> = Vec::new();
             for step in 0..12 {
                 // Each result differs from the last by a few rows, sometimes by most.
                 let changed = if step % 4 == 3 { 500 } else { 20 };
@@ -407,8 +416,20 @@ mod tests {
                         previous,
                     )
                 };
-                let afresh = count(None);
-                let from_last = count(previous.as_ref());
+                let (afresh, _) = count(None);
+                let (from_last, changes) = count(previous.as_ref());
+                // Fewer rows changed than are shown, counted alike: the last counts were
+                // followed.
+                let alike = previous.as_ref().map(|p| p.per_story) == Some(per_story);
+                let differ = shown.iter().filter(|i| !last_shown.contains(i)).count()
+                    + last_shown.iter().filter(|i| !shown.contains(i)).count();
+                assert_eq!(
+                    changes.is_some(),
+                    alike && differ < shown.len(),
+                    "step {step}"
+                );
+                assert!(changed == 500 || changes.is_some() || !alike, "step {step}");
+                last_shown.clone_from(&shown);
                 assert_eq!(from_last.tally, afresh.tally, "step {step}, {years} years");
                 assert_eq!(afresh.tally.facets.total, shown.len());
                 let timeline = Timeline::build(&columns, &rows.ascending(), now);
@@ -431,7 +452,7 @@ mod tests {
             article("b.md", "title: B"),
         ]);
         let rows = Rows::of(&[0, 1], 2);
-        let basis = Basis::count(&columns, &Stories::of(&columns), rows, true, 0, now, None);
+        let (basis, _) = Basis::count(&columns, &Stories::of(&columns), rows, true, 0, now, None);
         assert_eq!(basis.tally.days.as_ref().and_then(Days::timeline), None);
         let timeline = basis.timeline(&columns, now);
         assert_eq!(timeline.last_day, Some(old.date_naive()));

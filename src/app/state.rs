@@ -250,13 +250,13 @@ impl App {
             .map(|prompt| (prompt.typed.as_str(), prompt.links.len()))
     }
 
-    /// What the saved search `name` says, now (its relative dates count back from now).
-    pub(super) fn saved_search(&self, name: &str) -> Expr {
+    /// What the saved search `name` says at `now` (its relative dates count back from it).
+    pub(super) fn saved_search(&self, name: &str, now: DateTime<Utc>) -> Expr {
         self.query
             .saved
             .get(name)
             .map_or_else(Expr::default, |text| {
-                Query::parse_with(text, self.now, &self.query.saved).expr
+                Query::parse_with(text, now, &self.query.saved).expr
             })
     }
 

@@ -198,6 +198,9 @@ pub struct Library {
     /// The root each article was found under, by index into `roots`.
     root_of: Vec<u16>,
     marks: Vec<Marks>,
+    /// How many times `marks` changed since the library was read: what was counted by them
+    /// still holds while it is the same.
+    marks_changed: u64,
     roots: Vec<RootReport>,
     problems: Vec<Problem>,
     notices: Vec<String>,
@@ -455,6 +458,7 @@ impl Library {
             articles: Vec::new(),
             root_of: Vec::new(),
             marks: Vec::new(),
+            marks_changed: 0,
             roots,
             problems: Vec::new(),
             notices,
@@ -644,6 +648,11 @@ impl Library {
         self.marks[index]
     }
 
+    /// Changes each time marks do: counts by marks made at the same one still hold.
+    pub const fn marks_generation(&self) -> u64 {
+        self.marks_changed
+    }
+
     /// True when the article's root folder is missing: it is served from the cache alone.
     pub fn is_offline(&self, index: usize) -> bool {
         self.roots
@@ -831,6 +840,7 @@ impl Library {
         for (&version, marks) in versions.iter().zip(stored) {
             self.marks[version] = marks;
         }
+        self.marks_changed += 1;
         Ok(changed.len())
     }
 
@@ -856,6 +866,7 @@ impl Library {
         for (index, marks) in indices.into_iter().zip(now) {
             self.marks[index] = marks;
         }
+        self.marks_changed += 1;
         Ok(())
     }
 
@@ -1074,6 +1085,7 @@ impl Library {
             .filter(|stories| stories.rows() == self.columns.len())
             .unwrap_or_else(|| Stories::of(&self.columns));
         self.drafts = self.columns.count_drafts();
+        self.marks_changed += 1;
         self.marks = self
             .columns
             .id_hashes

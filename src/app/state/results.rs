@@ -2,9 +2,10 @@
 //! typing, remembered for Backspace, and shown with the selection kept where it can be.
 
 use super::*;
-use crate::app::counts::{Basis, Rows};
+use crate::app::counts::{Basis, Changes, Rows};
 use crate::app::highlight::Highlight;
 use crate::app::index::SavedCount;
+use crate::app::query::SavedSearches;
 
 impl App {
     /// Re-runs the query and filters, keeping the selected article when it is still listed.
@@ -183,6 +184,21 @@ pub(super) struct Counts {
     /// What they were counted from, for the next counts to start from; `None` before the
     /// first.
     basis: Option<Basis>,
+    /// What the saved searches were counted under; `None` when there are none.
+    saved_under: Option<SavedUnder>,
+}
+
+/// What saved searches were counted under: counts under the same follow from the rows that
+/// came and went.
+#[derive(Debug, Clone, PartialEq)]
+struct SavedUnder {
+    searches: SavedSearches,
+    /// The time their relative dates (`since:7d`) count back from.
+    now: DateTime<Utc>,
+    /// The library's [`marks_generation`](crate::library::Library::marks_generation): `is:read`
+    /// and the unread counts depend on the marks.
+    marks: u64,
+    show_drafts: bool,
 }
 
 impl App {
@@ -192,7 +208,7 @@ impl App {
     /// stories told in it, shown in another language or not.
     fn counts_of(&self, visible: &[u32], per_story: bool) -> Counts {
         let columns = self.library.columns();
-        let basis = Basis::count(
+        let (basis, changes) = Basis::count(
             columns,
             self.library.stories(),
             Rows::of(visible, columns.len()),
@@ -202,34 +218,88 @@ impl App {
             self.sidebar.counts.basis.as_ref(),
         );
         let mut facets = basis.tally().facets.clone();
-        if !self.query.saved.is_empty() {
-            // Counts do not depend on order: in index order they read the columns front to back.
-            let ascending = basis.rows().ascending();
-            let context = Context::of(&self.library, self.query.show_drafts);
-            let marks = self.library.all_marks();
-            facets.saved = self
-                .query
-                .saved
-                .keys()
-                .map(|name| {
-                    let query = Query {
-                        expr: self.saved_search(name),
-                        errors: Vec::new(),
-                    };
-                    let matched = columns.search(&query, &context, &ascending).visible;
-                    SavedCount {
-                        name: name.clone(),
-                        total: matched.len(),
-                        unread: matched.iter().filter(|&&i| !marks[i as usize].read).count(),
-                    }
-                })
-                .collect();
-        }
+        let (saved, saved_under) = self.count_saved(basis.rows(), changes.as_ref());
+        facets.saved = saved;
         Counts {
             facets,
             timeline: basis.timeline(columns, self.now),
             basis: Some(basis),
+            saved_under,
         }
+    }
+
+    /// How many of `rows` each saved search matches, and how many of those are unread: from
+    /// the counts on screen and `changes` (how `rows` differ from theirs) when those were
+    /// counted under the same searches, marks and drafts setting, less than a minute ago.
+    fn count_saved(
+        &self,
+        rows: &Rows,
+        changes: Option<&Changes>,
+    ) -> (Vec<SavedCount>, Option<SavedUnder>) {
+        if self.query.saved.is_empty() {
+            return (Vec::new(), None);
+        }
+        let under = SavedUnder {
+            searches: self.query.saved.clone(),
+            now: self.now,
+            marks: self.library.marks_generation(),
+            show_drafts: self.query.show_drafts,
+        };
+        let columns = self.library.columns();
+        let context = Context::of(&self.library, self.query.show_drafts);
+        let marks = self.library.all_marks();
+        // Matches and unread matches of the search `name` among `rows` (in index order).
+        let count = |name: &str, rows: &[u32], now: DateTime<Utc>| -> (usize, usize) {
+            if rows.is_empty() {
+                return (0, 0);
+            }
+            let query = Query {
+                expr: self.saved_search(name, now),
+                errors: Vec::new(),
+            };
+            let matched = columns.search(&query, &context, rows).visible;
+            let unread = matched.iter().filter(|&&i| !marks[i as usize].read).count();
+            (matched.len(), unread)
+        };
+        let last = &self.sidebar.counts;
+        let followed = last.saved_under.as_ref().filter(|last| {
+            (&last.searches, last.marks, last.show_drafts)
+                == (&under.searches, under.marks, under.show_drafts)
+                && under.now - last.now < chrono::Duration::minutes(1)
+        });
+        if let (Some(last_under), Some(changes)) = (followed, changes) {
+            let (came, went) = (changes.came.ascending(), changes.went.ascending());
+            let counts = last
+                .facets
+                .saved
+                .iter()
+                .map(|saved| {
+                    let (more, more_unread) = count(&saved.name, &came, last_under.now);
+                    let (less, less_unread) = count(&saved.name, &went, last_under.now);
+                    SavedCount {
+                        name: saved.name.clone(),
+                        total: (saved.total + more).saturating_sub(less),
+                        unread: (saved.unread + more_unread).saturating_sub(less_unread),
+                    }
+                })
+                .collect();
+            return (counts, Some(last_under.clone()));
+        }
+        // Counts do not depend on order: in index order they read the columns front to back.
+        let ascending = rows.ascending();
+        let counts = under
+            .searches
+            .keys()
+            .map(|name| {
+                let (total, unread) = count(name, &ascending, under.now);
+                SavedCount {
+                    name: name.clone(),
+                    total,
+                    unread,
+                }
+            })
+            .collect();
+        (counts, Some(under))
     }
 }
 

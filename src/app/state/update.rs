@@ -598,7 +598,7 @@ impl App {
         };
         match &entry.kind {
             EntryKind::Saved(name) => {
-                let expr = self.saved_search(name);
+                let expr = self.saved_search(name, self.now);
                 self.query.filters.toggle_saved(name, expr);
             }
             EntryKind::Sentiment(sentiment) => self.query.filters.toggle_sentiment(*sentiment),
