@@ -331,12 +331,7 @@ impl Basis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::article::{Article, parse_article};
-
-    fn article(name: &str, front: &str) -> Article {
-        let text = format!("---\n{front}\n---\nBody.\n");
-        parse_article(name, name, text.as_bytes()).unwrap().article
-    }
+    use crate::article::{Article, with_front as article};
 
     #[test]
     fn rows_are_walked_in_order_and_differ_by_what_one_lacks() {

@@ -18,6 +18,16 @@ pub type ShortText = compact_str::CompactString;
 
 pub use parse::{ParseError, Parsed, parse_article, parse_date};
 
+/// The article of a file `name` with the frontmatter lines `front` and a one-line body: for
+/// tests that need articles with given fields.
+#[cfg(test)]
+pub(crate) fn with_front(name: &str, front: &str) -> Article {
+    let text = format!("---\n{front}\n---\nBody.\n");
+    parse_article(name, name, text.as_bytes())
+        .expect("parses")
+        .article
+}
+
 /// Changes whenever parsing would give a different result for the same file, so caches made by
 /// another version are re-read instead of serving stale articles or problems.
 pub const PARSER_REVISION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p3");

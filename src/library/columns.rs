@@ -573,12 +573,7 @@ struct IdMap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::article::parse_article;
-
-    fn article(name: &str, front: &str) -> Article {
-        let text = format!("---\n{front}\n---\nBody.\n");
-        parse_article(name, name, text.as_bytes()).unwrap().article
-    }
+    use crate::article::with_front as article;
 
     #[test]
     fn rows_keep_their_values_through_encoding_and_merging() {
